@@ -1,0 +1,2 @@
+import { z } from 'zod';
+test('toolchain runs TypeScript', () => { expect(z.string().parse('x')).toBe('x'); });
