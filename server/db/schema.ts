@@ -1,0 +1,152 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The ledger's tables. Times are epoch milliseconds (bigint) so both databases compare and bucket
+ * them the same way; JSON documents are stored as text for the same reason.
+ */
+export interface Database {
+  programs: ProgramTable;
+  enrolments: EnrolmentTable;
+  referrals: ReferralTable;
+  rewards: RewardTable;
+  action_decisions: ActionDecisionTable;
+  audit_events: AuditEventTable;
+  clicks: ClickTable;
+  jobs: JobTable;
+  bulk_runs: BulkRunTable;
+}
+
+export interface ProgramTable {
+  id: string;
+  name: string;
+  status: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EnrolmentTable {
+  id: string;
+  program_id: string;
+  contact_id: string;
+  code: string;
+  link: string;
+  status: 'active' | 'paused' | 'closed';
+  source: 'bulk' | 'workflow' | 'signup' | 'manual';
+  created_at: number;
+  updated_at: number;
+}
+
+export type ReferralStatus = 'captured' | 'qualified' | 'rejected';
+
+export interface ReferralTable {
+  id: string;
+  program_id: string;
+  enrolment_id: string;
+  referrer_contact_id: string;
+  referred_contact_id: string;
+  email: string;
+  email_normalised: string;
+  source: string;
+  /** JSON array of risk flags, e.g. ["existing_contact"]. */
+  flags: string;
+  status: ReferralStatus;
+  reason: string | null;
+  /** JSON: what live HubSpot data qualified (or rejected) it. */
+  evidence: string | null;
+  captured_at: number;
+  qualified_at: number | null;
+  decided_at: number | null;
+}
+
+export type RewardStatus = 'pending_review' | 'held' | 'approved' | 'issued' | 'rejected' | 'canceled';
+
+export interface RewardTable {
+  id: string;
+  program_id: string;
+  referral_id: string;
+  recipient: 'referrer' | 'friend';
+  recipient_contact_id: string;
+  kind: string;
+  /** Integer minor units of `currency`. */
+  amount: number;
+  currency: string;
+  status: RewardStatus;
+  /** program + referral + recipient: a second attempt to create the same reward collides here. */
+  idempotency_key: string;
+  review_reasons: string;
+  hold_until: number | null;
+  fulfilment_ref: string | null;
+  /** The paused workflow callback to complete when a reviewer decides. */
+  callback_id: string | null;
+  created_at: number;
+  updated_at: number;
+  issued_at: number | null;
+}
+
+export interface ActionDecisionTable {
+  /** HubSpot retries a callbackId for days, also concurrently: one row, one answer. */
+  callback_id: string;
+  action: string;
+  program_id: string | null;
+  object_type: string;
+  object_id: string;
+  execution_state: string;
+  response: string;
+  completed_at: number | null;
+  created_at: number;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  entity: 'program' | 'enrolment' | 'referral' | 'reward' | 'job';
+  entity_id: string;
+  from_status: string | null;
+  to_status: string | null;
+  actor_type: 'hubspot_user' | 'workflow' | 'system' | 'admin' | 'public';
+  actor_id: string | null;
+  reason: string | null;
+  data: string | null;
+  at: number;
+}
+
+export interface ClickTable {
+  id: Generated<number>;
+  program_id: string | null;
+  enrolment_id: string | null;
+  code: string;
+  at: number;
+}
+
+export type JobStatus = 'pending' | 'done' | 'dead';
+
+export interface JobTable {
+  id: Generated<number>;
+  kind: string;
+  /** Optional: at most one live job per key (e.g. "sync-contact:123"). */
+  dedupe_key: string | null;
+  payload: string;
+  status: JobStatus;
+  attempts: number;
+  run_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BulkRunTable {
+  id: string;
+  program_id: string;
+  kind: string;
+  status: 'running' | 'done' | 'failed';
+  dry_run: number;
+  /** Resume point: the last HubSpot object id fully processed. */
+  cursor: string | null;
+  /** JSON counters: seen, enrolled, skipped, failed, apiCalls. */
+  counts: string;
+  started_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import pg from 'pg';
+import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../server/db/database';
+
+/**
+ * Storage suites run against every database available: SQLite always, PostgreSQL when
+ * TEST_DATABASE_URL points at a server (CI starts one). Each suite gets a fresh database.
+ */
+export const dialects: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export interface TestDatabase extends DatabaseHandle {
+  /** Close and remove the database. */
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-'));
+    const handle = openDatabase(`sqlite:${path.join(dir, 'ledger.sqlite')}`);
+    await migrateToLatest(handle);
+    return {
+      ...handle,
+      drop: async () => {
+        await handle.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: PostgreSQL suites need a server');
+  const name = `referral_ops_${randomBytes(6).toString('hex')}`;
+  await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = openDatabase(url.toString());
+  await migrateToLatest(handle);
+  return {
+    ...handle,
+    drop: async () => {
+      await handle.close();
+      await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
