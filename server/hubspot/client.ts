@@ -1,0 +1,22 @@
+import { Client } from '@hubspot/api-client';
+
+export interface HubSpotConnection {
+  accessToken: string;
+  /** HubSpot's public API, or the local sandbox portal. */
+  apiBase: string;
+  /** Retries inside the official client (429 and 5xx); durable jobs retry beyond that. */
+  retries?: number;
+}
+
+/** The official client, pointed at HubSpot or at the sandbox through `basePath`. */
+export function createHubSpotClient(conn: HubSpotConnection): Client {
+  return new Client({ accessToken: conn.accessToken, basePath: conn.apiBase, numberOfApiCallRetries: conn.retries ?? 3 });
+}
+
+/** The HTTP status of an error thrown by the official client, if it carries one. */
+export function hubspotStatus(err: unknown): number | undefined {
+  const e = err as { code?: unknown; response?: { status?: unknown } };
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.response?.status === 'number') return e.response.status;
+  return undefined;
+}

@@ -1,0 +1,58 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/** HubSpot rejects v3 requests older than this; so do we (also ones from the future, by clock skew). */
+export const MAX_SIGNATURE_AGE_MS = 5 * 60 * 1000;
+
+export interface IncomingSignedRequest {
+  method: string;
+  /** The full URL HubSpot called: the configured public base URL plus the original path and query. */
+  url: string;
+  rawBody: string;
+  header(name: string): string | undefined;
+}
+
+export type SignatureCheck = { ok: true; version: 'v3' | 'v2' } | { ok: false; reason: string };
+
+/**
+ * HubSpot decodes these escapes before signing a v3 request (its docs list them); we accept the URL
+ * both as sent and decoded, so a difference in how a proxy re-encodes the path cannot lock us out.
+ */
+const V3_DECODED: Record<string, string> = {
+  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'",
+  '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+};
+
+function v3Urls(url: string): string[] {
+  const decoded = url.replace(/%[0-9A-F]{2}/gi, (m) => V3_DECODED[m.toUpperCase()] ?? m);
+  return decoded === url ? [url] : [url, decoded];
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Verify v3 when its headers are present, else v2; never v1 (it does not cover method or URL). */
+export function verifySignature(req: IncomingSignedRequest, clientSecret: string, now: number): SignatureCheck {
+  const v3 = req.header('x-hubspot-signature-v3');
+  if (v3) {
+    const timestamp = req.header('x-hubspot-request-timestamp');
+    if (!timestamp || !/^\d+$/.test(timestamp)) return { ok: false, reason: 'X-HubSpot-Request-Timestamp is missing or not a number' };
+    if (Math.abs(now - Number(timestamp)) > MAX_SIGNATURE_AGE_MS) {
+      return { ok: false, reason: 'the request timestamp is more than 5 minutes away from now' };
+    }
+    const matches = v3Urls(req.url).some((url) =>
+      sameSecret(createHmac('sha256', clientSecret).update(req.method + url + req.rawBody + timestamp).digest('base64'), v3),
+    );
+    return matches ? { ok: true, version: 'v3' } : { ok: false, reason: 'the v3 signature does not match' };
+  }
+  const v2 = req.header('x-hubspot-signature');
+  if (v2) {
+    const version = req.header('x-hubspot-signature-version');
+    if (version && version.toLowerCase() !== 'v2') return { ok: false, reason: `signature version ${version} is not accepted here` };
+    const expected = createHash('sha256').update(clientSecret + req.method + req.url + req.rawBody).digest('hex');
+    return sameSecret(expected, v2) ? { ok: true, version: 'v2' } : { ok: false, reason: 'the v2 signature does not match' };
+  }
+  return { ok: false, reason: 'the request carries no HubSpot signature' };
+}

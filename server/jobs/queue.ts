@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DatabaseHandle } from '../db/database';
+import type { Database, JobTable } from '../db/schema';
+import type { Logger } from '../logger';
+
+/**
+ * Durable jobs: HubSpot writes, callback completions and fulfilments are inserted in the same
+ * transaction as the ledger change that needs them, then run until they succeed. Several service
+ * replicas may run workers against one PostgreSQL: claiming uses SKIP LOCKED, so a job runs on one.
+ */
+export type JobRow = Selectable<JobTable>;
+
+export interface NewJob {
+  kind: string;
+  payload: unknown;
+  /** At most one pending job per key; a later enqueue with the same key is a no-op until it ran. */
+  dedupeKey?: string;
+  runAt?: number;
+}
+
+export async function enqueue(trx: Kysely<Database> | Transaction<Database>, job: NewJob, now: number): Promise<void> {
+  await trx
+    .insertInto('jobs')
+    .values({
+      kind: job.kind,
+      dedupe_key: job.dedupeKey ?? null,
+      payload: JSON.stringify(job.payload),
+      status: 'pending',
+      attempts: 0,
+      run_at: job.runAt ?? now,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
+export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
+
+export class RetryLater extends Error {
+  constructor(readonly afterMs: number, message: string) {
+    super(message);
+  }
+}
+
+export interface WorkerOptions {
+  handlers: Record<string, JobHandler>;
+  clock: () => number;
+  logger: Logger;
+  maxAttempts?: number;
+  /** How long a claim lasts before another worker may take the job (a crashed worker's jobs come back). */
+  leaseMs?: number;
+  /** Called once when a job gives up, e.g. to raise a task for the program owner. */
+  onDead?: (job: JobRow, error: string) => Promise<void>;
+}
+
+/** Exponential backoff with a ceiling: 2 s, 4 s, … up to 1 h. */
+export function backoffMs(attempts: number): number {
+  return Math.min(2000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+export class JobWorker {
+  private readonly id = `worker-${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(private readonly database: DatabaseHandle, private readonly opts: WorkerOptions) {}
+
+  /** Claim and run every due job once; returns how many ran. Tests call this directly. */
+  async runDue(limit = 50): Promise<number> {
+    const jobs = await this.claim(limit);
+    for (const job of jobs) await this.runOne(job);
+    return jobs.length;
+  }
+
+  /** Run until no job is due (jobs may enqueue follow-up jobs). */
+  async drain(maxRounds = 20): Promise<void> {
+    for (let i = 0; i < maxRounds; i++) if ((await this.runDue()) === 0) return;
+  }
+
+  start(intervalMs = 1000): void {
+    const tick = async () => {
+      this.running = this.runDue().catch((err) => {
+        this.opts.logger.error({ err }, 'job worker tick failed');
+        return 0;
+      });
+      await this.running;
+      this.timer = setTimeout(tick, intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async claim(limit: number): Promise<JobRow[]> {
+    const now = this.opts.clock();
+    const lease = now + (this.opts.leaseMs ?? 60_000);
+    const { db, dialect } = this.database;
+    const due = db
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('run_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .orderBy('run_at')
+      .limit(limit);
+    // SQLite has one writer at a time, so the update is already exclusive there.
+    const dueIds = dialect === 'postgres' ? due.modifyEnd(sql`for update skip locked`) : due;
+    return db
+      .updateTable('jobs')
+      .set({ locked_by: this.id, locked_until: lease, updated_at: now })
+      .where('id', 'in', dueIds)
+      .returningAll()
+      .execute();
+  }
+
+  private async runOne(job: JobRow): Promise<void> {
+    const handler = this.opts.handlers[job.kind];
+    const now = () => this.opts.clock();
+    try {
+      if (!handler) throw new Error(`No handler for job kind "${job.kind}"`);
+      await handler(JSON.parse(job.payload), job);
+      // Clearing the key lets the same kind of work be queued again later.
+      await this.database.db
+        .updateTable('jobs')
+        .set({ status: 'done', dedupe_key: null, attempts: job.attempts + 1, locked_by: null, locked_until: null, last_error: null, updated_at: now() })
+        .where('id', '=', job.id)
+        .execute();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const attempts = job.attempts + 1;
+      const dead = attempts >= (this.opts.maxAttempts ?? 12);
+      const delay = err instanceof RetryLater ? err.afterMs : backoffMs(attempts);
+      await this.database.db
+        .updateTable('jobs')
+        .set({
+          status: dead ? 'dead' : 'pending',
+          dedupe_key: dead ? null : job.dedupe_key,
+          attempts,
+          run_at: now() + delay,
+          locked_by: null,
+          locked_until: null,
+          last_error: message.slice(0, 2000),
+          updated_at: now(),
+        })
+        .where('id', '=', job.id)
+        .execute();
+      this.opts.logger.warn({ job: { id: job.id, kind: job.kind, attempts }, error: message }, dead ? 'job gave up' : 'job will retry');
+      if (dead && this.opts.onDead) await this.opts.onDead(job, message);
+    }
+  }
+}
