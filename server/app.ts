@@ -1,22 +1,24 @@
-import express, { type Express } from 'express';
-import type { Config } from './config';
-import type { DatabaseHandle } from './db/database';
+import express, { Router, type Express, type RequestHandler } from 'express';
+import type { AppContext, Feature } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRoutes } from './http/health';
-import type { Logger } from './logger';
+import { requireAdminKey, requireHubSpotSignature } from './http/auth';
+import { programsFeature } from './programs/routes';
+import { qualifyFeature } from './qualify/routes';
+import { optionsFeature } from './hubspot/options-routes';
+import { rewardsFeature } from './rewards/routes';
 
-export interface AppDeps {
-  config: Config;
-  database: DatabaseHandle;
-  logger: Logger;
-  /** Injected so tests can move time; production uses the wall clock. */
-  clock?: () => number;
-}
+export type { AppContext } from './context';
 
 /** Raw bytes are kept: HubSpot signatures are computed over the body exactly as sent. */
 export type RawBodyRequest = express.Request & { rawBody?: Buffer };
 
-export function createApp(deps: AppDeps): Express {
+export type FeatureFactory = (ctx: AppContext) => Feature;
+
+/** Every feature of the service; each module owns its routes. */
+export const FEATURES: FeatureFactory[] = [programsFeature, qualifyFeature, optionsFeature, rewardsFeature];
+
+export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -28,8 +30,30 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(healthRoutes(deps.database));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(healthRoutes(ctx.database));
+
+  const built = features.map((f) => f(ctx));
+  const zone = (pick: (f: Feature) => Router | undefined) => built.map(pick).filter((r): r is Router => Boolean(r));
+
+  for (const router of zone((f) => f.public)) app.use(router);
+  const signed = requireHubSpotSignature({
+    clientSecret: ctx.config.hubspot.clientSecret,
+    publicBaseUrl: ctx.config.publicBaseUrl,
+    clock: ctx.clock,
+  });
+  app.use('/hubspot', gate(signed, zone((f) => f.hubspot)));
+  app.use('/api', gate(requireAdminKey(ctx.config.adminKey), zone((f) => f.admin)));
+
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(ctx.logger));
   return app;
+}
+
+/** One check in front of all routers of a zone, so a request is verified once. */
+function gate(check: RequestHandler, routers: Router[]): Router {
+  const zone = Router();
+  zone.use(check);
+  for (const router of routers) zone.use(router);
+  return zone;
 }

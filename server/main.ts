@@ -1,10 +1,8 @@
-import type { Server } from 'node:http';
-import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { migrateToLatest, openDatabase } from './db/database';
 import { createLogger } from './logger';
+import { startService } from './service';
 
-/** Start the service: configuration, database, migrations, HTTP; stop cleanly on SIGTERM/SIGINT. */
+/** `npm start`: configuration, database, HubSpot (or the sandbox), HTTP; clean stop on SIGTERM/SIGINT. */
 async function main() {
   let config;
   try {
@@ -17,31 +15,20 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const database = openDatabase(config.databaseUrl);
-  await migrateToLatest(database);
-  logger.info({ database: database.description }, 'database ready');
-
-  const app = createApp({ config, database, logger });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, () => resolve(s));
-  });
+  const service = await startService({ config, logger });
   logger.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'referral service listening');
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
-    // close() waits for in-flight requests; idle keep-alive sockets would otherwise hold it open.
-    server.close(async () => {
-      await database.close();
-      logger.info('stopped');
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    await service.stop();
+    logger.info('stopped');
+    process.exit(0);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((err) => {

@@ -54,6 +54,8 @@ export interface ReferralTable {
   reason: string | null;
   /** JSON: what live HubSpot data qualified (or rejected) it. */
   evidence: string | null;
+  /** The deal whose stage qualified it, when a deal did. */
+  deal_id: string | null;
   captured_at: number;
   qualified_at: number | null;
   decided_at: number | null;

@@ -12,6 +12,8 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from
 export const dialects: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 export interface TestDatabase extends DatabaseHandle {
+  /** The URL the service can open it with. */
+  url: string;
   /** Close and remove the database. */
   drop(): Promise<void>;
 }
@@ -19,10 +21,12 @@ export interface TestDatabase extends DatabaseHandle {
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-'));
-    const handle = openDatabase(`sqlite:${path.join(dir, 'ledger.sqlite')}`);
+    const url = `sqlite:${path.join(dir, 'ledger.sqlite')}`;
+    const handle = openDatabase(url);
     await migrateToLatest(handle);
     return {
       ...handle,
+      url,
       drop: async () => {
         await handle.close();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -39,6 +43,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   await migrateToLatest(handle);
   return {
     ...handle,
+    url: url.toString(),
     drop: async () => {
       await handle.close();
       await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));

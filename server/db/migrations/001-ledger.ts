@@ -49,6 +49,8 @@ export function ledger(dialect: Dialect): Migration {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('reason', 'text')
         .addColumn('evidence', 'text')
+        // The deal whose stage qualified the referral: if it leaves closed won, unissued rewards are canceled.
+        .addColumn('deal_id', 'text')
         .addColumn('captured_at', 'bigint', (c) => c.notNull())
         .addColumn('qualified_at', 'bigint')
         .addColumn('decided_at', 'bigint')
@@ -57,6 +59,7 @@ export function ledger(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('referrals_enrolment').on('referrals').columns(['enrolment_id', 'status']).execute();
       await db.schema.createIndex('referrals_referred').on('referrals').column('referred_contact_id').execute();
+      await db.schema.createIndex('referrals_deal').on('referrals').column('deal_id').execute();
       await db.schema.createIndex('referrals_program_captured').on('referrals').columns(['program_id', 'captured_at']).execute();
       await db.schema.createIndex('referrals_program_qualified').on('referrals').columns(['program_id', 'qualified_at']).execute();
 

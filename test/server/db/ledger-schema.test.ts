@@ -29,7 +29,7 @@ describe.each(dialects)('ledger schema on %s', (dialect) => {
     await database.db.insertInto('referrals').values({
       id: 'r1', program_id: 'spring', enrolment_id: 'e1', referrer_contact_id: '101', referred_contact_id: '201',
       email: 'a@b.org', email_normalised: 'a@b.org', source: 'form', flags: '[]', status: 'captured',
-      reason: null, evidence: null, captured_at: now, qualified_at: null, decided_at: null,
+      reason: null, evidence: null, deal_id: null, captured_at: now, qualified_at: null, decided_at: null,
     }).execute();
     const reward = (id: string) => ({
       id, program_id: 'spring', referral_id: 'r1', recipient: 'referrer' as const, recipient_contact_id: '101',

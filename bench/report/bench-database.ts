@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../server/db/database';
+import type { Chunk, Row } from './ledger-generator';
+
+/** A fresh, migrated database for one benchmark run: a temporary SQLite file or a new PostgreSQL database. */
+const TABLES = ['programs', 'enrolments', 'referrals', 'rewards', 'clicks'] as const;
+const BIGINT_COLUMNS = new Set(['created_at', 'updated_at', 'captured_at', 'qualified_at', 'decided_at', 'issued_at', 'hold_until', 'amount', 'at']);
+
+export interface BenchDatabase {
+  handle: DatabaseHandle;
+  /** Inserts every chunk; returns the number of rows. */
+  load(chunks: Iterable<Chunk>): Promise<number>;
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(dialect: Dialect, pgUrl?: string): Promise<BenchDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-bench-'));
+    const file = path.join(dir, 'ledger.sqlite');
+    const handle = openDatabase(`sqlite:${file}`);
+    await migrateToLatest(handle);
+    return {
+      handle,
+      load: async (chunks) => {
+        // A second connection with durability off: loading speed is not what is measured.
+        const raw = new Sqlite(file);
+        raw.pragma('journal_mode = WAL');
+        raw.pragma('synchronous = OFF');
+        const statements = new Map<string, Sqlite.Statement>();
+        const insert = raw.transaction((table: string, rows: Row[]) => {
+          if (rows.length === 0) return;
+          let statement = statements.get(table);
+          if (!statement) {
+            const columns = Object.keys(rows[0]!);
+            statement = raw.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
+            statements.set(table, statement);
+          }
+          for (const row of rows) statement.run(row);
+        });
+        let count = 0;
+        for (const chunk of chunks) {
+          for (const table of TABLES) {
+            insert(table, chunk[table]);
+            count += chunk[table].length;
+          }
+        }
+        raw.exec('analyze');
+        raw.close();
+        return count;
+      },
+      drop: async () => {
+        await handle.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (!pgUrl) throw new Error('Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server');
+  const name = `referral_ops_bench_${randomBytes(4).toString('hex')}`;
+  await withClient(pgUrl, (c) => c.query(`create database ${name}`));
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  const handle = openDatabase(url.toString());
+  await migrateToLatest(handle);
+  return {
+    handle,
+    load: async (chunks) => {
+      let count = 0;
+      await withClient(url.toString(), async (client) => {
+        // Loading speed is not what is measured: skip waiting for each commit to reach the disk.
+        await client.query('set synchronous_commit = off');
+        for (const chunk of chunks) {
+          for (const table of TABLES) {
+            const rows = chunk[table];
+            if (rows.length === 0) continue;
+            // One statement per chunk: each column travels as one array and unnest turns them into rows.
+            const columns = Object.keys(rows[0]!);
+            const arrays = columns.map((c) => rows.map((r) => r[c] ?? null));
+            const types = columns.map((c, i) => `$${i + 1}::${BIGINT_COLUMNS.has(c) ? 'bigint' : 'text'}[]`);
+            await client.query(`insert into ${table} (${columns.join(', ')}) select * from unnest(${types.join(', ')})`, arrays);
+            count += rows.length;
+          }
+        }
+        // Statistics and the visibility map, as autovacuum would leave them on a live database.
+        await client.query('vacuum analyze');
+      });
+      return count;
+    },
+    drop: async () => {
+      await handle.close();
+      await withClient(pgUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

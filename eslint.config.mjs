@@ -1,0 +1,30 @@
+// Lint for the whole repository: ESLint's and typescript-eslint's recommended rules, with the
+// globals each part runs with. UI extensions run in HubSpot's web worker sandbox, hence worker
+// globals there. HubSpot's UI-extension templates also enable eslint-plugin-react and
+// eslint-plugin-react-hooks; add them here once those packages are installed.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig([
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'data/', 'src/app/functions/*.js'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'prefer-const': 'error',
+      'no-var': 'error',
+    },
+  },
+  {
+    files: ['src/app/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.worker, ...globals.es2021 }, parserOptions: { ecmaFeatures: { jsx: true } } },
+    // Cards log through HubSpot's logger or show errors; stray console calls are leftovers.
+    rules: { 'no-console': 'warn' },
+  },
+  { files: ['**/*.cjs', 'jest.config.js'], languageOptions: { sourceType: 'commonjs' } },
+  { files: ['test/**'], languageOptions: { globals: { ...globals.jest } } },
+]);

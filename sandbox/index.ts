@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import type pino from 'pino';
+import { Portal } from './portal';
+import { seedPortal } from './seed';
+import { createSandboxApp, listenSandbox, type SandboxAppOptions } from './server';
+import { WorkflowEngine } from './workflows/engine';
+import type { RetryPolicy } from './workflows/response-rules';
+import { RealScheduler, type Scheduler } from './workflows/scheduler';
+import type { WorkflowInput } from './workflows/workflow-definition';
+import { workflowRoutes } from './workflows/routes';
+
+export { signRequest, signRequestV1, signatureV1, signatureV2, signatureV3 } from './signing';
+export { WorkflowEngine, type Execution, type Attempt, type ActionPayload } from './workflows/engine';
+export { RealScheduler, VirtualScheduler, type Scheduler } from './workflows/scheduler';
+export type { WorkflowInput, Workflow } from './workflows/workflow-definition';
+
+export const DEFAULT_CLIENT_SECRET = 'sandbox-client-secret';
+
+export interface StartSandboxOptions {
+  /** 0 picks a free port (tests). */
+  port?: number;
+  accessToken?: string;
+  /** The app's client secret the workflow engine signs action calls with. */
+  clientSecret?: string;
+  /** `${VAR}` values for hsmeta files (e.g. `SERVICE_URL`), like an hsprofile. */
+  variables?: Record<string, string>;
+  /** Deterministic CRM data, loaded before any workflow is registered so it enrols nobody. */
+  seed?: Parameters<typeof seedPortal>[1];
+  /** Workflows to register at start; `workflowsFile` is a JSON array of the same. */
+  workflows?: WorkflowInput[];
+  workflowsFile?: string;
+  actionsDir?: string;
+  portal?: Portal;
+  scheduler?: Scheduler;
+  retryPolicy?: Partial<RetryPolicy>;
+  requestTimeoutMs?: number;
+  tier?: SandboxAppOptions['tier'];
+  scale?: SandboxAppOptions['scale'];
+  faults?: SandboxAppOptions['faults'];
+  clock?: SandboxAppOptions['clock'];
+  logger?: Pick<pino.Logger, 'info' | 'warn'>;
+}
+
+export interface RunningSandbox {
+  url: string;
+  portal: Portal;
+  engine: WorkflowEngine;
+  scheduler: Scheduler;
+  close(): Promise<void>;
+}
+
+/** The CRM API and the workflow engine on one port, as one HubSpot portal. */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const scheduler = options.scheduler ?? new RealScheduler();
+  const portal = options.portal ?? new Portal(options.clock ? { clock: options.clock } : {});
+  if (options.seed) seedPortal(portal, options.seed);
+
+  const engine = new WorkflowEngine({
+    portal,
+    clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+    scheduler,
+    variables: options.variables ?? {},
+    ...(options.actionsDir !== undefined && { actionsDir: options.actionsDir }),
+    ...(options.retryPolicy && { retryPolicy: options.retryPolicy }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.logger && { logger: options.logger }),
+  });
+  const workflows = [...(options.workflows ?? []), ...(options.workflowsFile ? readWorkflowsFile(options.workflowsFile) : [])];
+  try {
+    for (const workflow of workflows) engine.register(workflow);
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
+
+  const { app } = createSandboxApp({
+    portal,
+    ...(options.accessToken !== undefined && { accessToken: options.accessToken }),
+    ...(options.tier !== undefined && { tier: options.tier }),
+    ...(options.scale !== undefined && { scale: options.scale }),
+    ...(options.faults !== undefined && { faults: options.faults }),
+    ...(options.clock !== undefined && { clock: options.clock }),
+    extensions: [workflowRoutes(engine)],
+  });
+  const server = await listenSandbox(app, options.port ?? 0);
+  return {
+    url: server.url,
+    portal,
+    engine,
+    scheduler,
+    close: async () => {
+      engine.close();
+      await server.close();
+    },
+  };
+}
+
+function readWorkflowsFile(file: string): WorkflowInput[] {
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(parsed)) throw new Error(`${file} must hold a JSON array of workflows`);
+  // Each entry is validated by engine.register.
+  return parsed as WorkflowInput[];
+}

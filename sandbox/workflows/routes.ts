@@ -1,0 +1,97 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { notFound, validationError } from '../crm/errors';
+import { ActionDefinitionError } from './action-definition';
+import type { WorkflowEngine } from './engine';
+import { WorkflowDefinitionError, type Workflow, type WorkflowInput } from './workflow-definition';
+
+/**
+ * HTTP face of the workflow engine, mounted as a sandbox extension (behind the CRM API's bearer auth and
+ * rate limits): HubSpot's callback completion endpoints, and sandbox-only admin endpoints to register
+ * workflows and read their executions.
+ */
+
+const outputFieldsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+const completionSchema = z.object({ outputFields: outputFieldsSchema });
+const batchCompletionSchema = z.object({
+  inputs: z.array(z.object({ callbackId: z.string().min(1), outputFields: outputFieldsSchema })).min(1).max(100),
+});
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({ message: `${issue.path.join('.') || '(body)'}: ${issue.message}` }));
+    throw validationError(`Invalid input JSON: ${errors.map((e) => e.message).join('; ')}`, errors);
+  }
+  return parsed.data;
+}
+
+/** A workflow as the admin API shows it: the resolved action definition, not the engine's internals. */
+export function describeWorkflow(workflow: Workflow) {
+  const { action, ...rest } = workflow;
+  return {
+    ...rest,
+    action: {
+      uid: action.uid,
+      source: action.source,
+      actionDefinitionId: action.actionDefinitionId,
+      actionDefinitionVersion: action.actionDefinitionVersion,
+      actionUrl: action.config.actionUrl,
+      objectTypes: action.config.objectTypes,
+    },
+  };
+}
+
+export function workflowRoutes(engine: WorkflowEngine): (router: Router) => void {
+  return (router) => {
+    const json = express.json({ limit: '1mb' });
+
+    router.post('/automation/v4/actions/callbacks/complete', json, (req, res) => {
+      const { inputs } = parseBody(batchCompletionSchema, req.body);
+      engine.completeBatch(inputs);
+      res.status(204).end();
+    });
+
+    router.post('/automation/v4/actions/callbacks/:callbackId/complete', json, (req, res) => {
+      const { outputFields } = parseBody(completionSchema, req.body);
+      engine.complete(String(req.params.callbackId), outputFields);
+      res.status(204).end();
+    });
+
+    router.post('/sandbox/workflows', json, (req, res) => {
+      try {
+        res.status(201).json(describeWorkflow(engine.register(req.body as WorkflowInput)));
+      } catch (error) {
+        if (error instanceof WorkflowDefinitionError) {
+          throw validationError(error.message, error.problems.map((message) => ({ message })));
+        }
+        if (error instanceof ActionDefinitionError) throw validationError(error.message);
+        throw error;
+      }
+    });
+
+    router.get('/sandbox/workflows', (_req, res) => {
+      res.json({ results: engine.workflows().map(describeWorkflow) });
+    });
+
+    router.get('/sandbox/workflows/:id', (req, res) => {
+      res.json(describeWorkflow(requireWorkflow(engine, req.params.id)));
+    });
+
+    router.delete('/sandbox/workflows/:id', (req, res) => {
+      engine.remove(requireWorkflow(engine, req.params.id).id);
+      res.status(204).end();
+    });
+
+    router.get('/sandbox/workflows/:id/executions', (req, res) => {
+      const workflow = requireWorkflow(engine, req.params.id);
+      res.json({ results: engine.executions(workflow.id) });
+    });
+  };
+}
+
+function requireWorkflow(engine: WorkflowEngine, id: string | string[] | undefined): Workflow {
+  const workflow = engine.workflow(Number(id));
+  if (!workflow) throw notFound(`No sandbox workflow with id ${String(id)}`);
+  return workflow;
+}

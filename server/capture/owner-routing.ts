@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Program } from '../../src/domain/program';
+import type { Database } from '../db/schema';
+
+export interface RoutingInput {
+  program: Program;
+  referrerOwnerId: string | null | undefined;
+  /** The referral being routed; already stored, so its place in the program's order is durable. */
+  referral: { id: string; capturedAt: number };
+}
+
+/**
+ * The HubSpot owner of a new referred contact. Round robin needs state shared by every replica and
+ * surviving restarts: the referral's position among the program's referrals (by capture time,
+ * then id) is that state, already in the ledger, so the n-th referral goes to owner n mod k.
+ */
+export async function chooseOwner(db: Kysely<Database>, input: RoutingInput): Promise<string | undefined> {
+  const routing = input.program.capture.routing;
+  switch (routing.kind) {
+    case 'fixed':
+      return routing.ownerId;
+    case 'referrer_owner':
+      return input.referrerOwnerId || input.program.ownerId;
+    case 'round_robin': {
+      const { capturedAt, id } = input.referral;
+      const before = await db.selectFrom('referrals')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('program_id', '=', input.program.id)
+        .where((eb) => eb.or([eb('captured_at', '<', capturedAt), eb.and([eb('captured_at', '=', capturedAt), eb('id', '<', id)])]))
+        .executeTakeFirstOrThrow();
+      return routing.ownerIds[Number(before.n) % routing.ownerIds.length];
+    }
+  }
+}

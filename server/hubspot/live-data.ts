@@ -1,0 +1,99 @@
+import type { Client } from '@hubspot/api-client';
+import {
+  dealStageFromHubSpot,
+  isClosedWon,
+  type Deal,
+  type LifecycleStageOption,
+  type Pipeline,
+} from '../../src/domain/qualification';
+import type { PropertyChange } from '../../src/domain/guards';
+
+/**
+ * Reads the live HubSpot facts a qualification decision rests on. Nothing here is cached across
+ * decisions: portals change stages and pipelines, and a milestone must be real *now*.
+ */
+export interface ContactSnapshot {
+  id: string;
+  properties: Record<string, string | null | undefined>;
+  lifecycleHistory: PropertyChange[];
+}
+
+export interface DealSnapshot extends Deal {
+  /** When the deal entered each stage, oldest first. */
+  stageHistory: PropertyChange[];
+}
+
+const toChanges = (history: Array<{ value: string; timestamp: Date }> | undefined): PropertyChange[] =>
+  (history ?? [])
+    .map((h) => ({ value: h.value, timestamp: new Date(h.timestamp) }))
+    .sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+
+export async function readContact(client: Client, contactId: string, extraProperties: string[] = []): Promise<ContactSnapshot> {
+  const properties = [...new Set(['email', 'firstname', 'lastname', 'lifecyclestage', 'hubspot_owner_id', ...extraProperties])];
+  const contact = await client.crm.contacts.basicApi.getById(contactId, properties, ['lifecyclestage']);
+  return {
+    id: contact.id,
+    properties: contact.properties,
+    lifecycleHistory: toChanges(contact.propertiesWithHistory?.lifecyclestage),
+  };
+}
+
+/** Ids of the records of `toType` associated with a record, all pages. */
+export async function associatedIds(client: Client, fromType: string, fromId: string, toType: string): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await client.crm.associations.v4.basicApi.getPage(fromType, fromId, toType, after, 500);
+    ids.push(...page.results.map((r) => String(r.toObjectId)));
+    after = page.paging?.next?.after;
+  } while (after);
+  return ids;
+}
+
+export async function readDeals(client: Client, dealIds: string[]): Promise<DealSnapshot[]> {
+  const deals: DealSnapshot[] = [];
+  for (let i = 0; i < dealIds.length; i += 100) {
+    const batch = await client.crm.deals.batchApi.read({
+      inputs: dealIds.slice(i, i + 100).map((id) => ({ id })),
+      properties: ['dealstage', 'pipeline', 'amount'],
+      propertiesWithHistory: ['dealstage'],
+    });
+    for (const d of batch.results) {
+      deals.push({
+        id: d.id,
+        pipelineId: d.properties.pipeline ?? 'default',
+        stageId: d.properties.dealstage ?? '',
+        stageHistory: toChanges(d.propertiesWithHistory?.dealstage),
+      });
+    }
+  }
+  return deals;
+}
+
+export async function readLifecycleStages(client: Client): Promise<LifecycleStageOption[]> {
+  const property = await client.crm.properties.coreApi.getByName('contacts', 'lifecyclestage');
+  return property.options
+    .filter((o) => !o.hidden)
+    .map((o) => ({ value: o.value, label: o.label, displayOrder: o.displayOrder ?? 0 }));
+}
+
+export async function readPipelines(client: Client): Promise<Pipeline[]> {
+  const { results } = await client.crm.pipelines.pipelinesApi.getAll('deals');
+  return results.map((p) => ({
+    id: p.id,
+    label: p.label,
+    stages: p.stages.map((s) => dealStageFromHubSpot({ id: s.id, label: s.label, displayOrder: s.displayOrder, metadata: s.metadata })),
+  }));
+}
+
+/** When each deal first reached a closed-won stage of its pipeline (for the existing-customer guard). */
+export function closedWonDates(deals: DealSnapshot[], pipelines: Pipeline[]): Date[] {
+  const dates: Date[] = [];
+  for (const deal of deals) {
+    const stages = pipelines.find((p) => p.id === deal.pipelineId)?.stages ?? [];
+    const won = new Set(stages.filter(isClosedWon).map((s) => s.id));
+    const first = deal.stageHistory.find((h) => won.has(h.value));
+    if (first) dates.push(first.timestamp);
+  }
+  return dates;
+}

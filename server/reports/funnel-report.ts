@@ -1,0 +1,243 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/database';
+import { unknownProgram, type FunnelQuery } from './funnel-query';
+import { bucketsFor, type Bucket, type Interval, type LocalDate } from './time-buckets';
+
+/**
+ * The funnel report: what a program's referrers did in a period, computed with aggregates over the
+ * reporting indexes (migration 002) so it answers in milliseconds on a ledger of millions of rows.
+ *
+ * Definitions (a referral is counted in the program it belongs to; the period is `[start, end)`):
+ * - enrolments: enrolments created in the period.
+ * - clicks: referral-link clicks in the period on a code that belongs to the program.
+ * - referredLeads: referrals captured in the period.
+ * - qualifiedReferrals: referrals whose qualification happened in the period (status qualified,
+ *   `qualified_at` in the period), whenever they were captured.
+ * - qualificationRate: a cohort rate. Of the referrals captured in the period, the share that are
+ *   qualified now; `null` when nothing was captured. Recent periods rise as their referrals mature.
+ * - medianTimeToQualifyMs: median of `qualified_at - captured_at` over qualifiedReferrals (the mean
+ *   of the two middle values for an even count); `null` when there are none.
+ * - rewardsIssued: rewards issued in the period (status issued, `issued_at` in the period), count and
+ *   amount in minor units per currency, currencies in alphabetical order.
+ * - rewardsAwaitingReview: rewards in `pending_review` now, whatever the period, and the age of the
+ *   oldest at the report's `generatedAt`.
+ * - rejections: referrals rejected in the period (`decided_at`), per reason, most frequent first.
+ * - topReferrers: the ten referrer contacts with the most qualifiedReferrals, ties by contact id.
+ * The series splits the period-bound figures into buckets; each adds up to its total.
+ */
+export interface FunnelReport {
+  program: { id: string; name: string } | null;
+  period: { from: LocalDate; to: LocalDate; tz: string; interval: Interval; start: string; end: string };
+  generatedAt: string;
+  totals: FunnelTotals;
+  series: FunnelBucket[];
+}
+
+export interface FunnelCounts {
+  enrolments: number;
+  clicks: number;
+  referredLeads: number;
+  /** Of referredLeads, how many are qualified now (the qualification rate's numerator). */
+  referredLeadsQualified: number;
+  qualifiedReferrals: number;
+  rewardsIssued: number;
+}
+
+export interface FunnelTotals extends FunnelCounts {
+  qualificationRate: number | null;
+  medianTimeToQualifyMs: number | null;
+  rewardsIssuedByCurrency: Array<{ currency: string; count: number; amount: number }>;
+  rewardsAwaitingReview: { count: number; oldestCreatedAt: string | null; oldestAgeMs: number | null };
+  rejections: Array<{ reason: string | null; count: number }>;
+  topReferrers: Array<{ contactId: string; qualified: number }>;
+}
+
+export interface FunnelBucket extends FunnelCounts {
+  /** Local date the bucket starts on; start/end are the instants of its edges. */
+  date: LocalDate;
+  start: string;
+  end: string;
+}
+
+export const TOP_REFERRERS = 10;
+
+const COUNT_KEYS = [
+  'enrolments',
+  'clicks',
+  'referredLeads',
+  'referredLeadsQualified',
+  'qualifiedReferrals',
+  'rewardsIssued',
+] as const satisfies ReadonlyArray<keyof FunnelCounts>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The one report function behind the API, the CSV export and the CLI. */
+export async function funnelReport(db: Db, query: FunnelQuery, now: number): Promise<FunnelReport> {
+  const buckets = bucketsFor(query.from, query.to, query.interval, query.tz);
+  const start = buckets[0]!.start;
+  const end = buckets[buckets.length - 1]!.end;
+
+  // One snapshot: figures that are compared with each other must not straddle a concurrent write.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const programs = query.program
+        ? await trx.selectFrom('programs').select(['id', 'name']).where('id', '=', query.program).execute()
+        : await trx.selectFrom('programs').select(['id', 'name']).execute();
+      if (query.program && programs.length === 0) throw unknownProgram(query.program);
+      const figures = new ReportQueries(trx, programs.map((p) => p.id), buckets, start, end);
+
+      const series = await figures.series();
+      const counts = Object.fromEntries(
+        COUNT_KEYS.map((k) => [k, series.reduce((sum, b) => sum + b[k], 0)]),
+      ) as unknown as FunnelCounts;
+      const pending = await figures.awaitingReview();
+      const totals: FunnelTotals = {
+        ...counts,
+        qualificationRate: counts.referredLeads ? counts.referredLeadsQualified / counts.referredLeads : null,
+        medianTimeToQualifyMs: await figures.medianTimeToQualify(counts.qualifiedReferrals),
+        rewardsIssuedByCurrency: await figures.rewardsIssuedByCurrency(),
+        rewardsAwaitingReview: {
+          count: pending.count,
+          oldestCreatedAt: pending.oldest === null ? null : iso(pending.oldest),
+          oldestAgeMs: pending.oldest === null ? null : Math.max(0, now - pending.oldest),
+        },
+        rejections: await figures.rejections(),
+        topReferrers: await figures.topReferrers(),
+      };
+      return {
+        program: query.program ? programs[0]! : null,
+        period: { from: query.from, to: query.to, tz: query.tz, interval: query.interval, start: iso(start), end: iso(end) },
+        generatedAt: iso(now),
+        totals,
+        series: series.map((b, i) => ({ ...b, date: buckets[i]!.date, start: iso(buckets[i]!.start), end: iso(buckets[i]!.end) })),
+      };
+    });
+}
+
+/**
+ * The SQL. Status values are literals, not parameters, so both databases can match the partial
+ * indexes of migration 002; every time predicate is a range on an indexed column.
+ */
+class ReportQueries {
+  private readonly programIds: RawBuilder<unknown>;
+
+  constructor(
+    private readonly db: Db,
+    programIds: string[],
+    private readonly buckets: Bucket[],
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    // `in (null)` matches nothing: a ledger without programs reports zeros.
+    this.programIds = programIds.length ? sql`(${sql.join(programIds)})` : sql`(null)`;
+  }
+
+  /**
+   * Per-bucket counts. The bucket edges are a literal table joined with range predicates, so each
+   * bucket is one index range scan and DST-shortened days need no date functions in SQL.
+   */
+  async series(): Promise<FunnelCounts[]> {
+    const rows = (q: RawBuilder<unknown>) => q.execute(this.db).then((r) => r.rows as Array<Record<string, unknown>>);
+    const enrolments = await rows(this.perBucket('enrolments', 'created_at', sql`count(*)`));
+    const clicks = await rows(this.perBucket('clicks', 'at', sql`count(*)`));
+    const captured = await rows(
+      this.perBucket('referrals', 'captured_at', sql`count(*)`, sql`sum(case when t.status = 'qualified' then 1 else 0 end)`),
+    );
+    const qualified = await rows(this.perBucket('referrals', 'qualified_at', sql`count(*)`, undefined, sql`t.status = 'qualified'`));
+    const issued = await rows(this.perBucket('rewards', 'issued_at', sql`count(*)`, undefined, sql`t.status = 'issued'`));
+    const empty = (): FunnelCounts => ({
+      enrolments: 0, clicks: 0, referredLeads: 0, referredLeadsQualified: 0, qualifiedReferrals: 0, rewardsIssued: 0,
+    });
+    const series = this.buckets.map(empty);
+    const fill = (list: Array<Record<string, unknown>>, apply: (b: FunnelCounts, n: number, m: number) => void) => {
+      for (const r of list) apply(series[Number(r.i)]!, Number(r.n), Number(r.m ?? 0));
+    };
+    fill(enrolments, (b, n) => (b.enrolments = n));
+    fill(clicks, (b, n) => (b.clicks = n));
+    fill(captured, (b, n, m) => {
+      b.referredLeads = n;
+      b.referredLeadsQualified = m;
+    });
+    fill(qualified, (b, n) => (b.qualifiedReferrals = n));
+    fill(issued, (b, n) => (b.rewardsIssued = n));
+    return series;
+  }
+
+  private perBucket(
+    table: 'enrolments' | 'clicks' | 'referrals' | 'rewards',
+    time: string,
+    n: RawBuilder<unknown>,
+    m?: RawBuilder<unknown>,
+    filter?: RawBuilder<unknown>,
+  ): RawBuilder<unknown> {
+    const edges = sql.join(this.buckets.map((b, i) => sql`(${sql.lit(i)}, ${sql.lit(b.start)}, ${sql.lit(b.end)})`));
+    const column = sql.ref(`t.${time}`);
+    return sql`with b(i, s, e) as (values ${edges})
+      select b.i as i, ${n} as n${m ? sql`, ${m} as m` : sql``}
+      from b join ${sql.table(table)} t on t.program_id in ${this.programIds} and ${column} >= b.s and ${column} < b.e
+      ${filter ? sql`where ${filter}` : sql``}
+      group by b.i`;
+  }
+
+  private inPeriod(column: string): RawBuilder<unknown> {
+    return sql`t.program_id in ${this.programIds} and ${sql.ref(`t.${column}`)} >= ${this.start} and ${sql.ref(`t.${column}`)} < ${this.end}`;
+  }
+
+  async medianTimeToQualify(count: number): Promise<number | null> {
+    if (count === 0) return null;
+    const middle = await sql<{ d: number }>`
+      select t.qualified_at - t.captured_at as d from referrals t
+      where t.status = 'qualified' and ${this.inPeriod('qualified_at')}
+      order by d limit ${count % 2 ? 1 : 2} offset ${Math.floor((count - 1) / 2)}`.execute(this.db);
+    const values = middle.rows.map((r) => Number(r.d));
+    return values.reduce((a, b) => a + b, 0) / values.length;
+  }
+
+  async rewardsIssuedByCurrency(): Promise<FunnelTotals['rewardsIssuedByCurrency']> {
+    const { rows } = await sql<{ currency: string; n: number; amount: number | string }>`
+      select t.currency as currency, count(*) as n, sum(t.amount) as amount from rewards t
+      where t.status = 'issued' and ${this.inPeriod('issued_at')}
+      group by t.currency`.execute(this.db);
+    return rows
+      .map((r) => ({ currency: r.currency, count: Number(r.n), amount: Number(r.amount) }))
+      .sort((a, b) => compare(a.currency, b.currency));
+  }
+
+  async awaitingReview(): Promise<{ count: number; oldest: number | null }> {
+    const { rows } = await sql<{ n: number; oldest: number | null }>`
+      select count(*) as n, min(t.created_at) as oldest from rewards t
+      where t.status = 'pending_review' and t.program_id in ${this.programIds}`.execute(this.db);
+    const row = rows[0];
+    return { count: Number(row?.n ?? 0), oldest: row?.oldest == null ? null : Number(row.oldest) };
+  }
+
+  async rejections(): Promise<FunnelTotals['rejections']> {
+    const { rows } = await sql<{ reason: string | null; n: number }>`
+      select t.reason as reason, count(*) as n from referrals t
+      where t.status = 'rejected' and ${this.inPeriod('decided_at')}
+      group by t.reason`.execute(this.db);
+    return rows
+      .map((r) => ({ reason: r.reason, count: Number(r.n) }))
+      .sort((a, b) => b.count - a.count || compare(a.reason ?? '', b.reason ?? ''));
+  }
+
+  async topReferrers(): Promise<FunnelTotals['topReferrers']> {
+    // Contact ids are numeric strings, so text order is the same under every collation.
+    const { rows } = await sql<{ contact_id: string; n: number }>`
+      select t.referrer_contact_id as contact_id, count(*) as n from referrals t
+      where t.status = 'qualified' and ${this.inPeriod('qualified_at')}
+      group by t.referrer_contact_id
+      order by n desc, contact_id asc
+      limit ${TOP_REFERRERS}`.execute(this.db);
+    return rows.map((r) => ({ contactId: r.contact_id, qualified: Number(r.n) }));
+  }
+}
+
+/** Code-point order, the same on every machine (localeCompare is not). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

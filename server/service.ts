@@ -1,0 +1,104 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, FEATURES, type FeatureFactory } from './app';
+import type { Config } from './config';
+import type { AppContext } from './context';
+import { migrateToLatest, openDatabase } from './db/database';
+import { createHubSpotClient } from './hubspot/client';
+import { JobWorker } from './jobs/queue';
+import type { Logger } from './logger';
+import { fulfilmentHandlers } from './rewards/fulfilment';
+import { releaseDueHolds } from './rewards/review';
+import { hubspotJobHandlers } from './sync/jobs';
+import type { RunningSandbox } from '../sandbox';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  clock?: () => number;
+  /** Background loops (jobs, hold release). Tests turn them off and drive `worker.drain()` themselves. */
+  background?: boolean;
+  features?: FeatureFactory[];
+}
+
+export interface RunningService {
+  ctx: AppContext;
+  worker: JobWorker;
+  server: Server;
+  url: string;
+  sandbox: RunningSandbox | undefined;
+  /** Stop accepting, finish requests in flight, stop the loops, close the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Without HubSpot credentials the service starts the local sandbox portal and talks to it: a new
+ * user sees the whole product work before connecting a portal.
+ */
+async function connectHubSpot(config: Config, logger: Logger) {
+  if (config.hubspot.accessToken) return { config, sandbox: undefined };
+  const { startSandbox, DEFAULT_CLIENT_SECRET } = await import('../sandbox');
+  const clientSecret = config.hubspot.clientSecret ?? DEFAULT_CLIENT_SECRET;
+  const accessToken = process.env.SANDBOX_ACCESS_TOKEN || 'sandbox-token';
+  const sandbox = await startSandbox({
+    port: config.sandboxPort,
+    accessToken,
+    clientSecret,
+    variables: { SERVICE_URL: config.publicBaseUrl },
+    logger,
+  });
+  logger.info({ sandbox: sandbox.url }, 'no HUBSPOT_ACCESS_TOKEN: using the local HubSpot sandbox portal');
+  return {
+    config: { ...config, hubspot: { accessToken, clientSecret, apiBase: sandbox.url } },
+    sandbox,
+  };
+}
+
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const { logger } = opts;
+  const clock = opts.clock ?? Date.now;
+  const database = openDatabase(opts.config.databaseUrl);
+  await migrateToLatest(database);
+  logger.info({ database: database.description }, 'database ready');
+
+  const { config, sandbox } = await connectHubSpot(opts.config, logger);
+  const hubspot = createHubSpotClient({ accessToken: config.hubspot.accessToken!, apiBase: config.hubspot.apiBase });
+  const ctx: AppContext = { config, database, logger, hubspot, clock };
+  const worker = new JobWorker(database, {
+    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx) },
+    clock,
+    logger,
+  });
+
+  const app = createApp(ctx, opts.features ?? FEATURES);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, '0.0.0.0', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let holdTimer: NodeJS.Timeout | undefined;
+  if (opts.background !== false) {
+    worker.start();
+    holdTimer = setInterval(() => {
+      releaseDueHolds(ctx).catch((err) => logger.error({ err }, 'releasing held rewards failed'));
+    }, 60_000);
+  }
+
+  return {
+    ctx,
+    worker,
+    server,
+    url,
+    sandbox,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (holdTimer) clearInterval(holdTimer);
+      await worker.stop();
+      await database.close();
+      await sandbox?.close();
+    },
+  };
+}

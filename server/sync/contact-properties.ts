@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { hubspotDate, P } from '../hubspot/properties';
+
+/**
+ * A contact's referral properties, derived from the ledger as it is now. Sync jobs write the whole
+ * set, so they are idempotent and their order does not matter: the last one to run is current.
+ */
+export async function contactReferralProperties(db: Kysely<Database>, contactId: string): Promise<Record<string, string>> {
+  const props: Record<string, string> = {};
+
+  const asReferred = await db
+    .selectFrom('referrals')
+    .select(['status', 'qualified_at'])
+    .where('referred_contact_id', '=', contactId)
+    .orderBy('captured_at')
+    .executeTakeFirst();
+  if (asReferred) {
+    props[P.status] = asReferred.status;
+    props[P.qualifiedDate] = asReferred.qualified_at ? hubspotDate(asReferred.qualified_at) : '';
+  }
+
+  const enrolled = await db.selectFrom('enrolments').select('id').where('contact_id', '=', contactId).executeTakeFirst();
+  if (enrolled) {
+    const referrals = await db
+      .selectFrom('referrals')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('total'),
+        eb.fn.sum<number>(eb.case().when('status', '=', 'qualified').then(1).else(0).end()).as('qualified'),
+      ])
+      .where('referrer_contact_id', '=', contactId)
+      .executeTakeFirstOrThrow();
+    const rewards = await db
+      .selectFrom('rewards')
+      .select((eb) => [
+        eb.fn.sum<number>(eb.case().when('status', 'in', ['approved', 'issued']).then(eb.ref('amount')).else(0).end()).as('earned'),
+        eb.fn.sum<number>(eb.case().when('status', '=', 'pending_review').then(1).else(0).end()).as('pending'),
+        eb.fn.max('currency').as('currency'),
+      ])
+      .where('recipient_contact_id', '=', contactId)
+      .where('recipient', '=', 'referrer')
+      .executeTakeFirstOrThrow();
+    props[P.referralCount] = String(Number(referrals.total));
+    props[P.qualifiedCount] = String(Number(referrals.qualified ?? 0));
+    props[P.rewardsTotal] = majorUnits(Number(rewards.earned ?? 0), rewards.currency ?? 'USD');
+    props[P.pendingRewards] = String(Number(rewards.pending ?? 0));
+  }
+  return props;
+}
+
+/** HubSpot number properties are shown as typed: write "125.5", not 12550 cents. */
+function majorUnits(minor: number, currency: string): string {
+  const decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return String(minor / 10 ** decimals);
+}

@@ -1,0 +1,62 @@
+import { Button, DescriptionList, DescriptionListItem, Flex, Heading, Link, Statistics, StatisticsItem, StatusTag, Text } from '@hubspot/ui-extensions';
+import type { ContactSummary, StoryEnrolment, StoryReferral } from '../../../functions/lib/contracts';
+import { contactUrl, formatAmount, formatDate } from '../../shared/format';
+import { referralStatusLabel } from './labels';
+
+interface Props {
+  enrolments: StoryEnrolment[];
+  referrals: StoryReferral[];
+  contacts: Record<string, ContactSummary>;
+  locale: string;
+  portalId: number;
+  onCopy: (text: string, what: string) => void;
+}
+
+/** The contact as a referrer: code and link to share, how far their referrals got, what they earned. */
+export function ReferrerSection({ enrolments, referrals, contacts, locale, portalId, onCopy }: Props) {
+  return (
+    <Flex direction="column" gap="sm">
+      {enrolments.map((enrolment) => (
+        <Flex direction="column" gap="xs" key={enrolment.programId}>
+          <Heading>Referrer in {enrolment.programName}</Heading>
+          <DescriptionList direction="row">
+            <DescriptionListItem label="Referral code">
+              <Text format={{ fontWeight: 'bold' }} testId={`code-${enrolment.programId}`}>{enrolment.code}</Text>
+            </DescriptionListItem>
+            <DescriptionListItem label="Referral link">
+              <Link href={enrolment.link}>{enrolment.link}</Link>
+            </DescriptionListItem>
+          </DescriptionList>
+          <Flex gap="xs">
+            <Button size="xs" testId={`copy-link-${enrolment.programId}`} onClick={() => onCopy(enrolment.link, 'Referral link')}>Copy link</Button>
+            <Button size="xs" variant="secondary" testId={`copy-code-${enrolment.programId}`} onClick={() => onCopy(enrolment.code, 'Referral code')}>Copy code</Button>
+          </Flex>
+          <Statistics>
+            <StatisticsItem label="Referred" number={enrolment.counts.referred} />
+            <StatisticsItem label="Qualified" number={enrolment.counts.qualified} />
+            <StatisticsItem label="Rewarded" number={enrolment.counts.rewarded} />
+          </Statistics>
+          <Text testId={`earned-${enrolment.programId}`}>
+            Rewards earned:{' '}
+            {enrolment.rewardsTotal.length === 0 ? 'none yet' : enrolment.rewardsTotal.map((m) => formatAmount(m.amount, m.currency, locale)).join(', ')}
+          </Text>
+        </Flex>
+      ))}
+      <Heading>Latest referrals</Heading>
+      {referrals.length === 0 ? (
+        <Text testId="no-referrals">No one has used this contact&apos;s link yet. Share the link or code above to get started.</Text>
+      ) : (
+        referrals.map((referral) => {
+          const status = referralStatusLabel[referral.status];
+          return (
+            <Flex gap="xs" align="center" key={referral.id} testId={`referral-${referral.id}`}>
+              <Link href={contactUrl(portalId, referral.referredContactId)}>{contacts[referral.referredContactId]?.name ?? referral.email}</Link>
+              <StatusTag variant={status.variant}>{status.text}</StatusTag>
+              <Text variant="microcopy">{formatDate(referral.qualifiedAt ?? referral.capturedAt, locale)}</Text>
+            </Flex>
+          );
+        })
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,23 @@
+import type { ReferralStatus, RewardStatus } from '../../../functions/lib/contracts';
+
+type TagVariant = 'danger' | 'warning' | 'info' | 'success' | 'default';
+
+export const referralStatusLabel: Record<ReferralStatus, { text: string; variant: TagVariant }> = {
+  captured: { text: 'Waiting for milestone', variant: 'info' },
+  qualified: { text: 'Qualified', variant: 'success' },
+  rejected: { text: 'Rejected', variant: 'danger' },
+};
+
+export const rewardStatusLabel: Record<RewardStatus, { text: string; variant: TagVariant }> = {
+  pending_review: { text: 'Waiting for review', variant: 'warning' },
+  held: { text: 'On hold', variant: 'info' },
+  approved: { text: 'Approved', variant: 'success' },
+  issued: { text: 'Issued', variant: 'success' },
+  rejected: { text: 'Rejected', variant: 'danger' },
+  canceled: { text: 'Canceled', variant: 'default' },
+};
+
+/** Risk flags as reviewers read them; unknown flags are shown as sent. */
+export function flagLabel(flag: string): string {
+  return flag.replace(/_/g, ' ');
+}

@@ -1,0 +1,98 @@
+/**
+ * Guards run before a referral is qualified, in GUARD_ORDER; the first that fails decides the
+ * outcome (its code is returned to the workflow and stored on the referral). Ordered from "nothing
+ * to decide" to "would be rewarded but for a limit", so the reported reason is the most basic one.
+ */
+import { programCapHit, referrerCapHit, type RewardCounts } from './caps';
+import type { Program } from './program';
+
+export const GUARD_ORDER = [
+  'not_referred',
+  'already_qualified',
+  'referral_rejected',
+  'existing_customer',
+  'self_referral',
+  'outside_window',
+  'referrer_cap_reached',
+  'program_cap_reached',
+] as const;
+
+export type GuardCode = (typeof GUARD_ORDER)[number];
+
+export type ReferralStatus = 'captured' | 'qualified' | 'rejected';
+
+export interface GuardReferral {
+  status: ReferralStatus;
+  capturedAt: Date;
+  referrerContactId: string;
+  referredContactId: string;
+  /** Normalised emails (see `normaliseEmail`); the referrer's may be unknown. */
+  referredEmail: string;
+  referrerEmail: string | null;
+}
+
+export interface PropertyChange {
+  value: string;
+  timestamp: Date;
+}
+
+export interface GuardInput {
+  /** The referral for the contact being qualified, or null when the contact was not referred. */
+  referral: GuardReferral | null;
+  program: Pick<Program, 'qualification' | 'rewards'>;
+  /** The referred contact's past: `lifecyclestage` property history and closed-won dates of its deals. */
+  history: { lifecycleStage: readonly PropertyChange[]; closedWonDealsAt: readonly Date[] };
+  /** Lifecycle stage values that mean "customer" (use `stagesAtOrBeyond('customer', options)`). */
+  customerStages: readonly string[];
+  counts: RewardCounts;
+  now: Date;
+}
+
+export type GuardResult = { passed: true } | { passed: false; code: GuardCode; message: string };
+
+const DAY_MS = 86_400_000;
+
+type Check = (input: GuardInput & { referral: GuardReferral }) => string | null;
+
+const checks: Record<Exclude<GuardCode, 'not_referred'>, Check> = {
+  already_qualified: ({ referral }) =>
+    referral.status === 'qualified' ? 'This referral has already qualified; it is rewarded only once' : null,
+  referral_rejected: ({ referral }) =>
+    referral.status === 'rejected' ? 'This referral was rejected earlier and cannot qualify' : null,
+  existing_customer: ({ referral, history, customerStages }) => {
+    const before = (at: Date) => at.getTime() < referral.capturedAt.getTime();
+    const stage = history.lifecycleStage.find((c) => customerStages.includes(c.value) && before(c.timestamp));
+    if (stage) return `The friend was already a customer (lifecycle stage "${stage.value}" on ${isoDay(stage.timestamp)}) before being referred`;
+    const won = history.closedWonDealsAt.find(before);
+    return won ? `The friend already had a closed-won deal (${isoDay(won)}) before being referred` : null;
+  },
+  self_referral: ({ referral }) =>
+    referral.referrerContactId === referral.referredContactId ||
+    (referral.referrerEmail !== null && referral.referrerEmail === referral.referredEmail)
+      ? 'The referrer referred themselves'
+      : null,
+  outside_window: ({ referral, program, now }) => {
+    const ageDays = (now.getTime() - referral.capturedAt.getTime()) / DAY_MS;
+    const window = program.qualification.windowDays;
+    return ageDays > window
+      ? `The referral is ${Math.floor(ageDays)} days old; the program rewards milestones within ${window} days`
+      : null;
+  },
+  referrer_cap_reached: ({ program, counts }) => referrerCapHit(program.rewards.caps, counts)?.message ?? null,
+  program_cap_reached: ({ program, counts }) => programCapHit(program.rewards.caps, counts)?.message ?? null,
+};
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function runGuards(input: GuardInput): GuardResult {
+  const { referral } = input;
+  if (!referral) return { passed: false, code: 'not_referred', message: 'This contact was not referred through a program' };
+  for (const code of GUARD_ORDER) {
+    if (code === 'not_referred') continue;
+    const message = checks[code]({ ...input, referral });
+    if (message) return { passed: false, code, message };
+  }
+  return { passed: true };
+}

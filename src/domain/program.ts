@@ -1,0 +1,303 @@
+/**
+ * A referral program's configuration: one zod schema shared by the service (parses PUT bodies and
+ * stored rows) and the HubSpot settings page (shows each issue beside its field, keyed by `path`).
+ * Reference with defaults and examples: docs/programs.md.
+ */
+import { z } from 'zod';
+import { isKnownCurrency } from './money';
+import { RISK_FLAGS } from './risk-flags';
+
+export const PROGRAM_STATUSES = ['draft', 'active', 'paused'] as const;
+export const ENROLMENT_PATHS = ['hubspot', 'signup'] as const;
+export const REWARD_KINDS = ['cash', 'credit', 'gift_card', 'discount'] as const;
+export const PROPERTY_OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'is_set'] as const;
+
+/** HubSpot CRM search operators, grouped by the operands each one needs. */
+const SINGLE_VALUE_OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'] as const;
+const LIST_OPERATORS = ['IN', 'NOT_IN'] as const;
+const NO_VALUE_OPERATORS = ['HAS_PROPERTY', 'NOT_HAS_PROPERTY'] as const;
+export const SEARCH_OPERATORS = [...SINGLE_VALUE_OPERATORS, ...LIST_OPERATORS, 'BETWEEN', ...NO_VALUE_OPERATORS] as const;
+
+/** HubSpot search limits: filter groups are ORed, at most 5 of them and 25 filters in all. */
+export const MAX_FILTER_GROUPS = 5;
+export const MAX_FILTERS = 25;
+
+const MAX_AMOUNT = 100_000_000_00; // a billion in a 2-decimal currency: catches a misplaced exponent
+const DAY_LIMIT = 3650;
+
+const text = (label: string, max: number) =>
+  z.string().trim().min(1, `${label} is required`).max(max, `${label} must be at most ${max} characters`);
+
+const days = (label: string, min: number) =>
+  z.number().int(`${label} must be a whole number of days`)
+    .min(min, `${label} must be at least ${min} day${min === 1 ? '' : 's'}`)
+    .max(DAY_LIMIT, `${label} must be at most ${DAY_LIMIT} days`);
+
+const count = (label: string) =>
+  z.number().int(`${label} must be a whole number`).min(1, `${label} must be at least 1`);
+
+const minorUnits = (label: string) =>
+  z.number().int(`${label} is in minor units (e.g. cents) and must be a whole number`)
+    .positive(`${label} must be greater than 0`)
+    .max(MAX_AMOUNT, `${label} is implausibly large; amounts are in minor units (e.g. cents)`);
+
+const httpsUrl = (label: string) =>
+  z.url({ protocol: /^https$/, error: `${label} must be a full https:// address` });
+
+/** HubSpot owner ids are numeric strings; numbers from a form are accepted too. */
+const ownerId = z.union([z.string().trim(), z.number().int().nonnegative().transform(String)])
+  .pipe(z.string().regex(/^\d+$/, 'Choose a HubSpot owner (a numeric owner id)'));
+
+const filterValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+export const searchFilterSchema = z.strictObject({
+  propertyName: text('Property', 100),
+  operator: z.enum(SEARCH_OPERATORS, `Choose an operator: ${SEARCH_OPERATORS.join(', ')}`),
+  value: filterValue.optional(),
+  values: z.array(filterValue).optional(),
+  highValue: filterValue.optional(),
+}).superRefine((filter, ctx) => {
+  const op = filter.operator;
+  const need = (key: 'value' | 'values' | 'highValue', message: string) =>
+    ctx.addIssue({ code: 'custom', path: [key], message });
+  if ((SINGLE_VALUE_OPERATORS as readonly string[]).includes(op) && (filter.value ?? '') === '') {
+    need('value', `Enter a value to compare ${filter.propertyName} with`);
+  }
+  if ((LIST_OPERATORS as readonly string[]).includes(op) && !filter.values?.length) {
+    need('values', `Enter at least one value for ${op}`);
+  }
+  if (op === 'BETWEEN') {
+    if ((filter.value ?? '') === '') need('value', 'Enter the lower bound');
+    if ((filter.highValue ?? '') === '') need('highValue', 'Enter the upper bound');
+  }
+  if ((NO_VALUE_OPERATORS as readonly string[]).includes(op) && filter.value !== undefined) {
+    need('value', `${op} takes no value; remove it`);
+  }
+});
+
+const filterGroupSchema = z.strictObject({
+  filters: z.array(searchFilterSchema).min(1, 'A filter group needs at least one filter'),
+});
+
+const criteriaSchema = z.array(filterGroupSchema)
+  .max(MAX_FILTER_GROUPS, `HubSpot allows at most ${MAX_FILTER_GROUPS} filter groups`)
+  .refine(
+    (groups) => groups.reduce((n, g) => n + g.filters.length, 0) <= MAX_FILTERS,
+    `HubSpot allows at most ${MAX_FILTERS} filters across all groups`,
+  );
+
+const brandSchema = z.strictObject({
+  headline: text('Headline', 120).default('Give a friend a reward, get one too'),
+  description: z.string().trim().max(1000, 'Description must be at most 1000 characters').default(''),
+  primaryColor: z.string().trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'Primary colour must be a hex colour like #ff7a59')
+    .default('#ff7a59'),
+  logoUrl: httpsUrl('Logo URL').optional(),
+});
+
+const enrolmentSchema = z.strictObject({
+  paths: z.array(z.enum(ENROLMENT_PATHS, 'Enrolment paths are "hubspot" and "signup"'))
+    .min(1, 'Choose at least one way to enrol: from HubSpot, by self sign-up, or both')
+    .refine((paths) => new Set(paths).size === paths.length, 'Each enrolment path may be listed once')
+    .default(['hubspot']),
+  criteria: criteriaSchema.default([]),
+  allowManual: z.boolean().default(true),
+  vanityCodes: z.boolean().default(false),
+  landingUrl: httpsUrl('Landing page URL').optional(),
+  brand: brandSchema.prefault({}),
+  consentText: text('Consent text', 2000)
+    .default('I agree to be contacted about this offer and that my referrer may learn whether I signed up.'),
+});
+
+const routingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('referrer_owner') }),
+  z.strictObject({
+    kind: z.literal('round_robin'),
+    ownerIds: z.array(ownerId).min(1, 'Round robin needs at least one owner')
+      .refine((ids) => new Set(ids).size === ids.length, 'Each owner may appear once in the round robin'),
+  }),
+  z.strictObject({ kind: z.literal('fixed'), ownerId }),
+], { error: 'Routing must be "referrer_owner", "round_robin" or "fixed"' });
+
+const captureSchema = z.strictObject({
+  lifecycleStage: text('Lifecycle stage', 100).default('lead'),
+  routing: routingSchema.default({ kind: 'referrer_owner' }),
+  attributionWindowDays: days('Attribution window', 1).default(90),
+  rewardExistingContacts: z.boolean().default(false),
+});
+
+const milestoneSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('lifecycle_stage'), stage: text('Lifecycle stage', 100) }),
+  z.strictObject({
+    kind: z.literal('deal_stage'),
+    pipelineId: text('Pipeline', 100),
+    stageId: text('Deal stage', 100),
+    orLater: z.boolean().default(true),
+  }),
+  z.strictObject({
+    kind: z.literal('property'),
+    propertyName: text('Property', 100),
+    operator: z.enum(PROPERTY_OPERATORS, `Choose an operator: ${PROPERTY_OPERATORS.join(', ')}`),
+    value: filterValue.optional(),
+  }).superRefine((m, ctx) => {
+    if (m.operator === 'is_set' && m.value !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: '"is set" takes no value; remove it' });
+    }
+    if (m.operator !== 'is_set' && (m.value ?? '').trim() === '') {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `Enter a value to compare ${m.propertyName} with` });
+    }
+  }),
+], { error: 'Milestone must be "lifecycle_stage", "deal_stage" or "property"' });
+
+const qualificationSchema = z.strictObject({
+  milestone: milestoneSchema.default({ kind: 'lifecycle_stage', stage: 'customer' }),
+  windowDays: days('Qualification window', 1).default(365),
+});
+
+const rewardSpecSchema = z.strictObject({
+  kind: z.enum(REWARD_KINDS, `Reward kind must be one of: ${REWARD_KINDS.join(', ')}`),
+  amount: minorUnits('Amount'),
+  currency: z.string().trim().toUpperCase()
+    .refine(isKnownCurrency, 'Currency must be an ISO 4217 code such as USD, EUR or JPY'),
+});
+
+const tierSchema = z.strictObject({
+  atQualified: z.number().int('Tier threshold must be a whole number')
+    .min(2, 'A tier bonus starts at the 2nd qualified referral or later (the 1st earns the base reward)'),
+  bonus: z.strictObject({ amount: minorUnits('Bonus amount') }),
+});
+
+const capsSchema = z.strictObject({
+  perReferrer: count('Lifetime rewards per referrer').optional(),
+  perReferrerPerMonth: count('Rewards per referrer per month').optional(),
+  programPerMonth: minorUnits('Monthly program budget').optional(),
+});
+
+const rewardsSchema = z.strictObject({
+  referrer: rewardSpecSchema,
+  friend: rewardSpecSchema.optional(),
+  tiers: z.array(tierSchema).default([])
+    .refine((tiers) => new Set(tiers.map((t) => t.atQualified)).size === tiers.length,
+      'Two tiers have the same threshold; each tier needs its own number of qualified referrals')
+    .transform((tiers) => [...tiers].sort((a, b) => a.atQualified - b.atQualified)),
+  caps: capsSchema.default({}),
+  holdDays: z.number().int('Hold period must be a whole number of days').min(0, 'Hold period cannot be negative')
+    .max(DAY_LIMIT, `Hold period must be at most ${DAY_LIMIT} days`).default(0),
+}).superRefine((rewards, ctx) => {
+  // Budgets, tiers and reports add friend and referrer amounts together, so they must share a currency.
+  if (rewards.friend && rewards.friend.currency !== rewards.referrer.currency) {
+    ctx.addIssue({
+      code: 'custom', path: ['friend', 'currency'],
+      message: `Friend reward must use the referrer reward's currency (${rewards.referrer.currency})`,
+    });
+  }
+  const { perReferrer, perReferrerPerMonth } = rewards.caps;
+  if (perReferrer !== undefined && perReferrerPerMonth !== undefined && perReferrerPerMonth > perReferrer) {
+    ctx.addIssue({
+      code: 'custom', path: ['caps', 'perReferrerPerMonth'],
+      message: `Monthly cap (${perReferrerPerMonth}) cannot exceed the lifetime cap (${perReferrer})`,
+    });
+  }
+});
+
+const reviewSchema = z.strictObject({
+  amountAbove: minorUnits('Review threshold').optional(),
+  firstRewardPerReferrer: z.boolean().default(false),
+  flags: z.array(z.enum(RISK_FLAGS, `Risk flags are: ${RISK_FLAGS.join(', ')}`)).default([]),
+  expirationDays: days('Review expiry', 1).max(90, 'Review expiry must be at most 90 days').default(7),
+});
+
+const fulfilmentSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('manual') }),
+  z.strictObject({
+    kind: z.literal('webhook'),
+    url: httpsUrl('Webhook URL'),
+    secretRef: z.string().trim()
+      .regex(/^[A-Z][A-Z0-9_]*$/, 'Secret name must be an upper-case name such as REWARD_WEBHOOK_SECRET')
+      .optional(),
+  }),
+], { error: 'Fulfilment must be "manual" or "webhook"' });
+
+export const programSchema = z.strictObject({
+  id: z.string().trim().min(1, 'Program id is required').max(64, 'Program id must be at most 64 characters')
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Program id must be lowercase letters, digits and single hyphens, e.g. spring-2026'),
+  name: text('Name', 120),
+  status: z.enum(PROGRAM_STATUSES, 'Status must be draft, active or paused').default('draft'),
+  ownerId: ownerId.optional(),
+  enrolment: enrolmentSchema.prefault({}),
+  capture: captureSchema.prefault({}),
+  qualification: qualificationSchema.prefault({}),
+  rewards: rewardsSchema,
+  review: reviewSchema.prefault({}),
+  fulfilment: fulfilmentSchema.default({ kind: 'manual' }),
+}).superRefine((program, ctx) => {
+  if (program.status !== 'draft' && program.ownerId === undefined) {
+    ctx.addIssue({
+      code: 'custom', path: ['ownerId'],
+      message: 'Choose the HubSpot owner responsible for this program before activating it',
+    });
+  }
+});
+
+export type Program = z.output<typeof programSchema>;
+/** What a client may send: defaults make most fields optional. */
+export type ProgramInput = z.input<typeof programSchema>;
+export type ProgramStatus = Program['status'];
+export type EnrolmentPath = (typeof ENROLMENT_PATHS)[number];
+export type SearchFilter = z.output<typeof searchFilterSchema>;
+export type SearchOperator = (typeof SEARCH_OPERATORS)[number];
+export type Routing = Program['capture']['routing'];
+export type Milestone = Program['qualification']['milestone'];
+export type PropertyOperator = (typeof PROPERTY_OPERATORS)[number];
+export type RewardKind = (typeof REWARD_KINDS)[number];
+export type RewardSpec = Program['rewards']['referrer'];
+export type RewardTier = Program['rewards']['tiers'][number];
+export type RewardCaps = Program['rewards']['caps'];
+export type ReviewRules = Program['review'];
+export type Fulfilment = Program['fulfilment'];
+
+export interface ProgramIssue {
+  /** Dotted field path, e.g. "rewards.tiers.0.atQualified"; "" for the program as a whole. */
+  path: string;
+  message: string;
+}
+
+export type ParseProgramResult = { ok: true; program: Program } | { ok: false; issues: ProgramIssue[] };
+
+/** Messages for failures no field-level message covers (a missing required object, a wrong type). */
+const fallbackMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'This field is required';
+    const expected = issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a group of fields' : `a ${issue.expected}`;
+    return `Expected ${expected}`;
+  }
+  return undefined;
+};
+
+function joinPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+/** One issue per unknown key so each typo shows beside its own field. */
+function toProgramIssues(issues: readonly z.core.$ZodIssue[]): ProgramIssue[] {
+  return issues.flatMap((issue): ProgramIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: joinPath([...issue.path, key]), message: `Unknown field "${key}"` }));
+    }
+    return [{ path: joinPath(issue.path), message: issue.message }];
+  });
+}
+
+export function parseProgram(input: unknown): ParseProgramResult {
+  const result = programSchema.safeParse(input, { error: fallbackMessages });
+  return result.success ? { ok: true, program: result.data } : { ok: false, issues: toProgramIssues(result.error.issues) };
+}
+
+/** A valid draft to start the settings page from. */
+export function newDraftProgram(id: string, name: string, referrer: ProgramInput['rewards']['referrer']): Program {
+  const result = parseProgram({ id, name, rewards: { referrer } });
+  if (!result.ok) {
+    throw new Error(`Cannot create program draft: ${result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+  return result.program;
+}

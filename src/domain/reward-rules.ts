@@ -1,0 +1,113 @@
+/**
+ * Turns a qualified referral into the reward lines to record. Order of rules:
+ * 1. lines: the referrer's reward (plus a tier bonus when this is exactly the tier's Nth qualified
+ *    referral) and, for double-sided programs, the friend's;
+ * 2. caps: per-referrer caps drop the referrer's line only; the monthly program budget is spent
+ *    referrer line first, and a line that does not fit whole is dropped (never paid in part);
+ * 3. hold: every line becomes payable `holdDays` after `now`;
+ * 4. review: a line needs review when its amount is above `review.amountAbove`, when it comes from
+ *    the referrer's first reward and `review.firstRewardPerReferrer` is on (both lines: the pair is
+ *    the risk), or when the referral carries a flag listed in `review.flags`.
+ */
+import { programBudgetLeft, referrerCapHit, type CapHit, type RewardCounts } from './caps';
+import type { Program, RewardKind } from './program';
+import { RISK_FLAG_LABELS, type RiskFlag } from './risk-flags';
+
+export type Recipient = 'referrer' | 'friend';
+
+export interface ReviewReason {
+  code: 'amount_above_threshold' | 'first_reward' | 'risk_flag';
+  message: string;
+  flag?: RiskFlag;
+}
+
+export interface RewardLine {
+  recipient: Recipient;
+  kind: RewardKind;
+  /** Total in minor units, tier bonus included. */
+  amount: number;
+  currency: string;
+  /** The part of `amount` that is a tier bonus. */
+  tierBonus?: number;
+  holdUntil: Date;
+  needsReview: boolean;
+  reviewReasons: ReviewReason[];
+}
+
+export interface DroppedLine {
+  recipient: Recipient;
+  amount: number;
+  code: CapHit['code'];
+  message: string;
+}
+
+export interface RewardRulesInput {
+  program: Pick<Program, 'rewards' | 'review'>;
+  /** The referrer's qualified referrals, this one included. */
+  referrerQualifiedCount: number;
+  counts: RewardCounts;
+  riskFlags: readonly RiskFlag[];
+  now: Date;
+}
+
+export interface RewardPlan {
+  lines: RewardLine[];
+  dropped: DroppedLine[];
+}
+
+const DAY_MS = 86_400_000;
+
+type DraftLine = Pick<RewardLine, 'recipient' | 'kind' | 'amount' | 'currency' | 'tierBonus'>;
+
+function draftLines({ program, referrerQualifiedCount }: RewardRulesInput): DraftLine[] {
+  const { referrer, friend, tiers } = program.rewards;
+  const bonus = tiers.find((t) => t.atQualified === referrerQualifiedCount)?.bonus.amount;
+  const lines: DraftLine[] = [{
+    recipient: 'referrer', kind: referrer.kind, currency: referrer.currency,
+    amount: referrer.amount + (bonus ?? 0),
+    ...(bonus === undefined ? {} : { tierBonus: bonus }),
+  }];
+  if (friend) lines.push({ recipient: 'friend', kind: friend.kind, amount: friend.amount, currency: friend.currency });
+  return lines;
+}
+
+function reviewReasons(line: DraftLine, input: RewardRulesInput): ReviewReason[] {
+  const { review } = input.program;
+  const reasons: ReviewReason[] = [];
+  if (review.amountAbove !== undefined && line.amount > review.amountAbove) {
+    reasons.push({ code: 'amount_above_threshold', message: `Amount ${line.amount} is above the review threshold of ${review.amountAbove}` });
+  }
+  if (review.firstRewardPerReferrer && input.counts.referrerRewardsTotal === 0) {
+    reasons.push({ code: 'first_reward', message: "This is the referrer's first reward" });
+  }
+  for (const flag of input.riskFlags) {
+    if (review.flags.includes(flag)) reasons.push({ code: 'risk_flag', flag, message: RISK_FLAG_LABELS[flag] });
+  }
+  return reasons;
+}
+
+export function planRewards(input: RewardRulesInput): RewardPlan {
+  const { program, counts, now } = input;
+  const holdUntil = new Date(now.getTime() + program.rewards.holdDays * DAY_MS);
+  const referrerCap = referrerCapHit(program.rewards.caps, counts);
+  let budget = programBudgetLeft(program.rewards.caps, counts);
+  const plan: RewardPlan = { lines: [], dropped: [] };
+
+  for (const line of draftLines(input)) {
+    if (line.recipient === 'referrer' && referrerCap) {
+      plan.dropped.push({ recipient: line.recipient, amount: line.amount, ...referrerCap });
+      continue;
+    }
+    if (line.amount > budget) {
+      plan.dropped.push({
+        recipient: line.recipient, amount: line.amount, code: 'program_cap_reached',
+        message: `The ${line.recipient}'s reward of ${line.amount} exceeds what is left of the monthly budget (${budget})`,
+      });
+      continue;
+    }
+    budget -= line.amount;
+    const reasons = reviewReasons(line, input);
+    plan.lines.push({ ...line, holdUntil, needsReview: reasons.length > 0, reviewReasons: reasons });
+  }
+  return plan;
+}

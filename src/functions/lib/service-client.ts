@@ -1,0 +1,102 @@
+import type { ContactStory, FieldIssue } from './contracts';
+
+/** A failure talking to the reward service, already phrased for the person using the card. */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export interface ServiceClientOptions {
+  baseUrl: string;
+  adminKey: string;
+  /** `hubspot-user:<id>:<email>`, recorded by the service in its audit trail. */
+  actor: string | null;
+  fetch: typeof fetch;
+}
+
+interface ServiceErrorBody {
+  error?: { code?: string; message?: string; details?: { issues?: FieldIssue[] } | null };
+}
+
+/** Turns the service's `{error:{code,message,details}}` answers into messages that say what to do. */
+function toServiceError(status: number, body: ServiceErrorBody | null): ServiceError {
+  const code = body?.error?.code ?? `HTTP_${status}`;
+  const said = body?.error?.message;
+  switch (true) {
+    case status === 401 || status === 403:
+      return new ServiceError(code, 'The referral service rejected the app\'s admin key. Ask a HubSpot admin to update the SERVICE_ADMIN_KEY secret of the Referral Ops app.');
+    case status === 400 && Array.isArray(body?.error?.details?.issues):
+      return new ServiceError(code, said ?? 'Some fields are not valid; fix the ones marked and save again.', body?.error?.details?.issues);
+    case status === 404:
+      return new ServiceError(code, said ?? 'The referral service does not know this record; refresh the card.');
+    case status === 409:
+      return new ServiceError(code, `${said ?? 'Someone changed this in the meantime.'} Refresh the card to see where it stands now.`);
+    case status === 429:
+      return new ServiceError(code, 'The referral service is busy right now. Wait a moment and try again.');
+    case status >= 500:
+      return new ServiceError(code, `The referral service had a problem (${said ?? `HTTP ${status}`}). Try again; if it keeps failing, tell your HubSpot admin.`);
+    default:
+      return new ServiceError(code, said ?? `The referral service refused the request (HTTP ${status}).`);
+  }
+}
+
+/** The admin API of the reward service (docs/service-api.md), as the app functions use it. */
+export function createServiceClient(options: ServiceClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.adminKey}`, accept: 'application/json' };
+    if (options.actor) headers['x-referral-ops-actor'] = options.actor;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await options.fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ServiceError('UNREACHABLE', `The referral service at ${new URL(base).host} could not be reached. Try again in a minute; if it keeps failing, ask a HubSpot admin to check the SERVICE_URL secret.`);
+    }
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      if (response.ok) throw new ServiceError('BAD_ANSWER', `The referral service answered ${method} ${path} with something that is not JSON; check that SERVICE_URL points at the service.`);
+    }
+    if (!response.ok) throw toServiceError(response.status, parsed as ServiceErrorBody | null);
+    return { status: response.status, data: parsed as T };
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+
+  return {
+    async getStory(contactId: string): Promise<ContactStory> {
+      return (await call<ContactStory>('GET', `/api/contacts/${id(contactId)}/story`)).data;
+    },
+    async approveReward(rewardId: string): Promise<unknown> {
+      return (await call<{ reward: unknown }>('POST', `/api/rewards/${id(rewardId)}/approve`, {})).data.reward;
+    },
+    async rejectReward(rewardId: string, reason: string): Promise<unknown> {
+      return (await call<{ reward: unknown }>('POST', `/api/rewards/${id(rewardId)}/reject`, { reason })).data.reward;
+    },
+    async enrol(programId: string, contactId: string): Promise<{ enrolment: unknown; created: boolean }> {
+      const answer = await call<{ enrolment: unknown }>('POST', `/api/programs/${id(programId)}/enrolments`, { contactId });
+      return { enrolment: answer.data.enrolment, created: answer.status === 201 };
+    },
+    async listPrograms(): Promise<unknown[]> {
+      return (await call<{ programs: unknown[] }>('GET', '/api/programs')).data.programs;
+    },
+    async getProgram(programId: string): Promise<unknown> {
+      return (await call<{ program: unknown }>('GET', `/api/programs/${id(programId)}`)).data.program;
+    },
+    async saveProgram(programId: string, program: unknown): Promise<unknown> {
+      return (await call<{ program: unknown }>('PUT', `/api/programs/${id(programId)}`, program)).data.program;
+    },
+  };
+}
+
+export type ServiceClient = ReturnType<typeof createServiceClient>;

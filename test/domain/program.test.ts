@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { newDraftProgram, parseProgram } from '../../src/domain/program';
+import { buildProgramInput } from './factories';
+
+function issuesOf(input: unknown) {
+  const result = parseProgram(input);
+  if (result.ok) throw new Error('expected the program to be rejected');
+  return result.issues;
+}
+
+function messageAt(input: unknown, path: string): string | undefined {
+  return issuesOf(input).find((i) => i.path === path)?.message;
+}
+
+describe('parseProgram', () => {
+  it('fills every default from a minimal program', () => {
+    const result = parseProgram({ id: 'spring', name: 'Spring', rewards: { referrer: { kind: 'cash', amount: 5000, currency: 'usd' } } });
+    expect(result).toMatchObject({
+      ok: true,
+      program: {
+        status: 'draft',
+        enrolment: { paths: ['hubspot'], criteria: [], allowManual: true, vanityCodes: false, brand: { primaryColor: '#ff7a59' } },
+        capture: { lifecycleStage: 'lead', routing: { kind: 'referrer_owner' }, attributionWindowDays: 90, rewardExistingContacts: false },
+        qualification: { milestone: { kind: 'lifecycle_stage', stage: 'customer' }, windowDays: 365 },
+        rewards: { referrer: { currency: 'USD' }, tiers: [], caps: {}, holdDays: 0 },
+        review: { firstRewardPerReferrer: false, flags: [], expirationDays: 7 },
+        fulfilment: { kind: 'manual' },
+      },
+    });
+  });
+
+  it('accepts a fully specified program unchanged', () => {
+    const input = buildProgramInput({
+      enrolment: {
+        paths: ['hubspot', 'signup'],
+        criteria: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: 'customer' }] },
+          { filters: [{ propertyName: 'hs_lead_status', operator: 'IN', values: ['OPEN', 'CONNECTED'] }] }],
+        allowManual: false, vanityCodes: true, landingUrl: 'https://example.com/refer',
+        brand: { headline: 'Share the love', description: 'Both get $50', primaryColor: '#123ABC', logoUrl: 'https://example.com/logo.png' },
+        consentText: 'I agree.',
+      },
+      capture: { lifecycleStage: 'marketingqualifiedlead', routing: { kind: 'round_robin', ownerIds: ['11', '12'] }, attributionWindowDays: 30, rewardExistingContacts: true },
+      qualification: { milestone: { kind: 'deal_stage', pipelineId: 'default', stageId: 'closedwon', orLater: false }, windowDays: 120 },
+      rewards: {
+        referrer: { kind: 'gift_card', amount: 5000, currency: 'EUR' }, friend: { kind: 'discount', amount: 2000, currency: 'EUR' },
+        tiers: [{ atQualified: 10, bonus: { amount: 10000 } }, { atQualified: 5, bonus: { amount: 2500 } }],
+        caps: { perReferrer: 20, perReferrerPerMonth: 5, programPerMonth: 1_000_000 }, holdDays: 30,
+      },
+      review: { amountAbove: 10000, firstRewardPerReferrer: true, flags: ['same_ip_as_referrer'], expirationDays: 14 },
+      fulfilment: { kind: 'webhook', url: 'https://rewards.example.com/hook', secretRef: 'REWARD_WEBHOOK_SECRET' },
+    });
+    const result = parseProgram(input);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.program.rewards.tiers.map((t) => t.atQualified)).toEqual([5, 10]); // sorted for the rules
+    expect(result.program.fulfilment).toEqual(input.fulfilment);
+  });
+
+  it.each([
+    ['id', { id: 'Spring 2026' }, /lowercase letters, digits and single hyphens/],
+    ['name', { name: '  ' }, /Name is required/],
+    ['ownerId', { ownerId: undefined }, /owner responsible/],
+    ['ownerId', { ownerId: 'bob' }, /numeric owner id/],
+    ['enrolment.paths', { enrolment: { paths: [] } }, /at least one way to enrol/],
+    ['enrolment.paths.0', { enrolment: { paths: ['email'] } }, /"hubspot" and "signup"/],
+    ['enrolment.landingUrl', { enrolment: { landingUrl: 'http://example.com' } }, /https:\/\//],
+    ['enrolment.brand.primaryColor', { enrolment: { brand: { primaryColor: 'orange' } } }, /hex colour/],
+    ['enrolment.criteria.0.filters.0.value', { enrolment: { criteria: [{ filters: [{ propertyName: 'city', operator: 'EQ' }] }] } }, /Enter a value to compare city/],
+    ['enrolment.criteria.0.filters.0.values', { enrolment: { criteria: [{ filters: [{ propertyName: 'city', operator: 'IN', values: [] }] }] } }, /at least one value/],
+    ['enrolment.criteria.0.filters.0.highValue', { enrolment: { criteria: [{ filters: [{ propertyName: 'age', operator: 'BETWEEN', value: 1 }] }] } }, /upper bound/],
+    ['enrolment.criteria.0.filters.0.operator', { enrolment: { criteria: [{ filters: [{ propertyName: 'age', operator: 'LIKE', value: 1 }] }] } }, /Choose an operator/],
+    ['enrolment.criteria', { enrolment: { criteria: Array.from({ length: 6 }, () => ({ filters: [{ propertyName: 'a', operator: 'HAS_PROPERTY' }] })) } }, /at most 5 filter groups/],
+    ['capture.routing.ownerIds', { capture: { routing: { kind: 'round_robin', ownerIds: [] } } }, /at least one owner/],
+    ['capture.routing.kind', { capture: { routing: { kind: 'random' } } }, /referrer_owner/],
+    ['capture.attributionWindowDays', { capture: { attributionWindowDays: 0 } }, /at least 1 day/],
+    ['qualification.milestone.value', { qualification: { milestone: { kind: 'property', propertyName: 'plan', operator: 'eq' } } }, /Enter a value to compare plan/],
+    ['qualification.milestone.stageId', { qualification: { milestone: { kind: 'deal_stage', pipelineId: 'default' } } }, /required/],
+    ['rewards.referrer.amount', { rewards: { referrer: { kind: 'cash', amount: 49.99, currency: 'USD' } } }, /minor units/],
+    ['rewards.referrer.currency', { rewards: { referrer: { kind: 'cash', amount: 100, currency: 'DOLLARS' } } }, /ISO 4217/],
+    ['rewards.referrer.kind', { rewards: { referrer: { kind: 'points', amount: 100, currency: 'USD' } } }, /cash, credit, gift_card, discount/],
+    ['rewards.friend.currency', { rewards: { referrer: { kind: 'cash', amount: 100, currency: 'USD' }, friend: { kind: 'cash', amount: 100, currency: 'EUR' } } }, /same currency|currency \(USD\)/],
+    ['rewards.tiers', { rewards: { referrer: { kind: 'cash', amount: 100, currency: 'USD' }, tiers: [{ atQualified: 3, bonus: { amount: 1 } }, { atQualified: 3, bonus: { amount: 2 } }] } }, /same threshold/],
+    ['rewards.caps.perReferrerPerMonth', { rewards: { referrer: { kind: 'cash', amount: 100, currency: 'USD' }, caps: { perReferrer: 2, perReferrerPerMonth: 3 } } }, /cannot exceed the lifetime cap/],
+    ['review.flags.0', { review: { flags: ['vpn'] } }, /Risk flags are/],
+    ['fulfilment.url', { fulfilment: { kind: 'webhook', url: 'ftp://x' } }, /https:\/\//],
+    ['rewards', { rewards: undefined }, /required/],
+  ] as const)('rejects a bad %s with a message beside the field', (path, overrides, message) => {
+    expect(messageAt(buildProgramInput(overrides as never), path)).toMatch(message);
+  });
+
+  it('names each unknown field so typos show where they were made', () => {
+    const issues = issuesOf(buildProgramInput({ capture: { lifecycleStag: 'lead' } as never, extra: true } as never));
+    expect(issues).toEqual(expect.arrayContaining([
+      { path: 'capture.lifecycleStag', message: 'Unknown field "lifecycleStag"' },
+      { path: 'extra', message: 'Unknown field "extra"' },
+    ]));
+  });
+
+  it('lets a draft omit the owner', () => {
+    expect(parseProgram(buildProgramInput({ status: 'draft', ownerId: undefined })).ok).toBe(true);
+  });
+
+  it('accepts the example in the configuration reference', () => {
+    const reference = readFileSync(join(__dirname, '../../docs/programs.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(reference)?.[1] ?? 'missing example';
+    expect(parseProgram(JSON.parse(example))).toMatchObject({ ok: true, program: { id: 'spring-2026' } });
+  });
+
+  it('reports a non-object input at the root', () => {
+    expect(issuesOf('nope')).toEqual([{ path: '', message: 'Expected a group of fields' }]);
+  });
+});
+
+describe('newDraftProgram', () => {
+  it('creates a valid draft', () => {
+    const program = newDraftProgram('summer', 'Summer', { kind: 'credit', amount: 1000, currency: 'GBP' });
+    expect(program).toMatchObject({ id: 'summer', status: 'draft', rewards: { referrer: { currency: 'GBP' } } });
+  });
+
+  it('explains what is wrong with the draft', () => {
+    expect(() => newDraftProgram('Summer!', 'Summer', { kind: 'credit', amount: 1000, currency: 'GBP' })).toThrow(/id: Program id/);
+  });
+});

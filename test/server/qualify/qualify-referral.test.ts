@@ -1,0 +1,172 @@
+import request from 'supertest';
+import { signRequest } from '../../../sandbox';
+import { dialects } from '../../support/databases';
+import { createProgram, startHarness, TEST_ADMIN_KEY, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
+import { createReferral } from '../../support/ledger';
+
+const ACTION_PATH = '/hubspot/actions/qualify-referral';
+
+/** Register HubSpot-like workflow: when a contact becomes a customer, run "Qualify referral". */
+function qualifyOnCustomer(h: Harness) {
+  return h.sandbox.engine.register({
+    name: 'Qualify referrals on customer',
+    trigger: { objectType: 'contacts', property: 'lifecyclestage', value: 'customer' },
+    action: { uid: 'qualify_referral_action' },
+    inputFields: { program: 'spring', milestone_kind: 'lifecycle_stage', lifecycle_stage: 'customer' },
+  });
+}
+
+async function becomeCustomer(h: Harness, contactId: string) {
+  await h.hubspot.crm.contacts.basicApi.update(contactId, { properties: { lifecyclestage: 'customer' } });
+  await h.sandbox.engine.idle();
+}
+
+/** The workflow's execution for one contact (referrers, already customers, are enrolled too). */
+function executionFor(h: Harness, workflowId: number, contactId: string) {
+  return h.sandbox.engine.executions(workflowId).find((e) => e.object.objectId === contactId);
+}
+
+function payload(callbackId: string, objectId: string, inputFields: Record<string, string> = { program: 'spring' }) {
+  return JSON.stringify({
+    callbackId,
+    origin: { portalId: 1, actionDefinitionId: 7, actionDefinitionVersion: 1 },
+    context: { source: 'WORKFLOWS', workflowId: 99 },
+    object: { objectId: Number(objectId), objectType: 'CONTACT', properties: {} },
+    inputFields,
+  });
+}
+
+function signed(h: Harness, body: string, timestamp = Date.now()) {
+  return signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + ACTION_PATH, body, timestamp });
+}
+
+describe.each(dialects)('Qualify referral on %s', (dialect) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ dialect });
+  });
+  afterEach(() => h.close());
+
+  it('qualifies a referred contact when the workflow fires, records one reward and updates HubSpot', async () => {
+    await createProgram(h);
+    const workflow = qualifyOnCustomer(h);
+    const { referrerId, friendId } = await createReferral(h);
+
+    await becomeCustomer(h, friendId);
+
+    const execution = executionFor(h, workflow.id, friendId);
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(execution?.outputFields).toMatchObject({ referral_status: 'qualified', reward_status: 'approved' });
+    const rewards = await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute();
+    expect(rewards).toHaveLength(1);
+    expect(rewards[0]).toMatchObject({ recipient: 'referrer', recipient_contact_id: referrerId, amount: 5000, status: 'approved' });
+    expect(execution?.outputFields?.reward_id).toBe(rewards[0]!.id);
+
+    await h.service.worker.drain();
+    const referrer = await h.hubspot.crm.contacts.basicApi.getById(referrerId, ['referral_qualified_count', 'referral_rewards_total']);
+    const friend = await h.hubspot.crm.contacts.basicApi.getById(friendId, ['referral_status', 'referral_qualified_date']);
+    expect(referrer.properties).toMatchObject({ referral_qualified_count: '1', referral_rewards_total: '50' });
+    expect(friend.properties.referral_status).toBe('qualified');
+    expect(friend.properties.referral_qualified_date).toBeTruthy();
+  });
+
+  it('pauses the workflow for review and resumes it with the reviewer decision', async () => {
+    await createProgram(h, { review: { amountAbove: 1000 } });
+    const workflow = qualifyOnCustomer(h);
+    const { friendId } = await createReferral(h);
+
+    await becomeCustomer(h, friendId);
+    const blocked = executionFor(h, workflow.id, friendId);
+    expect(blocked?.status).toBe('BLOCKED');
+    const [reward] = await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute();
+    expect(reward?.status).toBe('pending_review');
+
+    const approved = await request(h.url)
+      .post(`/api/rewards/${reward!.id}/approve`)
+      .set('authorization', `Bearer ${TEST_ADMIN_KEY}`)
+      .set('x-referral-ops-actor', 'hubspot-user:42:rev@example.org')
+      .send({});
+    expect(approved.status).toBe(200);
+    expect(approved.body.reward.status).toBe('approved');
+
+    await h.service.worker.drain();
+    const resumed = executionFor(h, workflow.id, friendId);
+    expect(resumed?.status).toBe('SUCCEEDED');
+    expect(resumed?.outputFields).toMatchObject({ referral_status: 'qualified', reward_status: 'approved', reward_id: reward!.id });
+    const audit = await h.service.ctx.database.db.selectFrom('audit_events').selectAll().where('entity_id', '=', reward!.id).orderBy('id').execute();
+    expect(audit.map((a) => [a.from_status, a.to_status, a.actor_type])).toEqual([
+      [null, 'pending_review', 'workflow'],
+      ['pending_review', 'approved', 'hubspot_user'],
+    ]);
+  });
+
+  it('rejects a friend who was a customer before being referred, citing the property history', async () => {
+    await createProgram(h);
+    const { friendId, referralId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() + 1000 });
+    const body = payload('ap-1-2-3-0', friendId);
+    const res = await request(h.url).post(ACTION_PATH).set(signed(h, body)).type('json').send(body);
+    expect(res.status).toBe(200);
+    expect(res.body.outputFields).toMatchObject({ referral_status: 'rejected', hs_execution_state: 'SUCCESS' });
+    expect(res.body.outputFields.reason).toMatch(/already a customer/);
+    const referral = await h.service.ctx.database.db.selectFrom('referrals').selectAll().where('id', '=', referralId).executeTakeFirstOrThrow();
+    expect(referral.status).toBe('rejected');
+    expect(await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('answers not_referred for a contact nobody referred, and not_qualified before the milestone', async () => {
+    await createProgram(h);
+    const stranger = await h.hubspot.crm.contacts.basicApi.create({ properties: { email: 'stranger@example.net' }, associations: [] });
+    const b1 = payload('ap-1-2-4-0', stranger.id);
+    const r1 = await request(h.url).post(ACTION_PATH).set(signed(h, b1)).type('json').send(b1);
+    expect(r1.body.outputFields.referral_status).toBe('not_referred');
+
+    const { friendId } = await createReferral(h);
+    const b2 = payload('ap-1-2-5-0', friendId);
+    const r2 = await request(h.url).post(ACTION_PATH).set(signed(h, b2)).type('json').send(b2);
+    expect(r2.body.outputFields).toMatchObject({ referral_status: 'not_qualified' });
+    expect(r2.body.outputFields.reason).toMatch(/not yet/i);
+  });
+
+  it('gives 50 concurrent deliveries of one callback one reward and 50 identical answers', async () => {
+    await createProgram(h);
+    const { friendId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() - 60_000 });
+    const body = payload('ap-1-2-6-0', friendId);
+    const headers = signed(h, body);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => request(h.url).post(ACTION_PATH).set(headers).type('json').send(body)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
+    const distinct = new Set(answers.map((a) => JSON.stringify(a.body)));
+    expect(distinct.size).toBe(1);
+    expect(answers[0]!.body.outputFields.referral_status).toBe('qualified');
+    const db = h.service.ctx.database.db;
+    expect(await db.selectFrom('rewards').selectAll().execute()).toHaveLength(1);
+    expect(await db.selectFrom('action_decisions').selectAll().execute()).toHaveLength(1);
+    const transitions = await db.selectFrom('audit_events').selectAll().where('entity', '=', 'referral').execute();
+    expect(transitions).toHaveLength(1);
+  });
+
+  it('refuses unsigned, tampered and stale requests with 401 and writes nothing', async () => {
+    await createProgram(h);
+    const { friendId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() - 60_000 });
+    const body = payload('ap-1-2-7-0', friendId);
+    const unsigned = await request(h.url).post(ACTION_PATH).type('json').send(body);
+    const tampered = await request(h.url).post(ACTION_PATH).set(signed(h, body)).type('json').send(body.replace('spring', 'sprinG'));
+    const stale = await request(h.url).post(ACTION_PATH).set(signed(h, body, Date.now() - 6 * 60_000)).type('json').send(body);
+    for (const res of [unsigned, tampered, stale]) {
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('INVALID_SIGNATURE');
+    }
+    expect(stale.body.error.message).toMatch(/5 minutes/);
+    const db = h.service.ctx.database.db;
+    expect(await db.selectFrom('action_decisions').selectAll().execute()).toHaveLength(0);
+    expect(await db.selectFrom('rewards').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('names the missing field of a malformed action request', async () => {
+    const body = JSON.stringify({ origin: { portalId: 1 }, object: { objectId: 1, objectType: 'CONTACT' } });
+    const res = await request(h.url).post(ACTION_PATH).set(signed(h, body)).type('json').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/callbackId/);
+  });
+});
