@@ -1,10 +1,11 @@
 // Lint for the whole repository: ESLint's and typescript-eslint's recommended rules, with the
 // globals each part runs with. UI extensions run in HubSpot's web worker sandbox, hence worker
-// globals there. HubSpot's UI-extension templates also enable eslint-plugin-react and
-// eslint-plugin-react-hooks; add them here once those packages are installed.
+// globals there, and the React and hooks rules HubSpot's UI-extension templates enable.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
+import react from 'eslint-plugin-react';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig([
@@ -18,6 +19,17 @@ export default defineConfig([
       'prefer-const': 'error',
       'no-var': 'error',
     },
+  },
+  {
+    files: ['src/app/**/*.{ts,tsx}'],
+    ...react.configs.flat.recommended,
+    ...react.configs.flat['jsx-runtime'],
+    settings: { react: { version: '18.3' } },
+  },
+  {
+    files: ['src/app/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['src/app/**/*.{ts,tsx}'],

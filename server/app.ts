@@ -7,6 +7,9 @@ import { programsFeature } from './programs/routes';
 import { qualifyFeature } from './qualify/routes';
 import { optionsFeature } from './hubspot/options-routes';
 import { rewardsFeature } from './rewards/routes';
+import { doctorFeature } from './doctor/routes';
+import { contactsFeature } from './contacts/routes';
+import { enrolmentFeature } from './enrolment/routes';
 
 export type { AppContext } from './context';
 
@@ -16,7 +19,7 @@ export type RawBodyRequest = express.Request & { rawBody?: Buffer };
 export type FeatureFactory = (ctx: AppContext) => Feature;
 
 /** Every feature of the service; each module owns its routes. */
-export const FEATURES: FeatureFactory[] = [programsFeature, qualifyFeature, optionsFeature, rewardsFeature];
+export const FEATURES: FeatureFactory[] = [programsFeature, qualifyFeature, optionsFeature, rewardsFeature, contactsFeature, doctorFeature, enrolmentFeature];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {
   const app = express();

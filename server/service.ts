@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, FEATURES, type FeatureFactory } from './app';
@@ -11,6 +14,23 @@ import { fulfilmentHandlers } from './rewards/fulfilment';
 import { releaseDueHolds } from './rewards/review';
 import { hubspotJobHandlers } from './sync/jobs';
 import type { RunningSandbox } from '../sandbox';
+import { HubSpotGateway, TIER_LIMITS } from './hubspot/gateway';
+import { setUpPortal } from './setup/hubspot-setup';
+
+const LOCAL_ADMIN_KEY_FILE = 'data/admin-key';
+
+/**
+ * Local use without SERVICE_ADMIN_KEY: a random key is kept in a file only this user can read, so
+ * the admin API works out of the box and the key never appears in a log.
+ */
+function localAdminKey(logger: Logger): string {
+  if (fs.existsSync(LOCAL_ADMIN_KEY_FILE)) return fs.readFileSync(LOCAL_ADMIN_KEY_FILE, 'utf8').trim();
+  fs.mkdirSync(path.dirname(LOCAL_ADMIN_KEY_FILE), { recursive: true });
+  const key = randomBytes(24).toString('base64url');
+  fs.writeFileSync(LOCAL_ADMIN_KEY_FILE, `${key}\n`, { mode: 0o600 });
+  logger.info({ file: LOCAL_ADMIN_KEY_FILE }, 'SERVICE_ADMIN_KEY not set: generated a local admin key');
+  return key;
+}
 
 export interface ServiceOptions {
   config: Config;
@@ -45,11 +65,16 @@ async function connectHubSpot(config: Config, logger: Logger) {
     accessToken,
     clientSecret,
     variables: { SERVICE_URL: config.publicBaseUrl },
+    // A small, deterministic portal to try the product on: owners, companies, contacts and deals.
+    seed: { owners: 5, companies: 20, contacts: 200, deals: 50, seed: 42 },
     logger,
   });
-  logger.info({ sandbox: sandbox.url }, 'no HUBSPOT_ACCESS_TOKEN: using the local HubSpot sandbox portal');
+  // The sandbox portal is set up as `npm run setup` would set up a real one.
+  const client = createHubSpotClient({ accessToken, apiBase: sandbox.url });
+  await setUpPortal(new HubSpotGateway(client, { limits: TIER_LIMITS.enterprise }));
+  logger.info({ sandbox: sandbox.url }, 'no HUBSPOT_ACCESS_TOKEN: using the local HubSpot sandbox portal (seeded, set up)');
   return {
-    config: { ...config, hubspot: { accessToken, clientSecret, apiBase: sandbox.url } },
+    config: { ...config, hubspot: { accessToken, clientSecret, apiBase: sandbox.url }, adminKey: config.adminKey ?? localAdminKey(logger) },
     sandbox,
   };
 }

@@ -129,13 +129,20 @@ export class WorkflowEngine {
   private readonly inFlight = new Set<Promise<void>>();
   private nextWorkflowId = 1;
   private nextExecution = 1;
+  /**
+   * Enrols after the portal's write has finished (a record created with associations emits its change before
+   * they are stored), and never inside it: a problem here must not fail the CRM request that caused it.
+   */
   private readonly onChange = (change: PortalChange) => {
-    // Runs inside the portal's write: a problem here must not fail the CRM request that caused it.
-    try {
-      this.enrol(change);
-    } catch (error) {
-      this.logger.warn({ err: error, change: { objectType: change.objectType, objectId: change.objectId } }, 'enrolment failed');
-    }
+    void this.track(
+      Promise.resolve().then(() => {
+        try {
+          this.enrol(change);
+        } catch (error) {
+          this.logger.warn({ err: error, change: { objectType: change.objectType, objectId: change.objectId } }, 'enrolment failed');
+        }
+      }),
+    );
   };
 
   constructor(private readonly options: WorkflowEngineOptions) {
@@ -251,8 +258,7 @@ export class WorkflowEngine {
     if (!run) throw notFound(`No execution with callbackId ${callbackId}`);
     const delivery = this.call(run, this.scheduler.now(), true);
     await this.track(delivery.then(() => undefined));
-    const attempts = run.execution.attempts;
-    return structuredClone(attempts.findLast((attempt) => attempt.redelivery) ?? attempts[attempts.length - 1]!);
+    return structuredClone((await delivery).attempt);
   }
 
   /** Stops listening and cancels every pending retry and expiry. */
@@ -334,7 +340,7 @@ export class WorkflowEngine {
     const now = this.scheduler.now();
     execution.status = 'RUNNING';
     delete execution.nextAttemptAt;
-    const decision = await this.call(run, now, false);
+    const { decision } = await this.call(run, now, false);
 
     // A callback may have completed the execution while the call was in flight.
     if (FINAL.has(execution.status)) return;
@@ -373,7 +379,7 @@ export class WorkflowEngine {
   }
 
   /** Sends the payload signed and records the attempt; the caller decides what the answer means. */
-  private async call(run: Run, now: number, redelivery: boolean): Promise<AttemptDecision> {
+  private async call(run: Run, now: number, redelivery: boolean): Promise<{ decision: AttemptDecision; attempt: Attempt }> {
     const { execution, workflow } = run;
     const url = workflow.action.config.actionUrl;
     const body = JSON.stringify(execution.payload);
@@ -402,7 +408,7 @@ export class WorkflowEngine {
       { callbackId: execution.callbackId, url, attempt: attempt.number, redelivery, status: result.response?.status, decision: decision.kind, reason: attempt.reason },
       'action called',
     );
-    return decision;
+    return { decision, attempt };
   }
 
   private checkCompletion(callbackId: string, outputFields: Record<string, string>): void {

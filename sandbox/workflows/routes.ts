@@ -70,6 +70,10 @@ export function workflowRoutes(engine: WorkflowEngine): (router: Router) => void
       }
     });
 
+    router.post('/sandbox/executions/:callbackId/redeliver', async (req, res) => {
+      res.json(await engine.redeliver(String(req.params.callbackId)));
+    });
+
     router.get('/sandbox/workflows', (_req, res) => {
       res.json({ results: engine.workflows().map(describeWorkflow) });
     });

@@ -66,9 +66,16 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
       }),
     );
 
-  const write = async (page: number, batch: number, inputs: Array<{ id: string; properties: Record<string, string> }>) => {
-    const done = await updateContacts(deps, inputs);
+  /** Counts move per batch that landed, so a crash leaves them exact for the resumed run. */
+  const write = async (page: number, batch: number, inputs: Array<{ id: string; properties: Record<string, string>; created: boolean }>) => {
+    const done = await updateContacts(deps, inputs.map(({ id, properties }) => ({ id, properties })));
     counts.batchUpdates++;
+    counts.seen += inputs.length;
+    for (const input of inputs) {
+      if (!done.has(input.id)) continue;
+      if (input.created) counts.enrolled++;
+      else counts.alreadyEnrolled++;
+    }
     const failed = inputs.filter((i) => !done.has(i.id)).map((i) => i.id);
     counts.failed += failed.length;
     counts.failedContactIds.push(...failed.slice(0, MAX_LISTED_FAILURES - counts.failedContactIds.length));
@@ -81,21 +88,24 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
         .where('program_id', '=', program.id).where('contact_id', 'in', contacts.map((c) => c.id)).execute();
       counts.alreadyEnrolled += known.length;
       counts.enrolled += contacts.length - known.length;
+      counts.seen += contacts.length;
       return;
     }
     const reserved = await reserveEnrolments(db, {
       program, contacts: contacts.map((c) => ({ id: c.id, firstName: c.properties.firstname })), source: 'bulk', actor,
       publicBaseUrl: deps.publicBaseUrl, now: deps.clock(), random: deps.random ?? cryptoRandom,
     });
-    for (const r of reserved.values()) {
-      if (r.created) counts.enrolled++;
-      else counts.alreadyEnrolled++;
-    }
     await hooks.afterReserve?.(page);
-    const inputs = contacts.map((c) => ({ id: c.id, properties: enrolmentProperties(reserved.get(c.id)!.row) }));
+    const inputs = contacts.map((c) => {
+      const { row, created } = reserved.get(c.id)!;
+      return { id: c.id, properties: enrolmentProperties(row), created };
+    });
     const batches: Array<typeof inputs> = [];
     for (let i = 0; i < inputs.length; i += BATCH_SIZE) batches.push(inputs.slice(i, i + BATCH_SIZE));
-    await Promise.all(batches.map((b, i) => write(page, i, b)));
+    // Let every batch of the page settle before reporting a failure, so the saved counts include all that landed.
+    const outcomes = await Promise.allSettled(batches.map((b, i) => write(page, i, b)));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
   };
 
   try {
@@ -110,7 +120,6 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
       next?.catch(() => undefined);
       if (!last) break;
       await handlePage(page, contacts);
-      counts.seen += contacts.length;
       counts.remaining = Math.max(0, found.total - contacts.length);
       cursor = last.id;
       track();
@@ -123,12 +132,8 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     deps.logger.info({ run: run.id, program: program.id, counts: { ...counts, failedContactIds: undefined } }, 'enrolment run finished');
   } catch (err) {
     track();
-    // Contact counts go back to the last saved page (the resumed run handles this page again);
-    // calls, retries and running time were spent and stay counted.
-    const saved = parseCounts(await getRun(db, run.id));
-    const { apiCalls, retries, activeMs } = counts;
-    const failedRun = { ...saved, apiCalls, retries, activeMs, lastError: err instanceof Error ? err.message : String(err) };
-    await finishRun(db, run.id, 'failed', failedRun, deps.clock()).catch(() => undefined);
+    counts.lastError = err instanceof Error ? err.message : String(err);
+    await finishRun(db, run.id, 'failed', counts, deps.clock()).catch(() => undefined);
     throw err;
   }
   return runView(await getRun(db, run.id));

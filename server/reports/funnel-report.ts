@@ -1,7 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import { unknownProgram, type FunnelQuery } from './funnel-query';
-import { bucketsFor, type Bucket, type Interval, type LocalDate } from './time-buckets';
+import type { FunnelBucket, FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
+import { bucketsFor, type Bucket } from './time-buckets';
+
+export type { FunnelBucket, FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
 
 /**
  * The funnel report: what a program's referrers did in a period, computed with aggregates over the
@@ -25,40 +28,6 @@ import { bucketsFor, type Bucket, type Interval, type LocalDate } from './time-b
  * - topReferrers: the ten referrer contacts with the most qualifiedReferrals, ties by contact id.
  * The series splits the period-bound figures into buckets; each adds up to its total.
  */
-export interface FunnelReport {
-  program: { id: string; name: string } | null;
-  period: { from: LocalDate; to: LocalDate; tz: string; interval: Interval; start: string; end: string };
-  generatedAt: string;
-  totals: FunnelTotals;
-  series: FunnelBucket[];
-}
-
-export interface FunnelCounts {
-  enrolments: number;
-  clicks: number;
-  referredLeads: number;
-  /** Of referredLeads, how many are qualified now (the qualification rate's numerator). */
-  referredLeadsQualified: number;
-  qualifiedReferrals: number;
-  rewardsIssued: number;
-}
-
-export interface FunnelTotals extends FunnelCounts {
-  qualificationRate: number | null;
-  medianTimeToQualifyMs: number | null;
-  rewardsIssuedByCurrency: Array<{ currency: string; count: number; amount: number }>;
-  rewardsAwaitingReview: { count: number; oldestCreatedAt: string | null; oldestAgeMs: number | null };
-  rejections: Array<{ reason: string | null; count: number }>;
-  topReferrers: Array<{ contactId: string; qualified: number }>;
-}
-
-export interface FunnelBucket extends FunnelCounts {
-  /** Local date the bucket starts on; start/end are the instants of its edges. */
-  date: LocalDate;
-  start: string;
-  end: string;
-}
-
 export const TOP_REFERRERS = 10;
 
 const COUNT_KEYS = [

@@ -4,7 +4,9 @@
  * hours long instead of being shifted by an hour.
  */
 
-export type Interval = 'day' | 'week';
+import type { Interval } from './funnel-types';
+
+export type { Interval };
 
 /** A calendar date, `YYYY-MM-DD`, with no time zone of its own. */
 export type LocalDate = string;

@@ -24,7 +24,8 @@ export async function applyRewardEvent(ctx: AppContext, rewardId: string, event:
     if (!result.ok) {
       // Repeating a decision that already took effect answers with the reward as it is.
       if (result.code === 'already_done') return reward;
-      throw new AppError('INVALID_STATE', result.message, { status: reward.status, event: event.type });
+      // A full sentence: the card shows it as is and adds what to do next.
+      throw new AppError('INVALID_STATE', `${result.message}.`, { status: reward.status, event: event.type });
     }
     const reason = 'reason' in event ? event.reason : event.type === 'issue' ? `Issued: ${event.reference}` : null;
     const updated = await trx

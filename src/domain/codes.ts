@@ -55,7 +55,7 @@ const FOLDS: Record<string, string> = {
 /** "Zoë-Élise" → "ZOEELISE"; letters outside Latin are dropped. */
 export function asciiFoldName(name: string): string {
   return name
-    .replace(/[^\u0000-\u007f]/g, (ch) => FOLDS[ch] ?? ch)
+    .replace(/[^\x20-\x7e]/g, (ch) => FOLDS[ch] ?? ch)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toUpperCase()

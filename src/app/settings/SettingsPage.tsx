@@ -34,7 +34,8 @@ export function SettingsPage() {
     return () => {
       current = false;
     };
-    // `actor` is left out of the dependencies: it is the same user for the page's lifetime.
+    // `actor` is rebuilt every render but is the same user for the page's lifetime; only `version` reloads.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version]);
 
   if (programs.status === 'loading') return <LoadingSpinner label="Loading referral programs" layout="centered" />;

@@ -138,4 +138,25 @@ describe('calling a workflow action', () => {
       }),
     ]);
   });
+
+  test('an execution can be redelivered, concurrently, with the same callbackId and without changing its outcome', async () => {
+    await sandbox.registerWorkflow(buildWorkflowInput());
+    sandbox.receiver.replyWith({ body: { outputFields: { hs_execution_state: 'BLOCK' } } }, { status: 500 });
+    await contactBecomesCustomer();
+    const { callbackId } = sandbox.receiver.calls[0]!.body;
+
+    const redeliver = () =>
+      fetch(`${sandbox.url}/sandbox/executions/${callbackId}/redeliver`, { method: 'POST', headers: { Authorization: `Bearer ${ACCESS_TOKEN}` } });
+    const answers = await Promise.all([redeliver(), redeliver()]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const attempts = (await Promise.all(answers.map((answer) => answer.json()))) as Array<Record<string, unknown>>;
+    expect(attempts).toEqual([
+      expect.objectContaining({ redelivery: true, decision: 'retry', response: expect.objectContaining({ status: 500 }) }),
+      expect.objectContaining({ redelivery: true, decision: 'retry', response: expect.objectContaining({ status: 500 }) }),
+    ]);
+
+    expect(sandbox.receiver.calls.map((call) => call.body.callbackId)).toEqual([callbackId, callbackId, callbackId]);
+    expect(sandbox.engine.execution(callbackId)).toMatchObject({ status: 'BLOCKED' });
+    expect(sandbox.engine.execution(callbackId)!.attempts).toHaveLength(3);
+  });
 });

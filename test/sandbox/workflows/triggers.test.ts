@@ -1,3 +1,4 @@
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals/models/AssociationSpec';
 import {
   ACCESS_TOKEN,
   NOTIFY_ACTION_FILE,
@@ -61,6 +62,17 @@ describe('deal triggers', () => {
       { objectType: 'deals', objectId: dealId },
       { objectType: 'deals', objectId: dealId },
     ]);
+  });
+
+  test('a deal created won, with its contacts in the same call, runs the action on those contacts', async () => {
+    await sandbox.registerWorkflow(closedWonWorkflow);
+    const buyer = await sandbox.createContact(buildContactProperties());
+    await sandbox.client.crm.deals.basicApi.create({
+      properties: { dealname: 'Won at once', pipeline: 'default', dealstage: 'closedwon' },
+      associations: [{ to: { id: buyer }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 3 }] }],
+    });
+    await sandbox.engine.idle();
+    expect(sandbox.receiver.calls.map((call) => String(call.body.object.objectId))).toEqual([buyer]);
   });
 
   test('an action that supports deals runs on the deal itself', async () => {

@@ -36,8 +36,8 @@ function payload(callbackId: string, objectId: string, inputFields: Record<strin
   });
 }
 
-function signed(h: Harness, body: string, timestamp = Date.now()) {
-  return signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + ACTION_PATH, body, timestamp });
+function signed(h: Harness, body: string, timestamp = Date.now()): Record<string, string> {
+  return signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + ACTION_PATH, body, timestamp }) as unknown as Record<string, string>;
 }
 
 describe.each(dialects)('Qualify referral on %s', (dialect) => {

@@ -1,0 +1,40 @@
+/** A closed-loop load generator: `concurrency` clients each send their next request when the last answered. */
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  throughput: number;
+  p50: number;
+  p99: number;
+  statuses: Record<number, number>;
+}
+
+export async function runLoad(total: number, concurrency: number, send: (i: number) => Promise<number>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const t0 = performance.now();
+        const status = await send(i);
+        latencies.push(performance.now() - t0);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { requests: total, seconds, throughput: total / seconds, p50: pct(50), p99: pct(99), statuses };
+}
+
+/** Replace (or add) one `## Title` section of BENCHMARKS.md, keeping the others. */
+export function replaceSection(markdown: string, title: string, body: string): string {
+  const heading = `## ${title}`;
+  const start = markdown.indexOf(heading);
+  const section = `${heading}\n\n${body.trim()}\n`;
+  if (start === -1) return `${markdown.trimEnd()}\n\n${section}`;
+  const after = markdown.indexOf('\n## ', start + heading.length);
+  return markdown.slice(0, start) + section + (after === -1 ? '' : markdown.slice(after));
+}

@@ -1,0 +1,80 @@
+import type { Client } from '@hubspot/api-client';
+import type { Config } from '../config';
+import type { Db } from '../db/database';
+import { HubSpotGateway, TIER_LIMITS } from '../hubspot/gateway';
+import { findProgram } from '../programs/repository';
+import { checkWorkflowActions } from './action-checks';
+import { errorMessage, fail, pass, type CheckResult } from './check';
+import { checkCredentials, checkPortalSetup, checkScopes } from './hubspot-checks';
+import { checkProgram } from './program-checks';
+
+export interface DoctorDeps {
+  config: Config;
+  db: Db;
+  hubspot: Client;
+  clock?: () => number;
+  /** Where the project's workflow action definitions live (tests point at a copy). */
+  actionsDir?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: CheckResult[];
+}
+
+async function checkServiceReachable(publicBaseUrl: string): Promise<CheckResult> {
+  const name = 'reachable at PUBLIC_BASE_URL';
+  const url = `${publicBaseUrl}/healthz`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    if (res.ok) return pass('Service', name, publicBaseUrl);
+    return fail('Service', name, `${url} answered ${res.status}`, 'check the service logs; /healthz fails when the database is unreachable');
+  } catch (err) {
+    return fail('Service', name, `${url} did not answer: ${errorMessage(err)}`,
+      'start the service and set PUBLIC_BASE_URL to the https address HubSpot and browsers use to reach it');
+  }
+}
+
+/**
+ * The launch checklist for one program, as executable checks. Checks that depend on an earlier one
+ * (HubSpot data needs working credentials, actions need a reachable service) are skipped with that
+ * reason rather than failing a second time for the same cause.
+ */
+export async function runDoctor(deps: DoctorDeps, programId: string): Promise<DoctorReport> {
+  const { config } = deps;
+  const checks: CheckResult[] = [];
+  const service = await checkServiceReachable(config.publicBaseUrl);
+  checks.push(service);
+
+  const conn = { accessToken: config.hubspot.accessToken ?? '', apiBase: config.hubspot.apiBase };
+  const credentials = config.hubspot.accessToken
+    ? await checkCredentials(conn)
+    : fail('HubSpot', 'credentials work', 'HUBSPOT_ACCESS_TOKEN is not set', 'set HUBSPOT_ACCESS_TOKEN to the private app\'s access token');
+  checks.push(credentials);
+  if (credentials.ok) {
+    checks.push(...(await checkScopes(conn)));
+    const gateway = new HubSpotGateway(deps.hubspot, { limits: TIER_LIMITS.starter, maxAttempts: 2 });
+    checks.push(...(await checkPortalSetup(gateway)));
+  }
+
+  const program = await findProgram(deps.db, programId).catch((err: unknown) => err instanceof Error ? err : new Error(String(err)));
+  if (program instanceof Error) {
+    checks.push(fail('Program', `"${programId}" exists`, `cannot read programs: ${program.message}`, 'point DATABASE_URL at the service\'s database (run `npm run migrate` on a new one)'));
+  } else if (!program) {
+    checks.push(fail('Program', `"${programId}" exists`, 'no program with this id in the service\'s database', 'create it in the settings page, or check the id and DATABASE_URL'));
+  } else {
+    checks.push(pass('Program', `"${programId}" exists`, program.name));
+    if (credentials.ok) checks.push(...(await checkProgram(deps.hubspot, program)));
+  }
+
+  if (service.ok) {
+    checks.push(...(await checkWorkflowActions({
+      publicBaseUrl: config.publicBaseUrl,
+      clientSecret: config.hubspot.clientSecret,
+      programId,
+      ...(deps.actionsDir && { actionsDir: deps.actionsDir }),
+      ...(deps.clock && { clock: deps.clock }),
+    })));
+  }
+  return { ok: checks.every((c) => c.ok), checks };
+}

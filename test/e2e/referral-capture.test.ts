@@ -1,0 +1,67 @@
+import { chromium, type Browser } from 'playwright-core';
+import { P, REFERRED_BY_LABEL } from '../../server/hubspot/properties';
+import { reserveEnrolments } from '../../server/enrolment/repository';
+import { cryptoRandom } from '../../src/domain/codes';
+import { addContacts, createProgram, startStack, type Stack } from '../server/enrolment/fixtures';
+
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** From a referral link through the landing page form to the attributed contact in the portal, in a real browser. */
+describe('referral link to HubSpot contact, in Chromium', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startStack({ listen: true });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('a friend follows the link, fills in the form and becomes an attributed contact', async () => {
+    const owner = stack.sandbox.portal.owners.add({ firstName: 'Olive', lastName: 'Owner', email: 'olive@owners.example' });
+    const program = await createProgram(stack, {
+      enrolment: { brand: { headline: 'Invite a friend to Acme', primaryColor: '#0a7cff' } },
+      capture: { lifecycleStage: 'marketingqualifiedlead', routing: { kind: 'referrer_owner' } },
+    });
+    const [referrerId] = addContacts(stack, 1, () => ({ email: 'anna@acme-customer.example', firstname: 'Anna', hubspot_owner_id: owner.id }));
+    const enrolment = (await reserveEnrolments(stack.database.db, {
+      program, contacts: [{ id: referrerId! }], source: 'bulk', actor: { type: 'system', id: null },
+      publicBaseUrl: stack.url, now: Date.now(), random: cryptoRandom,
+    })).get(referrerId!)!.row;
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(enrolment.link);
+    expect(new URL(page.url()).pathname).toBe('/refer/spring');
+    expect(await page.locator('h1').textContent()).toBe('Invite a friend to Acme');
+    const cookies = await page.context().cookies();
+    expect(cookies).toEqual([expect.objectContaining({ name: 'ro_ref', value: enrolment.code, httpOnly: true, sameSite: 'Lax' })]);
+
+    await page.getByLabel('First name').fill('Ben');
+    await page.getByLabel('Last name').fill('Friend');
+    await page.getByLabel('Email address').fill('ben.friend@example.com');
+    await page.getByLabel(program.enrolment.consentText).check();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Thank you!');
+
+    const found = await stack.hubspot.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: 'ben.friend@example.com' }] }],
+      properties: ['firstname', 'lastname', 'lifecyclestage', 'hubspot_owner_id', P.referredByCode, P.referredByContact, P.status],
+      limit: 1,
+    });
+    expect(found.total).toBe(1);
+    const friend = found.results[0]!;
+    expect(friend.properties).toMatchObject({
+      firstname: 'Ben', lastname: 'Friend', lifecyclestage: 'marketingqualifiedlead', hubspot_owner_id: owner.id,
+      [P.referredByCode]: enrolment.code, [P.referredByContact]: referrerId, [P.status]: 'captured',
+    });
+    const associations = await stack.hubspot.crm.associations.v4.basicApi.getPage('contacts', friend.id, 'contacts');
+    expect(associations.results).toEqual([expect.objectContaining({
+      toObjectId: Number(referrerId),
+      associationTypes: expect.arrayContaining([expect.objectContaining({ category: 'USER_DEFINED', label: REFERRED_BY_LABEL.label })]),
+    })]);
+  });
+});

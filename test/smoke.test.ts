@@ -1,2 +1,0 @@
-import { z } from 'zod';
-test('toolchain runs TypeScript', () => { expect(z.string().parse('x')).toBe('x'); });
