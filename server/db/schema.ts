@@ -14,6 +14,7 @@ export interface Database {
   clicks: ClickTable;
   jobs: JobTable;
   bulk_runs: BulkRunTable;
+  webhook_events: WebhookEventTable;
 }
 
 export interface ProgramTable {
@@ -151,4 +152,14 @@ export interface BulkRunTable {
   started_at: number;
   updated_at: number;
   finished_at: number | null;
+}
+
+export interface WebhookEventTable {
+  /** HubSpot's `eventId`: a redelivered event carries the same one. */
+  event_id: string;
+  subscription_type: string;
+  object_id: string;
+  property_value: string | null;
+  occurred_at: number;
+  processed_at: number;
 }

@@ -2,11 +2,13 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../database';
 import { ledger } from './001-ledger';
 import { reportingIndexes } from './002-reporting-indexes';
+import { webhookEvents } from './003-webhook-events';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001-ledger': ledger(dialect),
     '002-reporting-indexes': reportingIndexes,
+    '003-webhook-events': webhookEvents,
   };
 }

@@ -1,0 +1,64 @@
+import { Router } from 'express';
+import type { Pipeline } from '../../src/domain/qualification';
+import type { AppContext, Feature } from '../context';
+import { readPipelines } from '../hubspot/live-data';
+import { cancelRewardsOfDeal, dealWonNow } from './deal-stage-cancellation';
+import { isDealStageChange, parseWebhookBatch, type WebhookEvent } from './events';
+
+export interface WebhookOutcome {
+  eventId: string;
+  outcome: 'duplicate' | 'ignored' | 'still_won' | 'unknown_stage' | 'canceled';
+  canceledRewardIds?: string[];
+}
+
+/**
+ * HubSpot webhooks (src/app/webhooks): a deal that leaves closed won cancels the rewards it earned
+ * that are not yet issued. An event is recorded once handled, so a redelivery changes nothing; an
+ * event that fails is not recorded and the 5xx makes HubSpot deliver it again.
+ */
+export function webhooksFeature(ctx: AppContext): Feature {
+  const hubspot = Router();
+  hubspot.post('/webhooks', async (req, res) => {
+    const events = parseWebhookBatch(req.body);
+    // Pipelines are read at most once per delivery, and only when a deal event needs them.
+    let pipelines: Promise<Pipeline[]> | undefined;
+    const loadPipelines = () => (pipelines ??= readPipelines(ctx.hubspot));
+    const results: WebhookOutcome[] = [];
+    for (const event of events) results.push(await handleEvent(ctx, event, loadPipelines));
+    res.json({ results });
+  });
+  return { hubspot };
+}
+
+async function handleEvent(ctx: AppContext, event: WebhookEvent, pipelines: () => Promise<Pipeline[]>): Promise<WebhookOutcome> {
+  const { db } = ctx.database;
+  const seen = await db.selectFrom('webhook_events').select('event_id').where('event_id', '=', event.eventId).executeTakeFirst();
+  if (seen) return { eventId: event.eventId, outcome: 'duplicate' };
+
+  let result: WebhookOutcome = { eventId: event.eventId, outcome: 'ignored' };
+  if (isDealStageChange(event)) {
+    const check = await dealWonNow(ctx, event.objectId, pipelines);
+    if (check.won === true) result = { eventId: event.eventId, outcome: 'still_won' };
+    else if (check.won === 'unknown') {
+      ctx.logger.warn({ eventId: event.eventId, dealId: event.objectId, reason: check.reason }, 'deal stage not found; rewards left as they are');
+      result = { eventId: event.eventId, outcome: 'unknown_stage' };
+    } else {
+      const actor = { type: 'system' as const, id: `hubspot-webhook:${event.eventId}` };
+      const canceledRewardIds = await cancelRewardsOfDeal(ctx, event.objectId, check.reason, actor);
+      result = { eventId: event.eventId, outcome: 'canceled', canceledRewardIds };
+    }
+  }
+  await db
+    .insertInto('webhook_events')
+    .values({
+      event_id: event.eventId,
+      subscription_type: event.subscriptionType,
+      object_id: event.objectId,
+      property_value: event.propertyValue ?? null,
+      occurred_at: event.occurredAt,
+      processed_at: ctx.clock(),
+    })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .execute();
+  return result;
+}
