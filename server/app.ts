@@ -10,6 +10,7 @@ import { rewardsFeature } from './rewards/routes';
 import { doctorFeature } from './doctor/routes';
 import { contactsFeature } from './contacts/routes';
 import { enrolmentFeature } from './enrolment/routes';
+import { webhooksFeature } from './webhooks/routes';
 
 export type { AppContext } from './context';
 
@@ -19,7 +20,7 @@ export type RawBodyRequest = express.Request & { rawBody?: Buffer };
 export type FeatureFactory = (ctx: AppContext) => Feature;
 
 /** Every feature of the service; each module owns its routes. */
-export const FEATURES: FeatureFactory[] = [programsFeature, qualifyFeature, optionsFeature, rewardsFeature, contactsFeature, doctorFeature, enrolmentFeature];
+export const FEATURES: FeatureFactory[] = [programsFeature, qualifyFeature, optionsFeature, rewardsFeature, contactsFeature, doctorFeature, enrolmentFeature, webhooksFeature];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {
   const app = express();

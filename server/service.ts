@@ -13,6 +13,7 @@ import type { Logger } from './logger';
 import { fulfilmentHandlers } from './rewards/fulfilment';
 import { releaseDueHolds } from './rewards/review';
 import { hubspotJobHandlers } from './sync/jobs';
+import { ownerTaskHandlers, raiseOwnerTaskOnDead } from './owner-tasks/handlers';
 import type { RunningSandbox } from '../sandbox';
 import { HubSpotGateway, TIER_LIMITS } from './hubspot/gateway';
 import { setUpPortal } from './setup/hubspot-setup';
@@ -90,7 +91,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const hubspot = createHubSpotClient({ accessToken: config.hubspot.accessToken!, apiBase: config.hubspot.apiBase });
   const ctx: AppContext = { config, database, logger, hubspot, clock };
   const worker = new JobWorker(database, {
-    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx) },
+    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx) },
+    onDead: raiseOwnerTaskOnDead(ctx),
     clock,
     logger,
   });

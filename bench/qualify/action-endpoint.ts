@@ -10,9 +10,20 @@ import type { AddressInfo } from 'node:net';
 import { signRequest } from '../../sandbox';
 import { requireHubSpotSignature } from '../../server/http/auth';
 import type { RawBodyRequest } from '../../server/app';
-import { createProgram, startHarness, TEST_CLIENT_SECRET } from '../../test/support/harness';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../server/config';
+import { createHubSpotClient } from '../../server/hubspot/client';
+import { HubSpotGateway, TIER_LIMITS } from '../../server/hubspot/gateway';
+import { saveProgram } from '../../server/programs/repository';
+import { startService } from '../../server/service';
+import { setUpPortal } from '../../server/setup/hubspot-setup';
 import { insertEnrolment } from '../../test/support/ledger';
 import { replaceSection, runLoad, type LoadResult } from '../support/load';
+import { freePort, startSandboxProcess } from '../support/sandbox-process';
+
+const TOKEN = 'bench-token';
+const TEST_CLIENT_SECRET = 'bench-client-secret-0123456789';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = 100;
@@ -47,43 +58,67 @@ async function bareEndpoint(): Promise<{ url: string; close(): Promise<void> }> 
 }
 
 async function main() {
-  const h = await startHarness({ sandbox: { scale: 1000 } });
-  await createProgram(h);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const sandbox = await startSandboxProcess({
+    SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_SCALE: '1000', HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET, SERVICE_URL: url,
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qualify-bench-'));
+  const config = loadConfig({
+    PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, 'ledger.sqlite')}`, PUBLIC_BASE_URL: url,
+    HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET, HUBSPOT_API_BASE: sandbox.url, SERVICE_ADMIN_KEY: 'bench-admin-key-0123456789',
+  });
+  const service = await startService({ config, logger: pino({ level: 'warn' }), background: false });
+  const client = createHubSpotClient({ accessToken: TOKEN, apiBase: sandbox.url });
+  await setUpPortal(new HubSpotGateway(client, { limits: TIER_LIMITS.enterprise }));
+  const db = service.ctx.database.db;
+  await saveProgram(db, {
+    id: 'spring', name: 'Spring', status: 'active', ownerId: '1', rewards: { referrer: { kind: 'credit', amount: 5000, currency: 'USD' } },
+  }, Date.now());
+
   // REQUESTS referred friends who are customers now and were leads when referred.
-  const db = h.service.ctx.database.db;
   const captured = Date.now() - 86_400_000;
-  const referrer = h.sandbox.portal.create('contacts', { email: 'referrer@bench.example' });
+  const referrer = await client.crm.contacts.basicApi.create({ properties: { email: 'referrer@bench.example' }, associations: [] });
   await insertEnrolment(db, { id: 'enr_bench', programId: 'spring', contactId: referrer.id, code: 'BENCH234', now: captured });
-  const friends = h.sandbox.portal.createMany('contacts', Array.from({ length: REQUESTS }, (_, i) => ({
-    properties: { email: `friend${i}@bench.example`, lifecyclestage: 'customer' },
-  })));
+  const friends: string[] = [];
+  for (let i = 0; i < REQUESTS; i += 100) {
+    const batch = await client.crm.contacts.batchApi.create({
+      inputs: Array.from({ length: Math.min(100, REQUESTS - i) }, (_, j) => ({
+        properties: { email: `friend${i + j}@bench.example`, lifecyclestage: 'customer' }, associations: [],
+      })),
+    });
+    friends.push(...batch.results.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.id));
+  }
   for (let i = 0; i < friends.length; i += 500) {
-    await db.insertInto('referrals').values(friends.slice(i, i + 500).map((f, j) => ({
-      id: `ref_b${i + j}`, program_id: 'spring', enrolment_id: 'enr_bench', referrer_contact_id: referrer.id, referred_contact_id: f.id,
+    await db.insertInto('referrals').values(friends.slice(i, i + 500).map((id, j) => ({
+      id: `ref_b${i + j}`, program_id: 'spring', enrolment_id: 'enr_bench', referrer_contact_id: referrer.id, referred_contact_id: id,
       email: `friend${i + j}@bench.example`, email_normalised: `friend${i + j}@bench.example`, source: 'bench', flags: '[]',
       status: 'captured' as const, reason: null, evidence: null, deal_id: null, captured_at: captured, qualified_at: null, decided_at: null,
     }))).execute();
   }
 
   const bare = await bareEndpoint();
-  const warm = (base: string) => runLoad(200, 20, (i) => post(base, body(`warm-${base}-${i}`, friends[0]!.id)));
+  const warm = (base: string) => runLoad(200, 20, (i) => post(base, body(`warm-${base}-${i}`, referrer.id)));
   await warm(bare.url);
+  await warm(url);
   const results: Array<[string, LoadResult]> = [];
-  results.push(['bare endpoint: signature check only', await runLoad(REQUESTS, CONCURRENCY, (i) => post(bare.url, body(`bare-${i}`, friends[i]!.id)))]);
-  results.push(['qualify: new decisions (5 HubSpot reads + ledger write each)', await runLoad(REQUESTS, CONCURRENCY, (i) => post(h.url, body(`cb-${i}`, friends[i]!.id)))]);
-  results.push(['qualify: HubSpot retries of decided callbacks', await runLoad(REQUESTS, CONCURRENCY, (i) => post(h.url, body(`cb-${i}`, friends[i]!.id)))]);
+  results.push(['bare endpoint: signature check only', await runLoad(REQUESTS, CONCURRENCY, (i) => post(bare.url, body(`bare-${i}`, friends[i]!)))]);
+  results.push(['qualify: new decisions (HubSpot reads + ledger write each)', await runLoad(REQUESTS, CONCURRENCY, (i) => post(url, body(`cb-${i}`, friends[i]!)))]);
+  results.push(['qualify: HubSpot retries of decided callbacks', await runLoad(REQUESTS, CONCURRENCY, (i) => post(url, body(`cb-${i}`, friends[i]!)))]);
   const rewards = await db.selectFrom('rewards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   await bare.close();
-  await h.close();
+  await service.stop();
+  sandbox.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
   if (Number(rewards.n) !== REQUESTS) throw new Error(`expected ${REQUESTS} rewards, found ${rewards.n}`);
 
   const base = results[0]![1];
   const rows = results.map(([name, r]) =>
     `| ${name} | ${r.throughput.toFixed(0)} | ${(r.throughput / base.throughput).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ')} |`);
   const report = `Command: \`npx tsx bench/qualify/action-endpoint.ts\` (\`BENCH_REQUESTS\`, default 2000). ${REQUESTS} signed deliveries per row,
-${CONCURRENCY} concurrent clients in the same process as the service, SQLite ledger, the sandbox portal in process with
-its rate limits scaled ×1000. Every new decision reads the contact (with lifecycle history), the portal's lifecycle
-stages, its pipelines and the contact's deals from the sandbox over HTTP, then writes the decision, the referral
+${CONCURRENCY} concurrent clients in the same process as the service, SQLite ledger, the sandbox portal in its own process
+(HubSpot is remote) with its rate limits scaled ×1000. Every new decision reads the contact with its lifecycle history
+and its deal associations from the sandbox over HTTP (stage definitions are cached for 30 s), then writes the decision, the referral
 change, the reward, audit rows and two sync jobs in one transaction. The run fails unless it ends with exactly one reward per referral.
 Targets: at least half the bare endpoint's throughput, p99 under 50 ms.
 

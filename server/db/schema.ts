@@ -15,6 +15,7 @@ export interface Database {
   jobs: JobTable;
   bulk_runs: BulkRunTable;
   webhook_events: WebhookEventTable;
+  owner_tasks: OwnerTaskTable;
 }
 
 export interface ProgramTable {
@@ -162,4 +163,19 @@ export interface WebhookEventTable {
   property_value: string | null;
   occurred_at: number;
   processed_at: number;
+}
+
+export interface OwnerTaskTable {
+  /** `review:<rewardId>`, `fulfilment:<rewardId>` or `hubspot-write:<jobId>`: one task per item. */
+  item_key: string;
+  program_id: string;
+  contact_id: string;
+  owner_id: string;
+  /** Null until HubSpot has created the task. */
+  hubspot_task_id: string | null;
+  /** `completed` once the item is resolved; the HubSpot task follows. */
+  status: 'open' | 'completed';
+  reason: string;
+  created_at: number;
+  updated_at: number;
 }

@@ -9,8 +9,11 @@ import {
 import type { PropertyChange } from '../../src/domain/guards';
 
 /**
- * Reads the live HubSpot facts a qualification decision rests on. Nothing here is cached across
- * decisions: portals change stages and pipelines, and a milestone must be real *now*.
+ * Reads the live HubSpot facts a qualification decision rests on. Record data (the contact, its
+ * history, its deals) is read fresh for every decision. The portal's stage definitions change
+ * rarely but would cost two of every five calls against the portal's rate limit (19 requests/s
+ * on Professional), so they are kept for `PORTAL_SETTINGS_TTL_MS`: an admin who reorders stages
+ * sees the new order within that time.
  */
 export interface ContactSnapshot {
   id: string;
@@ -52,6 +55,7 @@ export async function associatedIds(client: Client, fromType: string, fromId: st
 
 export async function readDeals(client: Client, dealIds: string[]): Promise<DealSnapshot[]> {
   const deals: DealSnapshot[] = [];
+  if (dealIds.length === 0) return deals;
   for (let i = 0; i < dealIds.length; i += 100) {
     const batch = await client.crm.deals.batchApi.read({
       inputs: dealIds.slice(i, i + 100).map((id) => ({ id })),
@@ -70,14 +74,38 @@ export async function readDeals(client: Client, dealIds: string[]): Promise<Deal
   return deals;
 }
 
-export async function readLifecycleStages(client: Client): Promise<LifecycleStageOption[]> {
+export const PORTAL_SETTINGS_TTL_MS = 30_000;
+
+const settingsCache = new WeakMap<Client, Map<string, { at: number; value: Promise<unknown> }>>();
+
+/** One in-flight or recent read per client and key; a failed read is forgotten at once. */
+function cached<T>(client: Client, key: string, read: () => Promise<T>, now = Date.now()): Promise<T> {
+  let entries = settingsCache.get(client);
+  if (!entries) settingsCache.set(client, (entries = new Map()));
+  const hit = entries.get(key);
+  if (hit && now - hit.at < PORTAL_SETTINGS_TTL_MS) return hit.value as Promise<T>;
+  const value = read();
+  entries.set(key, { at: now, value });
+  value.catch(() => entries.delete(key));
+  return value;
+}
+
+export function readLifecycleStages(client: Client): Promise<LifecycleStageOption[]> {
+  return cached(client, 'lifecycle-stages', () => fetchLifecycleStages(client));
+}
+
+export function readPipelines(client: Client): Promise<Pipeline[]> {
+  return cached(client, 'deal-pipelines', () => fetchPipelines(client));
+}
+
+async function fetchLifecycleStages(client: Client): Promise<LifecycleStageOption[]> {
   const property = await client.crm.properties.coreApi.getByName('contacts', 'lifecyclestage');
   return property.options
     .filter((o) => !o.hidden)
     .map((o) => ({ value: o.value, label: o.label, displayOrder: o.displayOrder ?? 0 }));
 }
 
-export async function readPipelines(client: Client): Promise<Pipeline[]> {
+async function fetchPipelines(client: Client): Promise<Pipeline[]> {
   const { results } = await client.crm.pipelines.pipelinesApi.getAll('deals');
   return results.map((p) => ({
     id: p.id,

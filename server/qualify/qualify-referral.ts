@@ -20,6 +20,7 @@ import { gatherEvidence, type LiveEvidence } from './evidence';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse, successResponse, type QualifyOutputs } from './outputs';
 import { syncContactJob } from '../sync/jobs';
+import { raiseReviewTask } from '../owner-tasks/ledger-hooks';
 
 const ACTION = 'qualify-referral';
 const WORKFLOW = { type: 'workflow', id: null } as const;
@@ -214,6 +215,7 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Decisi
       reason: line.needsReview ? line.reviewReasons.map((r) => r.message).join('; ') : 'Referral qualified',
       data: { recipient: line.recipient, amount: line.amount, currency: line.currency, callbackId: request.callbackId },
     });
+    if (status === 'pending_review') await raiseReviewTask(trx, id, request.origin.portalId, now);
     created.push({ id, status, recipient: line.recipient });
   }
 

@@ -10,6 +10,7 @@ import { findProgram } from '../programs/repository';
 import { completeCallbackJob, syncContactJob } from '../sync/jobs';
 import { fulfilWebhookJob } from './fulfilment';
 import { lockReward, type RewardRow } from './repository';
+import { resolveOwnerTasks } from '../owner-tasks/ledger-hooks';
 
 /**
  * Moves one reward through the state machine with its actor and reason in the audit trail, and
@@ -39,6 +40,7 @@ export async function applyRewardEvent(ctx: AppContext, rewardId: string, event:
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordTransition(trx, { entity: 'reward', entityId: reward.id, from: reward.status, to: result.to, actor, reason, at: now });
+    await resolveOwnerTasks(trx, reward.id, reward.status, result.to, now);
 
     if (result.to === 'rejected') await rejectReferralIfNothingLeft(trx, reward, reason ?? 'Rejected by a reviewer', actor, now);
     await enqueue(trx, syncContactJob(reward.recipient_contact_id), now);
@@ -74,7 +76,9 @@ async function completeIfReviewed(trx: Transaction<Database>, callbackId: string
     referral_status: referral.status === 'rejected' ? 'rejected' : 'qualified',
     reward_status: referrer.status,
     reward_id: referrer.id,
-    reason: referral.status === 'rejected' ? `Rejected${who}: ${reason ?? ''}`.trim() : `Approved${who}`,
+    reason: referral.status === 'rejected'
+      ? `Rejected${who}: ${reason ?? ''}`.trim()
+      : referrer.status === 'canceled' ? `Canceled${who}: ${reason ?? ''}`.trim() : `Approved${who}`,
   };
   await enqueue(trx, completeCallbackJob(callbackId, outputFields), now);
   await trx

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { Client } from '@hubspot/api-client';
 import pino from 'pino';
 import type { Dialect } from '../../server/db/database';
@@ -7,6 +6,7 @@ import { startService, type RunningService } from '../../server/service';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../sandbox';
 import { saveProgram } from '../../server/programs/repository';
 import { createTestDatabase, type TestDatabase } from './databases';
+import { freePort } from './net';
 import { HubSpotGateway, TIER_LIMITS } from '../../server/hubspot/gateway';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
 
@@ -22,17 +22,6 @@ export interface Harness {
   hubspot: Client;
   url: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

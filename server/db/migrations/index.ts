@@ -3,6 +3,7 @@ import type { Dialect } from '../database';
 import { ledger } from './001-ledger';
 import { reportingIndexes } from './002-reporting-indexes';
 import { webhookEvents } from './003-webhook-events';
+import { ownerTasks } from './004-owner-tasks';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -10,5 +11,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '001-ledger': ledger(dialect),
     '002-reporting-indexes': reportingIndexes,
     '003-webhook-events': webhookEvents,
+    '004-owner-tasks': ownerTasks,
   };
 }

@@ -169,4 +169,45 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/callbackId/);
   });
+
+  it("follows the portal's own lifecycle stage order, not HubSpot's defaults", async () => {
+    // This portal sells through a trial stage, placed after "lead" and before "customer".
+    await h.hubspot.crm.properties.coreApi.update('contacts', 'lifecyclestage', {
+      options: ['subscriber', 'lead', 'trial', 'customer', 'evangelist', 'other'].map((value, displayOrder) => ({
+        label: value, value, displayOrder, hidden: false,
+      })),
+    });
+    await createProgram(h, { qualification: { milestone: { kind: 'lifecycle_stage', stage: 'trial' } } });
+    const { friendId } = await createReferral(h);
+    const inputs = { program: 'spring', milestone_kind: 'program_default' };
+
+    const before = payload('ap-1-2-8-0', friendId, inputs);
+    const r1 = await request(h.url).post(ACTION_PATH).set(signed(h, before)).type('json').send(before);
+    expect(r1.body.outputFields.referral_status).toBe('not_qualified');
+
+    await h.hubspot.crm.contacts.basicApi.update(friendId, { properties: { lifecyclestage: 'customer' } });
+    const after = payload('ap-1-2-9-0', friendId, inputs);
+    const r2 = await request(h.url).post(ACTION_PATH).set(signed(h, after)).type('json').send(after);
+    expect(r2.body.outputFields).toMatchObject({ referral_status: 'qualified', reward_status: 'approved' });
+  });
+
+  it('qualifies from a won deal in the chosen pipeline and records the deal as evidence', async () => {
+    await createProgram(h);
+    const { friendId, referralId } = await createReferral(h);
+    const deal = await h.hubspot.crm.deals.basicApi.create({
+      properties: { dealname: 'Friend deal', pipeline: 'default', dealstage: 'appointmentscheduled' },
+      associations: [{ to: { id: friendId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
+    });
+    const inputs = { program: 'spring', milestone_kind: 'deal_stage', pipeline: 'default', deal_stage: 'contractsent' };
+    const open = payload('ap-1-3-1-0', friendId, inputs);
+    const r1 = await request(h.url).post(ACTION_PATH).set(signed(h, open)).type('json').send(open);
+    expect(r1.body.outputFields.referral_status).toBe('not_qualified');
+
+    await h.hubspot.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'closedwon' } });
+    const won = payload('ap-1-3-2-0', friendId, inputs);
+    const r2 = await request(h.url).post(ACTION_PATH).set(signed(h, won)).type('json').send(won);
+    expect(r2.body.outputFields.referral_status).toBe('qualified');
+    const referral = await h.service.ctx.database.db.selectFrom('referrals').selectAll().where('id', '=', referralId).executeTakeFirstOrThrow();
+    expect(referral.deal_id).toBe(deal.id);
+  });
 });

@@ -1,0 +1,118 @@
+import type { Selectable } from 'kysely';
+import { contactUrl } from '../../src/app/shared/format';
+import type { AppContext } from '../context';
+import type { OwnerTaskTable } from '../db/schema';
+import { enqueue, type JobHandler, type JobRow } from '../jobs/queue';
+import { findProgram } from '../programs/repository';
+import { completeTask, contactName, createTask, findTaskByMarker, taskMarker } from './hubspot-task';
+import { parseItemKey } from './item-keys';
+import { describeItem, itemForDeadJob, itemStillOpen, type ItemDescription } from './items';
+import { OWNER_TASK_COMPLETE, OWNER_TASK_CREATE, OWNER_TASK_KINDS, raiseOwnerTaskJob, type RaisePayload } from './jobs';
+
+type OwnerTaskRow = Selectable<OwnerTaskTable>;
+
+const DAY_MS = 86_400_000;
+
+export function ownerTaskHandlers(ctx: AppContext): Record<string, JobHandler> {
+  return {
+    [OWNER_TASK_CREATE]: (payload) => raiseOwnerTask(ctx, payload as RaisePayload),
+    [OWNER_TASK_COMPLETE]: (payload) => completeOwnerTask(ctx, (payload as { item: string }).item),
+  };
+}
+
+/**
+ * The worker's `onDead` hook: a fulfilment or HubSpot write that gave up becomes a task for the
+ * program owner. The owner-task jobs themselves only log, or a HubSpot outage would feed itself.
+ */
+export function raiseOwnerTaskOnDead(ctx: AppContext): (job: JobRow, error: string) => Promise<void> {
+  return async (job, error) => {
+    if (OWNER_TASK_KINDS.includes(job.kind)) {
+      ctx.logger.error({ job: { id: job.id, kind: job.kind }, error }, 'owner task could not be written to HubSpot');
+      return;
+    }
+    const item = itemForDeadJob(job);
+    if (!item) return;
+    try {
+      await enqueue(ctx.database.db, raiseOwnerTaskJob({ item, detail: error }), ctx.clock());
+    } catch (err) {
+      ctx.logger.error({ err, item }, 'queueing the owner task failed');
+    }
+  };
+}
+
+/**
+ * One HubSpot task per item. The row is written before HubSpot is called, so a re-run knows an
+ * earlier run may have created the task without recording its id, and looks for it by its marker.
+ */
+async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: RaisePayload): Promise<void> {
+  const db = ctx.database.db;
+  const description = await describeItem(db, item, detail);
+  if (!description) {
+    ctx.logger.warn({ item }, 'no owner task: the item names no program and contact this service knows');
+    return;
+  }
+  const program = await findProgram(db, description.programId);
+  if (!program?.ownerId) {
+    ctx.logger.warn({ item, program: description.programId }, 'no owner task: the program names no owner');
+    return;
+  }
+  const claimed = await claimItem(ctx, item, description, program.ownerId);
+  if (!claimed || claimed.row.hubspot_task_id) return;
+
+  const marker = taskMarker(item);
+  let taskId = claimed.inserted ? undefined : await findTaskByMarker(ctx.hubspot, marker);
+  if (!taskId) {
+    if (claimed.row.status === 'completed') return; // resolved before any task reached HubSpot
+    const now = ctx.clock();
+    const dueDays = parseItemKey(item).kind === 'review' ? program.review.expirationDays : 0;
+    taskId = await createTask(ctx.hubspot, {
+      subject: description.subject(await contactName(ctx.hubspot, description.contactId)),
+      body: taskBody(ctx, description, marker, portalId),
+      ownerId: program.ownerId,
+      contactId: description.contactId,
+      priority: description.priority,
+      dueAt: now + dueDays * DAY_MS,
+    });
+  }
+  await db.updateTable('owner_tasks').set({ hubspot_task_id: taskId, updated_at: ctx.clock() }).where('item_key', '=', item).execute();
+  // Resolved while HubSpot was creating it: the completion job found no task id, so finish here.
+  const { status } = await db.selectFrom('owner_tasks').select('status').where('item_key', '=', item).executeTakeFirstOrThrow();
+  if (status === 'completed') await completeTask(ctx.hubspot, taskId);
+}
+
+/** Inserts the item's row unless it exists; undefined when the item no longer needs a person. */
+async function claimItem(ctx: AppContext, item: string, d: ItemDescription, ownerId: string) {
+  return ctx.database.db.transaction().execute(async (trx): Promise<{ row: OwnerTaskRow; inserted: boolean } | undefined> => {
+    const existing = await trx.selectFrom('owner_tasks').selectAll().where('item_key', '=', item).executeTakeFirst();
+    if (existing) return { row: existing, inserted: false };
+    if (!(await itemStillOpen(trx, ctx.database.dialect, item))) return undefined;
+    const now = ctx.clock();
+    const row: OwnerTaskRow = {
+      item_key: item, program_id: d.programId, contact_id: d.contactId, owner_id: ownerId, hubspot_task_id: null,
+      status: 'open', reason: d.reason, created_at: now, updated_at: now,
+    };
+    await trx.insertInto('owner_tasks').values(row).execute();
+    return { row, inserted: true };
+  });
+}
+
+/**
+ * The link back: the contact record (where the referral card acts on rewards) when the portal id is
+ * known, which it is for items raised by a workflow action; otherwise the service's reward list for
+ * the contact (admin API).
+ */
+function taskBody(ctx: AppContext, d: ItemDescription, marker: string, portalId: number | undefined): string {
+  const link = portalId !== undefined
+    ? `Contact record: ${contactUrl(portalId, d.contactId)}`
+    : `Rewards of this contact: ${ctx.config.publicBaseUrl}/api/rewards?contact=${d.contactId}`;
+  return [d.reason, d.nextStep, link, `Reference: ${marker}`].join('\n');
+}
+
+async function completeOwnerTask(ctx: AppContext, item: string): Promise<void> {
+  const row = await ctx.database.db.selectFrom('owner_tasks').selectAll().where('item_key', '=', item).executeTakeFirst();
+  // No task id yet: the raise still running will see the row completed and finish the task itself.
+  if (!row?.hubspot_task_id) return;
+  if ((await completeTask(ctx.hubspot, row.hubspot_task_id)) === 'gone') {
+    ctx.logger.info({ item, task: row.hubspot_task_id }, 'owner task was deleted in HubSpot; nothing to complete');
+  }
+}

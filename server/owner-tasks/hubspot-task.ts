@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Client } from '@hubspot/api-client';
+import { AssociationSpecAssociationCategoryEnum, FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks';
+import { hubspotStatus } from '../hubspot/client';
+
+/** HubSpot-defined association type "task to contact". */
+export const TASK_TO_CONTACT = 204;
+
+export interface TaskContent {
+  subject: string;
+  body: string;
+  ownerId: string;
+  contactId: string;
+  priority: 'MEDIUM' | 'HIGH';
+  dueAt: number;
+}
+
+/**
+ * A word in the task body that names the item: alphanumeric so HubSpot's CONTAINS_TOKEN search
+ * finds it whatever its tokenizer splits on, hashed so the body does not expose internal ids twice.
+ */
+export function taskMarker(itemKey: string): string {
+  return `rops${createHash('sha256').update(itemKey).digest('hex').slice(0, 24)}`;
+}
+
+/** A task an earlier run created before it could record the id (crash between HubSpot and the ledger). */
+export async function findTaskByMarker(client: Client, marker: string): Promise<string | undefined> {
+  const found = await client.crm.objects.tasks.searchApi.doSearch({
+    filterGroups: [{ filters: [{ propertyName: 'hs_task_body', operator: FilterOperatorEnum.ContainsToken, value: marker }] }],
+    properties: ['hs_task_status'],
+    limit: 1,
+  });
+  return found.results[0]?.id;
+}
+
+export async function createTask(client: Client, task: TaskContent): Promise<string> {
+  const created = await client.crm.objects.tasks.basicApi.create({
+    properties: {
+      hs_task_subject: task.subject,
+      hs_task_body: task.body,
+      hs_task_status: 'NOT_STARTED',
+      hs_task_priority: task.priority,
+      hs_task_type: 'TODO',
+      hs_timestamp: new Date(task.dueAt).toISOString(),
+      hubspot_owner_id: task.ownerId,
+    },
+    associations: [{
+      to: { id: task.contactId },
+      types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: TASK_TO_CONTACT }],
+    }],
+  });
+  return created.id;
+}
+
+/** A task someone deleted in HubSpot has nothing left to complete. */
+export async function completeTask(client: Client, taskId: string): Promise<'completed' | 'gone'> {
+  try {
+    await client.crm.objects.tasks.basicApi.update(taskId, { properties: { hs_task_status: 'COMPLETED' } });
+    return 'completed';
+  } catch (err) {
+    if (hubspotStatus(err) === 404) return 'gone';
+    throw err;
+  }
+}
+
+/** "First Last", else the email, else the record id: a subject always names someone. */
+export async function contactName(client: Client, contactId: string): Promise<string> {
+  try {
+    const contact = await client.crm.contacts.basicApi.getById(contactId, ['firstname', 'lastname', 'email']);
+    const p = contact.properties;
+    const name = [p.firstname, p.lastname].filter((s) => s && s.trim()).join(' ');
+    return name || p.email || `contact ${contactId}`;
+  } catch (err) {
+    if (hubspotStatus(err) === 404) return `contact ${contactId}`;
+    throw err;
+  }
+}
