@@ -11,6 +11,7 @@ import { doctorFeature } from './doctor/routes';
 import { contactsFeature } from './contacts/routes';
 import { enrolmentFeature } from './enrolment/routes';
 import { webhooksFeature } from './webhooks/routes';
+import { captureFeature } from './capture/routes';
 
 export type { AppContext } from './context';
 
@@ -20,7 +21,17 @@ export type RawBodyRequest = express.Request & { rawBody?: Buffer };
 export type FeatureFactory = (ctx: AppContext) => Feature;
 
 /** Every feature of the service; each module owns its routes. */
-export const FEATURES: FeatureFactory[] = [programsFeature, qualifyFeature, optionsFeature, rewardsFeature, contactsFeature, doctorFeature, enrolmentFeature, webhooksFeature];
+export const FEATURES: FeatureFactory[] = [
+  captureFeature,
+  programsFeature,
+  enrolmentFeature,
+  qualifyFeature,
+  optionsFeature,
+  rewardsFeature,
+  contactsFeature,
+  webhooksFeature,
+  doctorFeature,
+];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {
   const app = express();

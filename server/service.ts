@@ -88,7 +88,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   logger.info({ database: database.description }, 'database ready');
 
   const { config, sandbox } = await connectHubSpot(opts.config, logger);
-  const hubspot = createHubSpotClient({ accessToken: config.hubspot.accessToken!, apiBase: config.hubspot.apiBase });
+  // No retries inside the client: its 429 wait (10 s) would hold a workflow action's answer. Actions
+  // answer 5xx and HubSpot retries them; jobs and bulk runs retry through the queue and the gateway.
+  const hubspot = createHubSpotClient({ accessToken: config.hubspot.accessToken!, apiBase: config.hubspot.apiBase, retries: 0 });
   const ctx: AppContext = { config, database, logger, hubspot, clock };
   const worker = new JobWorker(database, {
     handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx) },

@@ -14,7 +14,8 @@ import { enqueue } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
 import type { Logger } from '../logger';
 import { findProgram } from '../programs/repository';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '../db/unique-violation';
+import { syncContactJob } from '../sync/jobs';
 import { chooseOwner } from './owner-routing';
 import type { ReferralInput } from './referral-input';
 
@@ -54,8 +55,6 @@ export interface CaptureResult {
   program: Program;
 }
 
-/** The referral job the reporting side runs to refresh the referrer's counts on HubSpot. */
-export const SYNC_CONTACT_JOB = 'hubspot.sync-contact';
 /** A contact a HubSpot form created this recently is the submission's own, not a prior contact. */
 const FORM_CONTACT_FRESH_MS = 10 * 60_000;
 /** Marks a referral claimed in the ledger whose HubSpot contact is being created. */
@@ -245,7 +244,7 @@ async function finalise(deps: CaptureDeps, program: Program, claim: ReferralRow,
         reason: contact.existing ? 'referred person was already a HubSpot contact' : 'referred person became a HubSpot contact',
         data: { source: claim.source, flags, referredContactId: contact.id, enrolmentId: claim.enrolment_id }, at: now,
       });
-      await enqueue(trx, { kind: SYNC_CONTACT_JOB, payload: { contactId: claim.referrer_contact_id }, dedupeKey: `sync-contact:${claim.referrer_contact_id}` }, now);
+      await enqueue(trx, syncContactJob(claim.referrer_contact_id), now);
       return trx.selectFrom('referrals').selectAll().where('id', '=', claim.id).executeTakeFirstOrThrow();
     });
     deps.logger.info({ referral: row.id, program: program.id, flags }, 'referral captured');

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { migrateToLatest, openDatabase } from '../db/database';
 import { executeRun } from '../enrolment/bulk-enrolment';
 import { formatProgress } from '../enrolment/progress';
-import { claimRun, runView } from '../enrolment/runs';
+import { claimRun } from '../enrolment/runs';
 import { createHubSpotClient } from '../hubspot/client';
 import { HubSpotGateway, TIER_LIMITS, scaledLimits, type Tier } from '../hubspot/gateway';
 import { createLogger } from '../logger';

@@ -173,6 +173,8 @@ export interface OwnerTaskTable {
   owner_id: string;
   /** Null until HubSpot has created the task. */
   hubspot_task_id: string | null;
+  /** Set while a create call's outcome is unknown: a re-run then looks for the task before creating one. */
+  create_started_at: number | null;
   /** `completed` once the item is resolved; the HubSpot task follows. */
   status: 'open' | 'completed';
   reason: string;

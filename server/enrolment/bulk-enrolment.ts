@@ -8,7 +8,8 @@ import type { Logger } from '../logger';
 import { BY_ID_ASCENDING, SEARCH_PAGE_SIZE, enrolmentSearchGroups } from './criteria';
 import { enrolmentProperties, type EnrolDeps } from './enrol-contact';
 import { reserveEnrolments } from './repository';
-import { finishRun, getRun, parseCounts, runView, saveProgress, type RunCounts, type RunRow, type RunView } from './runs';
+import { SearchAhead } from './search-ahead';
+import { finishRun, getRun, parseCounts, runView, saveProgress, type RunRow, type RunView } from './runs';
 
 /** HubSpot's batch endpoints take at most 100 inputs. */
 export const BATCH_SIZE = 100;
@@ -41,8 +42,8 @@ interface SearchPage {
  * stored first, then written to HubSpot in batches of 100, then the cursor moves past the page. A
  * crash anywhere leaves the cursor before the page: the resumed run searches again from there,
  * finds the ledger rows (same codes, nothing issued twice) and skips contacts whose write already
- * landed (they have a code now). The next page's search is sent while the current page is written,
- * so a run is paced by the search limit rather than by round trips.
+ * landed (they have a code now). Searches run up to three pages ahead of the writes, so a run is
+ * paced by the search limit rather than by round trips or retries.
  */
 export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, actor: Actor, hooks: BulkHooks = {}): Promise<RunView> {
   const { db } = deps.database;
@@ -108,16 +109,19 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     if (failure) throw failure.reason;
   };
 
+  // Searches run ahead of the writes (a crash discards the pages fetched ahead: the searches a resume repeats).
+  const pages = new SearchAhead<SearchPage>(async (after) => {
+    const found = await search(after);
+    const last = found.results[found.results.length - 1];
+    return { page: found, next: last && found.total > found.results.length ? last.id : null };
+  }, cursor);
   try {
-    let next: Promise<SearchPage> | null = search(cursor);
-    for (let page = 1; next; page++) {
-      const found: SearchPage = await next;
+    for (let page = 1; ; page++) {
+      const found = await pages.next();
+      if (!found) break;
       counts.searches++;
       const contacts: Contact[] = found.results;
       const last: Contact | undefined = contacts[contacts.length - 1];
-      // Prefetch; a crash discards it (the one search a resume repeats). Its failure surfaces when awaited.
-      next = last && found.total > contacts.length ? search(last.id) : null;
-      next?.catch(() => undefined);
       if (!last) break;
       await handlePage(page, contacts);
       counts.remaining = Math.max(0, found.total - contacts.length);
@@ -131,6 +135,7 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     await finishRun(db, run.id, 'done', counts, deps.clock());
     deps.logger.info({ run: run.id, program: program.id, counts: { ...counts, failedContactIds: undefined } }, 'enrolment run finished');
   } catch (err) {
+    pages.stop();
     track();
     counts.lastError = err instanceof Error ? err.message : String(err);
     await finishRun(db, run.id, 'failed', counts, deps.clock()).catch(() => undefined);

@@ -61,8 +61,8 @@ export type CallKind = 'search' | 'read' | 'write';
 export interface GatewayOptions {
   limits: RateLimits;
   /**
-   * Added to each window: a request's arrival at HubSpot lags its grant here by a variable
-   * network delay, and two grants exactly one window apart may otherwise land inside one window.
+   * Added to each window (default 50 ms): a request's arrival at HubSpot lags its grant here by a
+   * variable network delay, and two grants exactly one window apart may otherwise land inside one window.
    */
   marginMs?: number;
   /** Attempts per call for 429/5xx/network failures before giving up. */
@@ -155,8 +155,9 @@ export class HubSpotGateway {
       this.stats.rateLimited++;
       const retryAfter = retryAfterMs(err);
       if (retryAfter !== undefined) return retryAfter;
-      // Without Retry-After: a secondly policy frees within a second; the rolling one frees slowly.
-      return policyName(err) === 'TEN_SECONDLY_ROLLING' ? 1_000 : 500;
+      // Without Retry-After: the limiter already paces the retry under a secondly policy; the
+      // rolling ten-second one frees slowly, so back off a little more.
+      return policyName(err) === 'TEN_SECONDLY_ROLLING' ? 1_000 : 200;
     }
     if (status === undefined || status >= 500) {
       if (status !== undefined) this.stats.serverErrors++;

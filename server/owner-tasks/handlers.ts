@@ -3,6 +3,7 @@ import { contactUrl } from '../../src/app/shared/format';
 import type { AppContext } from '../context';
 import type { OwnerTaskTable } from '../db/schema';
 import { enqueue, type JobHandler, type JobRow } from '../jobs/queue';
+import { hubspotStatus } from '../hubspot/client';
 import { findProgram } from '../programs/repository';
 import { completeTask, contactName, createTask, findTaskByMarker, taskMarker } from './hubspot-task';
 import { parseItemKey } from './item-keys';
@@ -41,8 +42,9 @@ export function raiseOwnerTaskOnDead(ctx: AppContext): (job: JobRow, error: stri
 }
 
 /**
- * One HubSpot task per item. The row is written before HubSpot is called, so a re-run knows an
- * earlier run may have created the task without recording its id, and looks for it by its marker.
+ * One HubSpot task per item. The row is written before HubSpot is called, and marked while a create
+ * call is under way: a re-run after a crash or a lost answer looks for the task by its marker before
+ * creating another. A create HubSpot refused outright leaves nothing to look for.
  */
 async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: RaisePayload): Promise<void> {
   const db = ctx.database.db;
@@ -56,43 +58,59 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
     ctx.logger.warn({ item, program: description.programId }, 'no owner task: the program names no owner');
     return;
   }
-  const claimed = await claimItem(ctx, item, description, program.ownerId);
-  if (!claimed || claimed.row.hubspot_task_id) return;
+  const row = await claimItem(ctx, item, description, program.ownerId);
+  if (!row || row.hubspot_task_id) return;
 
   const marker = taskMarker(item);
-  let taskId = claimed.inserted ? undefined : await findTaskByMarker(ctx.hubspot, marker);
+  let taskId = row.create_started_at !== null ? await findTaskByMarker(ctx.hubspot, marker) : undefined;
   if (!taskId) {
-    if (claimed.row.status === 'completed') return; // resolved before any task reached HubSpot
-    const now = ctx.clock();
+    if (row.status === 'completed') return; // resolved before any task reached HubSpot
     const dueDays = parseItemKey(item).kind === 'review' ? program.review.expirationDays : 0;
-    taskId = await createTask(ctx.hubspot, {
+    const task = {
       subject: description.subject(await contactName(ctx.hubspot, description.contactId)),
       body: taskBody(ctx, description, marker, portalId),
       ownerId: program.ownerId,
       contactId: description.contactId,
       priority: description.priority,
-      dueAt: now + dueDays * DAY_MS,
-    });
+      dueAt: ctx.clock() + dueDays * DAY_MS,
+    };
+    await setRow(ctx, item, { create_started_at: ctx.clock() });
+    try {
+      taskId = await createTask(ctx.hubspot, task);
+    } catch (err) {
+      if (refused(err)) await setRow(ctx, item, { create_started_at: null });
+      throw err;
+    }
   }
-  await db.updateTable('owner_tasks').set({ hubspot_task_id: taskId, updated_at: ctx.clock() }).where('item_key', '=', item).execute();
+  await setRow(ctx, item, { hubspot_task_id: taskId, create_started_at: null });
   // Resolved while HubSpot was creating it: the completion job found no task id, so finish here.
   const { status } = await db.selectFrom('owner_tasks').select('status').where('item_key', '=', item).executeTakeFirstOrThrow();
   if (status === 'completed') await completeTask(ctx.hubspot, taskId);
 }
 
+/** HubSpot answered and refused (not rate limited): the task surely does not exist. */
+function refused(err: unknown): boolean {
+  const status = hubspotStatus(err);
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
+async function setRow(ctx: AppContext, item: string, values: Partial<Pick<OwnerTaskRow, 'hubspot_task_id' | 'create_started_at'>>) {
+  await ctx.database.db.updateTable('owner_tasks').set({ ...values, updated_at: ctx.clock() }).where('item_key', '=', item).execute();
+}
+
 /** Inserts the item's row unless it exists; undefined when the item no longer needs a person. */
-async function claimItem(ctx: AppContext, item: string, d: ItemDescription, ownerId: string) {
-  return ctx.database.db.transaction().execute(async (trx): Promise<{ row: OwnerTaskRow; inserted: boolean } | undefined> => {
+async function claimItem(ctx: AppContext, item: string, d: ItemDescription, ownerId: string): Promise<OwnerTaskRow | undefined> {
+  return ctx.database.db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('owner_tasks').selectAll().where('item_key', '=', item).executeTakeFirst();
-    if (existing) return { row: existing, inserted: false };
+    if (existing) return existing;
     if (!(await itemStillOpen(trx, ctx.database.dialect, item))) return undefined;
     const now = ctx.clock();
     const row: OwnerTaskRow = {
       item_key: item, program_id: d.programId, contact_id: d.contactId, owner_id: ownerId, hubspot_task_id: null,
-      status: 'open', reason: d.reason, created_at: now, updated_at: now,
+      create_started_at: null, status: 'open', reason: d.reason, created_at: now, updated_at: now,
     };
     await trx.insertInto('owner_tasks').values(row).execute();
-    return { row, inserted: true };
+    return row;
   });
 }
 

@@ -20,6 +20,8 @@ import { gatherEvidence, type LiveEvidence } from './evidence';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse, successResponse, type QualifyOutputs } from './outputs';
 import { syncContactJob } from '../sync/jobs';
+import { isUniqueViolation } from '../db/unique-violation';
+import { fulfilWebhookJob } from '../rewards/fulfilment';
 import { raiseReviewTask } from '../owner-tasks/ledger-hooks';
 
 const ACTION = 'qualify-referral';
@@ -216,6 +218,7 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Decisi
       data: { recipient: line.recipient, amount: line.amount, currency: line.currency, callbackId: request.callbackId },
     });
     if (status === 'pending_review') await raiseReviewTask(trx, id, request.origin.portalId, now);
+    if (status === 'approved' && program.fulfilment.kind === 'webhook') await enqueue(trx, fulfilWebhookJob(id), now);
     created.push({ id, status, recipient: line.recipient });
   }
 
@@ -263,9 +266,4 @@ async function setReferralStatus(
 async function enqueueSyncs(trx: Transaction<Database>, referral: Referral, now: number) {
   await enqueue(trx, syncContactJob(referral.referred_contact_id), now);
   await enqueue(trx, syncContactJob(referral.referrer_contact_id), now);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || /UNIQUE constraint failed/i.test(e?.message ?? '');
 }

@@ -1,4 +1,5 @@
-import { isClosedWon, type Pipeline } from '../../src/domain/qualification';
+import type { Client } from '@hubspot/api-client';
+import { dealStageFromHubSpot, isClosedWon } from '../../src/domain/qualification';
 import type { AppContext } from '../context';
 import type { RewardStatus } from '../db/schema';
 import type { Actor } from '../http/auth';
@@ -9,23 +10,32 @@ const CANCELABLE: RewardStatus[] = ['pending_review', 'held', 'approved'];
 
 export type DealCheck = { won: true } | { won: false; reason: string } | { won: 'unknown'; reason: string };
 
-/** Whether the deal sits in a closed-won stage of its pipeline right now, read live from HubSpot. */
-export async function dealWonNow(ctx: AppContext, dealId: string, pipelines: () => Promise<Pipeline[]>): Promise<DealCheck> {
+const notFound = (err: unknown) => (err as { code?: number }).code === 404;
+
+/**
+ * Whether the deal sits in a closed-won stage of its pipeline right now. Both are read live (not
+ * from the stage cache the qualify action uses): a stage created a moment ago must be judged too.
+ */
+export async function dealWonNow(client: Client, dealId: string): Promise<DealCheck> {
   let deal;
   try {
-    deal = await ctx.hubspot.crm.deals.basicApi.getById(dealId, ['dealstage', 'pipeline']);
+    deal = await client.crm.deals.basicApi.getById(dealId, ['dealstage', 'pipeline']);
   } catch (err) {
-    if ((err as { code?: number }).code === 404) return { won: false, reason: `Deal ${dealId} no longer exists in HubSpot` };
+    if (notFound(err)) return { won: false, reason: `Deal ${dealId} no longer exists in HubSpot` };
     throw err;
   }
   const pipelineId = deal.properties.pipeline ?? 'default';
   const stageId = deal.properties.dealstage ?? '';
-  const pipeline = (await pipelines()).find((p) => p.id === pipelineId);
-  const stage = pipeline?.stages.find((s) => s.id === stageId);
-  // A stage we cannot see cannot be judged: leave the rewards alone rather than cancel on a guess.
-  if (!stage) return { won: 'unknown', reason: `Deal ${dealId} is in stage "${stageId}", which pipeline "${pipelineId}" does not list` };
+  const pipeline = await client.crm.pipelines.pipelinesApi.getById('deals', pipelineId).catch((err: unknown) => {
+    if (notFound(err)) return undefined;
+    throw err;
+  });
+  const found = pipeline?.stages.find((s) => s.id === stageId);
+  // A stage that cannot be seen cannot be judged: leave the rewards alone rather than cancel on a guess.
+  if (!pipeline || !found) return { won: 'unknown', reason: `Deal ${dealId} is in stage "${stageId}", which pipeline "${pipelineId}" does not list` };
+  const stage = dealStageFromHubSpot({ id: found.id, label: found.label, displayOrder: found.displayOrder, metadata: found.metadata });
   if (isClosedWon(stage)) return { won: true };
-  return { won: false, reason: `Deal ${dealId} left closed won: it is now in "${stage.label ?? stage.id}" (${pipeline!.label ?? pipelineId})` };
+  return { won: false, reason: `Deal ${dealId} left closed won: it is now in "${found.label}" (${pipeline.label})` };
 }
 
 /**

@@ -1,7 +1,5 @@
 import { Router } from 'express';
-import type { Pipeline } from '../../src/domain/qualification';
 import type { AppContext, Feature } from '../context';
-import { readPipelines } from '../hubspot/live-data';
 import { cancelRewardsOfDeal, dealWonNow } from './deal-stage-cancellation';
 import { isDealStageChange, parseWebhookBatch, type WebhookEvent } from './events';
 
@@ -20,24 +18,21 @@ export function webhooksFeature(ctx: AppContext): Feature {
   const hubspot = Router();
   hubspot.post('/webhooks', async (req, res) => {
     const events = parseWebhookBatch(req.body);
-    // Pipelines are read at most once per delivery, and only when a deal event needs them.
-    let pipelines: Promise<Pipeline[]> | undefined;
-    const loadPipelines = () => (pipelines ??= readPipelines(ctx.hubspot));
     const results: WebhookOutcome[] = [];
-    for (const event of events) results.push(await handleEvent(ctx, event, loadPipelines));
+    for (const event of events) results.push(await handleEvent(ctx, event));
     res.json({ results });
   });
   return { hubspot };
 }
 
-async function handleEvent(ctx: AppContext, event: WebhookEvent, pipelines: () => Promise<Pipeline[]>): Promise<WebhookOutcome> {
+async function handleEvent(ctx: AppContext, event: WebhookEvent): Promise<WebhookOutcome> {
   const { db } = ctx.database;
   const seen = await db.selectFrom('webhook_events').select('event_id').where('event_id', '=', event.eventId).executeTakeFirst();
   if (seen) return { eventId: event.eventId, outcome: 'duplicate' };
 
   let result: WebhookOutcome = { eventId: event.eventId, outcome: 'ignored' };
   if (isDealStageChange(event)) {
-    const check = await dealWonNow(ctx, event.objectId, pipelines);
+    const check = await dealWonNow(ctx.hubspot, event.objectId);
     if (check.won === true) result = { eventId: event.eventId, outcome: 'still_won' };
     else if (check.won === 'unknown') {
       ctx.logger.warn({ eventId: event.eventId, dealId: event.objectId, reason: check.reason }, 'deal stage not found; rewards left as they are');

@@ -13,6 +13,7 @@ export const ownerTasks: Migration = {
       .addColumn('contact_id', 'text', (c) => c.notNull())
       .addColumn('owner_id', 'text', (c) => c.notNull())
       .addColumn('hubspot_task_id', 'text')
+      .addColumn('create_started_at', 'bigint')
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())

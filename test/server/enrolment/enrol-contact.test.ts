@@ -6,7 +6,7 @@ import { CLIENT_SECRET, addContacts, admin, createProgram, startStack, type Stac
 function actionCall(stack: Stack, body: object) {
   const raw = JSON.stringify(body);
   const path = '/hubspot/actions/enrol-contact';
-  const headers = signRequest({ clientSecret: CLIENT_SECRET, method: 'POST', url: `${stack.ctx.config.publicBaseUrl}${path}`, body: raw, timestamp: Date.now() });
+  const headers: Record<string, string> = { ...signRequest({ clientSecret: CLIENT_SECRET, method: 'POST', url: `${stack.ctx.config.publicBaseUrl}${path}`, body: raw, timestamp: Date.now() }) };
   return request(stack.app).post(path).set(headers).set('content-type', 'application/json').send(raw);
 }
 

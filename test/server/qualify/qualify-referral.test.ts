@@ -1,3 +1,4 @@
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
 import request from 'supertest';
 import { signRequest } from '../../../sandbox';
 import { dialects } from '../../support/databases';
@@ -196,7 +197,7 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
     const { friendId, referralId } = await createReferral(h);
     const deal = await h.hubspot.crm.deals.basicApi.create({
       properties: { dealname: 'Friend deal', pipeline: 'default', dealstage: 'appointmentscheduled' },
-      associations: [{ to: { id: friendId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
+      associations: [{ to: { id: friendId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 3 }] }],
     });
     const inputs = { program: 'spring', milestone_kind: 'deal_stage', pipeline: 'default', deal_stage: 'contractsent' };
     const open = payload('ap-1-3-1-0', friendId, inputs);

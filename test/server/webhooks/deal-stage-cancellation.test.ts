@@ -5,6 +5,7 @@ import { COMPLETE_CALLBACK } from '../../../server/sync/jobs';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, TEST_ADMIN_KEY, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
+import { buildReward } from '../reports/ledger-factories';
 
 const WEBHOOK_PATH = '/hubspot/webhooks';
 const DEAL_TO_CONTACT = 3;
@@ -121,6 +122,33 @@ describe.each(dialects)('a deal leaving closed won, on %s', (dialect) => {
     const res = await deliver(h, [lateEvent, otherProperty]);
     expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['still_won', 'ignored']);
     expect((await rewardsOf(referralId)).map((r) => r.status)).toEqual(['approved']);
+  });
+
+  it("judges a custom pipeline by its stages' won metadata, read live", async () => {
+    await createProgram(h);
+    const pipeline = await h.hubspot.crm.pipelines.pipelinesApi.create('deals', {
+      label: 'Renewals', displayOrder: 1,
+      stages: [
+        { label: 'Renewal due', displayOrder: 0, metadata: { isClosed: 'false', probability: '0.5' } },
+        { label: 'Renewed', displayOrder: 1, metadata: { isClosed: 'true', probability: '1.0' } },
+        { label: 'Churned', displayOrder: 2, metadata: { isClosed: 'true', probability: '0.0' } },
+      ],
+    });
+    const stage = (label: string) => pipeline.stages.find((s) => s.label === label)!.id;
+    const deal = await h.hubspot.crm.deals.basicApi.create({ properties: { dealname: 'Renewal', pipeline: pipeline.id, dealstage: stage('Renewed') }, associations: [] });
+    const { referralId, referrerId } = await createReferral(h);
+    await db().updateTable('referrals').set({ status: 'qualified', deal_id: deal.id }).where('id', '=', referralId).execute();
+    const reward = buildReward({ program_id: 'spring', referral_id: referralId, recipient_contact_id: referrerId, status: 'held', hold_until: Date.now() + 86_400_000 });
+    await db().insertInto('rewards').values(reward).execute();
+
+    const whileRenewed = await deliver(h, [buildDealStageEvent({ objectId: deal.id, propertyValue: stage('Renewed') })]);
+    await moveDeal(h, deal.id, stage('Churned'));
+    const afterChurn = await deliver(h, [buildDealStageEvent({ objectId: deal.id, propertyValue: stage('Churned') })]);
+
+    expect(whileRenewed.body.results[0].outcome).toBe('still_won');
+    expect(afterChurn.body.results[0]).toMatchObject({ outcome: 'canceled', canceledRewardIds: [reward.id] });
+    const audit = await db().selectFrom('audit_events').selectAll().where('entity_id', '=', reward.id).execute();
+    expect(audit.map((a) => [a.from_status, a.to_status, a.reason])).toEqual([['held', 'canceled', `Deal ${deal.id} left closed won: it is now in "Churned" (Renewals)`]]);
   });
 
   it('refuses unsigned deliveries and payloads that are not an event array, writing nothing', async () => {
