@@ -19,7 +19,7 @@ import { saveProgram } from '../../server/programs/repository';
 import { startService } from '../../server/service';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
 import { insertEnrolment } from '../../test/support/ledger';
-import { replaceSection, runLoad, type LoadResult } from '../support/load';
+import { replaceSection, runLoadProcess, type LoadPlan, type LoadResult } from '../support/load';
 import { freePort, startSandboxProcess } from '../support/sandbox-process';
 
 const TOKEN = 'bench-token';
@@ -39,11 +39,18 @@ function body(callbackId: string, contactId: string) {
   });
 }
 
-async function post(base: string, raw: string): Promise<number> {
-  const headers = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: base + PATH, body: raw, timestamp: Date.now() });
-  const res = await fetch(base + PATH, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: raw });
-  await res.arrayBuffer();
-  return res.status;
+/** Signed in advance: a signature stays valid for five minutes, longer than a run takes. */
+function plan(base: string, bodies: string[]): LoadPlan {
+  const timestamp = Date.now();
+  return {
+    url: base,
+    concurrency: CONCURRENCY,
+    requests: bodies.map((raw) => ({
+      path: PATH,
+      body: raw,
+      headers: { ...signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: base + PATH, body: raw, timestamp }) },
+    })),
+  };
 }
 
 async function bareEndpoint(): Promise<{ url: string; close(): Promise<void> }> {
@@ -98,13 +105,14 @@ async function main() {
   }
 
   const bare = await bareEndpoint();
-  const warm = (base: string) => runLoad(200, 20, (i) => post(base, body(`warm-${base}-${i}`, referrer.id)));
+  const warm = (base: string) => runLoadProcess(plan(base, Array.from({ length: 300 }, (_, i) => body(`warm-${i}`, referrer.id))));
   await warm(bare.url);
   await warm(url);
+  const decisions = friends.map((id, i) => body(`cb-${i}`, id));
   const results: Array<[string, LoadResult]> = [];
-  results.push(['bare endpoint: signature check only', await runLoad(REQUESTS, CONCURRENCY, (i) => post(bare.url, body(`bare-${i}`, friends[i]!)))]);
-  results.push(['qualify: new decisions (HubSpot reads + ledger write each)', await runLoad(REQUESTS, CONCURRENCY, (i) => post(url, body(`cb-${i}`, friends[i]!)))]);
-  results.push(['qualify: HubSpot retries of decided callbacks', await runLoad(REQUESTS, CONCURRENCY, (i) => post(url, body(`cb-${i}`, friends[i]!)))]);
+  results.push(['bare endpoint: signature check only', await runLoadProcess(plan(bare.url, decisions))]);
+  results.push(['qualify: new decisions (HubSpot reads + ledger write each)', await runLoadProcess(plan(url, decisions))]);
+  results.push(['qualify: HubSpot retries of decided callbacks', await runLoadProcess(plan(url, decisions))]);
   const rewards = await db.selectFrom('rewards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   await bare.close();
   await service.stop();
@@ -116,7 +124,7 @@ async function main() {
   const rows = results.map(([name, r]) =>
     `| ${name} | ${r.throughput.toFixed(0)} | ${(r.throughput / base.throughput).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ')} |`);
   const report = `Command: \`npx tsx bench/qualify/action-endpoint.ts\` (\`BENCH_REQUESTS\`, default 2000). ${REQUESTS} signed deliveries per row,
-${CONCURRENCY} concurrent clients in the same process as the service, SQLite ledger, the sandbox portal in its own process
+${CONCURRENCY} concurrent keep-alive connections from a separate load process, SQLite ledger, the sandbox portal in its own process
 (HubSpot is remote) with its rate limits scaled ×1000. Every new decision reads the contact with its lifecycle history
 and its deal associations from the sandbox over HTTP (stage definitions are cached for 30 s), then writes the decision, the referral
 change, the reward, audit rows and two sync jobs in one transaction. The run fails unless it ends with exactly one reward per referral.

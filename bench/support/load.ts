@@ -1,3 +1,30 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface LoadPlan {
+  url: string;
+  concurrency: number;
+  requests: Array<{ path: string; headers: Record<string, string>; body: string }>;
+}
+
+/** Run a plan from a separate process (see load-client.ts). */
+export async function runLoadProcess(plan: LoadPlan): Promise<LoadResult> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'load-')), 'plan.json');
+  fs.writeFileSync(file, JSON.stringify(plan));
+  try {
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'load-client.ts'), file], { maxBuffer: 1 << 24 }, (err, out) =>
+        err ? reject(err) : resolve(out),
+      ),
+    );
+    return JSON.parse(stdout) as LoadResult;
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
 /** A closed-loop load generator: `concurrency` clients each send their next request when the last answered. */
 export interface LoadResult {
   requests: number;
