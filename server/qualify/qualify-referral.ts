@@ -4,14 +4,12 @@ import { runGuards } from '../../src/domain/guards';
 import type { Program } from '../../src/domain/program';
 import { evaluateMilestone, stagesAtOrBeyond } from '../../src/domain/qualification';
 import { planRewards } from '../../src/domain/reward-rules';
-import { initialRewardState } from '../../src/domain/reward-state';
 import { isRiskFlag } from '../../src/domain/risk-flags';
 import type { AppContext } from '../context';
 import type { Database, ReferralTable } from '../db/schema';
 import { AppError } from '../errors';
 import { requireInput, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
 import { associatedIds } from '../hubspot/live-data';
-import { newId } from '../ids';
 import { enqueue } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
 import { qualifiedCount, rewardCounts } from '../ledger/counts';
@@ -20,9 +18,8 @@ import { gatherEvidence, type LiveEvidence } from './evidence';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse, successResponse, type QualifyOutputs } from './outputs';
 import { syncContactJob } from '../sync/jobs';
+import { recordRewards } from '../rewards/record-rewards';
 import { isUniqueViolation } from '../db/unique-violation';
-import { fulfilWebhookJob } from '../rewards/fulfilment';
-import { raiseReviewTask } from '../owner-tasks/ledger-hooks';
 
 const ACTION = 'qualify-referral';
 const WORKFLOW = { type: 'workflow', id: null } as const;
@@ -186,41 +183,11 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Decisi
     riskFlags: flags,
     now: new Date(now),
   });
-  const created = [];
-  for (const line of plan.lines) {
-    const status = initialRewardState({ needsReview: line.needsReview, holdUntil: line.holdUntil, now: new Date(now) });
-    const id = newId('rwd');
-    await trx
-      .insertInto('rewards')
-      .values({
-        id,
-        program_id: program.id,
-        referral_id: referral.id,
-        recipient: line.recipient,
-        recipient_contact_id: line.recipient === 'referrer' ? referral.referrer_contact_id : referral.referred_contact_id,
-        kind: line.kind,
-        amount: line.amount,
-        currency: line.currency,
-        status,
-        idempotency_key: `${program.id}:${referral.id}:${line.recipient}`,
-        review_reasons: JSON.stringify(line.reviewReasons),
-        hold_until: line.holdUntil.getTime() > now ? line.holdUntil.getTime() : null,
-        fulfilment_ref: null,
-        callback_id: status === 'pending_review' ? request.callbackId : null,
-        created_at: now,
-        updated_at: now,
-        issued_at: null,
-      })
-      .execute();
-    await recordTransition(trx, {
-      entity: 'reward', entityId: id, from: null, to: status, actor: WORKFLOW, at: now,
-      reason: line.needsReview ? line.reviewReasons.map((r) => r.message).join('; ') : 'Referral qualified',
-      data: { recipient: line.recipient, amount: line.amount, currency: line.currency, callbackId: request.callbackId },
-    });
-    if (status === 'pending_review') await raiseReviewTask(trx, id, request.origin.portalId, now);
-    if (status === 'approved' && program.fulfilment.kind === 'webhook') await enqueue(trx, fulfilWebhookJob(id), now);
-    created.push({ id, status, recipient: line.recipient });
-  }
+  const created = await recordRewards(
+    trx, program, referral, plan.lines,
+    { callbackId: request.callbackId, portalId: request.origin.portalId, actor: WORKFLOW },
+    now,
+  );
 
   const referrerReward = created.find((r) => r.recipient === 'referrer');
   const dropped = plan.dropped.map((d) => d.message).join('; ');
