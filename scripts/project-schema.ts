@@ -101,6 +101,12 @@ export const settingsConfigSchema = z.strictObject({
   entrypoint: z.string().regex(/^\/app\/settings\/[^/]+\.(tsx|jsx)$/, 'settings entrypoint must be /app/settings/<File>.tsx'),
 });
 
+/** The app home page (`location: "home"`). */
+export const pageConfigSchema = z.strictObject({
+  entrypoint: z.string().regex(/^\/app\/pages\/[^/]+\.(tsx|jsx)$/, 'page entrypoint must be /app/pages/<File>.tsx'),
+  location: z.literal('home', 'the only page location is "home"'),
+});
+
 export const appFunctionConfigSchema = z.strictObject({
   entrypoint: z
     .string()
@@ -280,6 +286,7 @@ export const componentKinds = {
   app: { folder: 'app', schema: appConfigSchema },
   card: { folder: 'app/cards', schema: cardConfigSchema },
   settings: { folder: 'app/settings', schema: settingsConfigSchema },
+  page: { folder: 'app/pages', schema: pageConfigSchema },
   'app-function': { folder: 'app/functions', schema: appFunctionConfigSchema },
   'workflow-action': { folder: 'app/workflow-actions', schema: workflowActionConfigSchema },
   webhooks: { folder: 'app/webhooks', schema: webhooksConfigSchema },
@@ -292,6 +299,7 @@ export const translatedComponentType: Record<ComponentKind, string> = {
   app: 'APPLICATION',
   card: 'CARD',
   settings: 'SETTINGS',
+  page: 'PAGE',
   'app-function': 'APP_FUNCTION',
   'workflow-action': 'WORKFLOW_ACTION',
   webhooks: 'WEBHOOKS',

@@ -12,6 +12,8 @@ import { contactsFeature } from './contacts/routes';
 import { enrolmentFeature } from './enrolment/routes';
 import { webhooksFeature } from './webhooks/routes';
 import { captureFeature } from './capture/routes';
+import { signupFeature } from './signup/routes';
+import { reportsFeature } from './reports/routes';
 
 export type { AppContext } from './context';
 
@@ -23,6 +25,7 @@ export type FeatureFactory = (ctx: AppContext) => Feature;
 /** Every feature of the service; each module owns its routes. */
 export const FEATURES: FeatureFactory[] = [
   captureFeature,
+  signupFeature,
   programsFeature,
   enrolmentFeature,
   qualifyFeature,
@@ -30,6 +33,7 @@ export const FEATURES: FeatureFactory[] = [
   rewardsFeature,
   contactsFeature,
   webhooksFeature,
+  reportsFeature,
   doctorFeature,
 ];
 

@@ -140,7 +140,7 @@ async function findByEmail(deps: CaptureDeps, programId: string, normalised: str
     .where('program_id', '=', programId).where('email_normalised', '=', normalised).executeTakeFirst();
 }
 
-interface ContactMatch {
+export interface ContactMatch {
   id: string;
   existing: boolean;
 }
@@ -167,16 +167,23 @@ async function findOrCreateContact(deps: CaptureDeps, req: ContactRequest): Prom
   }
   const properties = await newContactProperties(deps, req);
   const typeId = await deps.referredByTypeId();
+  return createContactUnlessTaken(deps.gateway, 'create the referred contact', {
+    properties,
+    associations: [{ to: { id: req.enrolment.contact_id }, types: [{ associationCategory: 'USER_DEFINED', associationTypeId: typeId }] }],
+  } as ContactCreateInput);
+}
+
+type ContactCreateInput = Parameters<HubSpotGateway['client']['crm']['contacts']['basicApi']['create']>[0];
+
+/**
+ * Creates a contact. When another request created one with the same email between our search and
+ * this create (HubSpot keeps emails unique and names the holder in its 409), that one is the match.
+ */
+export async function createContactUnlessTaken(gateway: HubSpotGateway, what: string, input: ContactCreateInput): Promise<ContactMatch> {
   try {
-    const created = await deps.gateway.call('write', 'create the referred contact', (c) =>
-      c.crm.contacts.basicApi.create({
-        properties,
-        associations: [{ to: { id: req.enrolment.contact_id }, types: [{ associationCategory: 'USER_DEFINED', associationTypeId: typeId }] }],
-      } as Parameters<typeof c.crm.contacts.basicApi.create>[0]),
-    );
+    const created = await gateway.call('write', what, (c) => c.crm.contacts.basicApi.create(input));
     return { id: created.id, existing: false };
   } catch (err) {
-    // Created elsewhere between our search and create (HubSpot keeps emails unique): it existed.
     const existingId = existingIdFromConflict(err instanceof HubSpotCallFailed ? err.cause : err);
     if (existingId) return { id: existingId, existing: true };
     throw err;
@@ -214,9 +221,10 @@ async function attributeFormContact(deps: CaptureDeps, req: ContactRequest, cont
   );
 }
 
-async function searchByEmail(gateway: HubSpotGateway, email: string, normalised: string) {
+/** The contact with this address as typed or in its normalised form (HubSpot matches emails exactly). */
+export async function searchByEmail(gateway: HubSpotGateway, email: string, normalised: string) {
   const emails = [...new Set([email, normalised])];
-  const result = await gateway.call('search', 'look up the referred person by email', (c) =>
+  const result = await gateway.call('search', 'look up a contact by email', (c) =>
     c.crm.contacts.searchApi.doSearch({
       filterGroups: emails.map((value) => ({ filters: [{ propertyName: 'email', operator: 'EQ', value }] })) as never,
       properties: ['email', 'createdate', P.referredByCode],

@@ -10,15 +10,17 @@ export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => E
 /** Inline styles only, hence the CSP allows nothing else; images only over https (the brand logo). */
 export const PAGE_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-interface Brand {
+export interface Brand {
   headline: string;
   primaryColor: string;
   logoUrl?: string | undefined;
 }
 
-const DEFAULT_BRAND: Brand = { headline: 'Referral', primaryColor: '#ff7a59' };
+/** For pages that belong to no program (an unknown program or code). */
+export const DEFAULT_BRAND: Brand = { headline: 'Referral', primaryColor: '#ff7a59' };
 
-function layout(title: string, brand: Brand, body: string): string {
+/** The public pages' shell (the friend's form, sign-up): `head` adds page-specific styles or scripts. */
+export function layout(title: string, brand: Brand, body: string, head = ''): string {
   const color = escapeHtml(brand.primaryColor);
   return `<!doctype html>
 <html lang="en">
@@ -41,6 +43,7 @@ function layout(title: string, brand: Brand, body: string): string {
   .error { background: #fde8e9; border: 1px solid #f2545b; padding: .75rem; border-radius: 4px; margin-bottom: 1rem; }
   .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 </style>
+${head}
 </head>
 <body>
 <main>

@@ -16,21 +16,23 @@ export interface ReferralInput {
   source: ReferralSource;
 }
 
-const name = (label: string) => z.string().trim().max(100, `${label} must be at most 100 characters`).optional()
+/** An optional name field: trimmed, empty means absent. Shared with the sign-up form. */
+export const optionalName = (label: string) => z.string().trim().max(100, `${label} must be at most 100 characters`).optional()
   .transform((v) => (v === '' ? undefined : v));
-const checked = z.union([z.boolean(), z.enum(['on', 'true', 'yes', '1', 'false', 'no', '0', ''])])
+/** A checkbox as forms (`on`) and JSON (`true`) send it. */
+export const checkbox = z.union([z.boolean(), z.enum(['on', 'true', 'yes', '1', 'false', 'no', '0', ''])])
   .transform((v) => v === true || v === 'on' || v === 'true' || v === 'yes' || v === '1');
 
 /** The landing page form (urlencoded) and JSON clients. */
 const flatSchema = z.object({
   email: z.string({ error: 'Enter your email address' }).trim().min(1, 'Enter your email address').max(254, 'That email address is too long'),
-  firstname: name('First name'),
-  lastname: name('Last name'),
-  firstName: name('First name'),
-  lastName: name('Last name'),
+  firstname: optionalName('First name'),
+  lastname: optionalName('Last name'),
+  firstName: optionalName('First name'),
+  lastName: optionalName('Last name'),
   code: z.string().trim().max(40).optional(),
   programId: z.string().trim().max(64).optional(),
-  consent: checked.optional(),
+  consent: checkbox.optional(),
   /** Honeypot: hidden from people, filled in by form-filling bots. */
   website: z.string().optional(),
 });

@@ -65,14 +65,14 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
     });
 
     router.get('/refer', pages, (_req, res) => {
-      html(res, 200, genericPage());
+      sendPage(res, 200, genericPage());
     });
 
     router.get('/refer/:programId', pages, async (req, res) => {
       const program = await findProgram(db, String(req.params.programId));
-      if (!program) return void html(res, 404, genericPage());
-      if (program.status !== 'active') return void html(res, 200, closedProgramPage(program));
-      html(res, 200, landingPage({ program, code: await codeFor(program, [req.query.ref, readCookie(req.get('cookie'), REFERRAL_COOKIE)]) }));
+      if (!program) return void sendPage(res, 404, genericPage());
+      if (program.status !== 'active') return void sendPage(res, 200, closedProgramPage(program));
+      sendPage(res, 200, landingPage({ program, code: await codeFor(program, [req.query.ref, readCookie(req.get('cookie'), REFERRAL_COOKIE)]) }));
     });
 
     router.post('/api/referrals', submissions, async (req, res) => {
@@ -84,13 +84,13 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
         if (input.isBot) return void (await answerBot(res, fromPage, input));
         const result = await captureReferral(deps, input);
         const status = result.duplicate ? 200 : 201;
-        if (fromPage) return void html(res, status, thankYouPage(result.program));
+        if (fromPage) return void sendPage(res, status, thankYouPage(result.program));
         res.status(status).json({ referral: result.referral, duplicate: result.duplicate });
       } catch (err) {
         // The page shows what to fix beside the form, keeping what the person typed.
         const program = fromPage && err instanceof AppError && err.status < 500 && input?.programId ? await findProgram(db, input.programId) : undefined;
         if (!program || !(err instanceof AppError)) throw err;
-        html(res, err.status, landingPage({
+        sendPage(res, err.status, landingPage({
           program, code: input?.code, error: err.message,
           values: { email: input?.email, firstName: input?.firstName, lastName: input?.lastName },
         }));
@@ -101,7 +101,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
     async function answerBot(res: Response, fromPage: boolean, input: ReferralInput) {
       ctx.logger.info({ source: input.source }, 'referral submission caught by the bot trap; ignored');
       const program = input.programId ? await findProgram(db, input.programId) : undefined;
-      if (fromPage && program) return html(res, 201, thankYouPage(program));
+      if (fromPage && program) return sendPage(res, 201, thankYouPage(program));
       res.status(202).json({ accepted: true });
     }
 
@@ -130,7 +130,8 @@ function landingUrl(program: Program, code: string): string {
   return url.toString();
 }
 
-function html(res: Response, status: number, body: string) {
-  res.status(status).setHeader('Content-Security-Policy', PAGE_SECURITY_POLICY).type('html').send(body);
+/** Sends a public page with its Content-Security-Policy (by default: no scripts at all). */
+export function sendPage(res: Response, status: number, body: string, policy = PAGE_SECURITY_POLICY) {
+  res.status(status).setHeader('Content-Security-Policy', policy).type('html').send(body);
 }
 

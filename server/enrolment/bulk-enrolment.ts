@@ -5,8 +5,9 @@ import type { Actor } from '../http/auth';
 import { HubSpotCallFailed } from '../hubspot/gateway';
 import { P } from '../hubspot/properties';
 import type { Logger } from '../logger';
-import { BY_ID_ASCENDING, SEARCH_PAGE_SIZE, enrolmentSearchGroups } from './criteria';
+import { BY_ID_ASCENDING, BY_ID_DESCENDING, SEARCH_PAGE_SIZE, enrolmentSearchGroups, rangesFit } from './criteria';
 import { enrolmentProperties, type EnrolDeps } from './enrol-contact';
+import { formatCursor, inRange, parseCursor, splitRange, type IdRange } from './id-ranges';
 import { reserveEnrolments } from './repository';
 import { SearchAhead } from './search-ahead';
 import { finishRun, getRun, parseCounts, runView, saveProgress, type RunRow, type RunView } from './runs';
@@ -17,11 +18,23 @@ const MAX_LISTED_FAILURES = 100;
 
 export interface BulkDeps extends EnrolDeps {
   logger: Pick<Logger, 'info' | 'warn'>;
+  /** Id ranges walked in parallel (default `PARALLEL_RANGES`). */
+  parallelRanges?: number;
 }
+
+/**
+ * Three chains keep HubSpot's 5 searches a second busy while one of them waits out a retry (an
+ * injected or real 429 without Retry-After costs a chain a second); more only adds partial last pages.
+ */
+export const PARALLEL_RANGES = 3;
+/** A range is split only when every part gets at least this many pages: a split costs a partial page. */
+const MIN_PAGES_PER_RANGE = 2;
+/** Pages each walk searches ahead of its writes. */
+const SEARCH_DEPTH = 2;
 
 /** Points where tests (and the benchmark) observe a run or stop it as a crash would. */
 export interface BulkHooks {
-  /** A page's enrolments are in the ledger; HubSpot is not written yet. */
+  /** A page's enrolments are in the ledger; HubSpot is not written yet. Pages are numbered in the order they are handled. */
   afterReserve?(page: number): void | Promise<void>;
   /** One batch update of a page went through. */
   afterBatch?(page: number, batch: number): void | Promise<void>;
@@ -35,21 +48,36 @@ interface SearchPage {
   results: Contact[];
 }
 
+/** One id range being searched and enrolled page by page. */
+interface Walk {
+  range: IdRange;
+  /** The last id its searches have reached (pages fetched ahead included): a split starts above it. */
+  searchedTo: string | null;
+  /** Matching contacts estimated left in the range (for the ETA and for choosing what to split). */
+  left: number;
+  pages: SearchAhead<SearchPage>;
+  finished: Promise<void>;
+  active: boolean;
+}
+
 /**
  * Enrols every contact matching the program's criteria that has no referral code yet.
  *
- * Per page of 200 (searched by id order, sliced with `hs_object_id GT cursor`): the enrolments are
- * stored first, then written to HubSpot in batches of 100, then the cursor moves past the page. A
- * crash anywhere leaves the cursor before the page: the resumed run searches again from there,
- * finds the ledger rows (same codes, nothing issued twice) and skips contacts whose write already
- * landed (they have a code now). Searches run up to three pages ahead of the writes, so a run is
- * paced by the search limit rather than by round trips or retries.
+ * The id space is walked as up to `PARALLEL_RANGES` disjoint ranges in parallel (see id-ranges.ts):
+ * a first search sorted by id descending finds the highest matching id, and what lies above the
+ * first walk's position is cut into ranges of equal id width; a walk that finishes early takes
+ * half of the largest range left. Per page of 200 (searched by id order, sliced with
+ * `hs_object_id GT cursor` and `LTE end`): the enrolments are stored first, then written to HubSpot
+ * in batches of 100, then the range's cursor moves past the page. A crash anywhere leaves each
+ * cursor before its page: the resumed run searches again from there, finds the ledger rows (same
+ * codes, nothing issued twice) and skips contacts whose write already landed (they have a code now).
  */
 export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, actor: Actor, hooks: BulkHooks = {}): Promise<RunView> {
   const { db } = deps.database;
   const dryRun = run.dry_run === 1;
   const counts = parseCounts(run);
-  let cursor = run.cursor;
+  const ranges = parseCursor(run.cursor);
+  const parallel = rangesFit(program) ? Math.max(1, deps.parallelRanges ?? PARALLEL_RANGES) : 1;
   const segmentStart = deps.clock();
   const activeBefore = counts.activeMs;
   const statsBefore = { ...deps.gateway.stats };
@@ -59,13 +87,30 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     Object.assign(statsBefore, deps.gateway.stats);
     counts.activeMs = activeBefore + (deps.clock() - segmentStart);
   };
+  const walks: Walk[] = [];
+  let pageNumber = 0;
+  let failure: { error: unknown } | undefined;
+  /** Highest matching id seen by the first search, to split a range that has no end. */
+  let highest: string | null = null;
 
-  const search = (after: string | null): Promise<SearchPage> =>
-    deps.gateway.call('search', `search contacts to enrol in ${program.id}`, (c) =>
-      c.crm.contacts.searchApi.doSearch({
-        filterGroups: enrolmentSearchGroups(program, after), sorts: BY_ID_ASCENDING, properties: ['firstname', P.code], limit: SEARCH_PAGE_SIZE,
-      }),
-    );
+  const search = async (range: IdRange, sorts: string[], limit: number, properties: string[]): Promise<SearchPage> => {
+    const found = await deps.gateway.call('search', `search contacts to enrol in ${program.id}`, (c) =>
+      c.crm.contacts.searchApi.doSearch({ filterGroups: enrolmentSearchGroups(program, range), sorts, properties, limit }));
+    counts.searches++;
+    return found;
+  };
+
+  // Saves run one after another, each writing the state as it is then, so the last save is the newest.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (): Promise<void> => {
+    saving = saving.catch(() => undefined).then(async () => {
+      track();
+      counts.remaining = walks.filter((w) => w.active).reduce((n, w) => n + w.left, 0);
+      await saveProgress(db, run.id, formatCursor(ranges), counts, deps.clock());
+      hooks.onProgress?.(runView(await getRun(db, run.id)));
+    });
+    return saving;
+  };
 
   /** Counts move per batch that landed, so a crash leaves them exact for the resumed run. */
   const write = async (page: number, batch: number, inputs: Array<{ id: string; properties: Record<string, string>; created: boolean }>) => {
@@ -79,7 +124,7 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     }
     const failed = inputs.filter((i) => !done.has(i.id)).map((i) => i.id);
     counts.failed += failed.length;
-    counts.failedContactIds.push(...failed.slice(0, MAX_LISTED_FAILURES - counts.failedContactIds.length));
+    counts.failedContactIds.push(...failed.slice(0, Math.max(0, MAX_LISTED_FAILURES - counts.failedContactIds.length)));
     await hooks.afterBatch?.(page, batch);
   };
 
@@ -105,42 +150,110 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     for (let i = 0; i < inputs.length; i += BATCH_SIZE) batches.push(inputs.slice(i, i + BATCH_SIZE));
     // Let every batch of the page settle before reporting a failure, so the saved counts include all that landed.
     const outcomes = await Promise.allSettled(batches.map((b, i) => write(page, i, b)));
-    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failure) throw failure.reason;
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 
-  // Searches run ahead of the writes (a crash discards the pages fetched ahead: the searches a resume repeats).
-  const pages = new SearchAhead<SearchPage>(async (after) => {
-    const found = await search(after);
-    const last = found.results[found.results.length - 1];
-    return { page: found, next: last && found.total > found.results.length ? last.id : null };
-  }, cursor);
-  try {
-    for (let page = 1; ; page++) {
-      const found = await pages.next();
-      if (!found) break;
-      counts.searches++;
-      const contacts: Contact[] = found.results;
-      const last: Contact | undefined = contacts[contacts.length - 1];
-      if (!last) break;
-      await handlePage(page, contacts);
-      counts.remaining = Math.max(0, found.total - contacts.length);
-      cursor = last.id;
-      track();
-      await saveProgress(db, run.id, cursor, counts, deps.clock());
-      hooks.onProgress?.(runView(await getRun(db, run.id)));
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    for (const walk of walks) walk.pages.stop();
+  };
+
+  const startWalk = (range: IdRange, left: number) => {
+    const walk = { range, searchedTo: range.after, left, active: true } as Walk;
+    // Searches run ahead of the writes (a crash discards the pages fetched ahead: the searches a resume repeats).
+    walk.pages = new SearchAhead<SearchPage>(async (after) => {
+      const found = await search({ after, upTo: walk.range.upTo }, BY_ID_ASCENDING, SEARCH_PAGE_SIZE, ['firstname', P.code]);
+      // A split while this search was out may have moved the range's end below some of what it found.
+      const results = found.results.filter((c) => inRange({ after: null, upTo: walk.range.upTo }, c.id));
+      const last = results[results.length - 1];
+      if (last) walk.searchedTo = last.id;
+      const more = last !== undefined && results.length === found.results.length && found.total > found.results.length;
+      return { page: { total: found.total, results }, next: more ? last.id : null };
+    }, range.after, SEARCH_DEPTH);
+    walk.finished = consume(walk);
+    walks.push(walk);
+  };
+
+  const consume = async (walk: Walk): Promise<void> => {
+    try {
+      for (;;) {
+        const found = await walk.pages.next();
+        if (!found || failure) break;
+        const last = found.results[found.results.length - 1];
+        if (last) {
+          await handlePage(++pageNumber, found.results);
+          walk.range.after = last.id;
+        }
+        walk.left = Math.max(0, found.total - found.results.length);
+        await save();
+      }
+      if (failure) return;
+      walk.active = false;
+      ranges.splice(ranges.indexOf(walk.range), 1);
+      splitLargest();
+      await save();
+    } catch (err) {
+      fail(err);
     }
-    counts.remaining = 0;
-    track();
-    await finishRun(db, run.id, 'done', counts, deps.clock());
-    deps.logger.info({ run: run.id, program: program.id, counts: { ...counts, failedContactIds: undefined } }, 'enrolment run finished');
-  } catch (err) {
-    pages.stop();
+  };
+
+  /** A walk ended: give half of the largest range left to a new walk, so all ranges end together. */
+  const splitLargest = () => {
+    const running = walks.filter((w) => w.active);
+    if (running.length >= parallel) return;
+    const largest = running.reduce<Walk | undefined>((big, w) => (!big || w.left > big.left ? w : big), undefined);
+    const end = largest?.range.upTo ?? highest;
+    if (!largest || end === null || largest.left < 2 * MIN_PAGES_PER_RANGE * SEARCH_PAGE_SIZE) return;
+    const parts = splitRange(largest.range, largest.searchedTo, end, 2);
+    if (parts.length < 2) return;
+    largest.left = Math.floor(largest.left / 2);
+    divide(largest, parts, largest.left);
+  };
+
+  /** Narrows a walk to the first part and starts walks on the others. */
+  const divide = (walk: Walk, parts: IdRange[], leftEach: number) => {
+    walk.range.upTo = parts[0]!.upTo;
+    for (const part of parts.slice(1)) {
+      ranges.push(part);
+      startWalk(part, leftEach);
+    }
+  };
+
+  /** Finds the highest matching id of the open-ended range and cuts it into parallel ranges. */
+  const planRanges = async () => {
+    const open = walks.find((w) => w.active && w.range.upTo === null);
+    if (!open || walks.length >= parallel) return;
+    const top = await search(open.range, BY_ID_DESCENDING, 1, ['hs_object_id']);
+    highest = top.results[0]?.id ?? null;
+    const pages = Math.floor(top.total / SEARCH_PAGE_SIZE);
+    const parts = Math.min(parallel - walks.filter((w) => w.active).length + 1, Math.floor(pages / MIN_PAGES_PER_RANGE));
+    if (highest === null || !open.active || failure || parts < 2) return;
+    const cut = splitRange(open.range, open.searchedTo, highest, parts);
+    if (cut.length < 2) return;
+    divide(open, cut, Math.floor(top.total / cut.length));
+    open.left = Math.floor(top.total / cut.length);
+    await save();
+  };
+
+  for (const range of ranges) startWalk(range, 0);
+  await planRanges().catch(fail);
+  // Walks started meanwhile are appended, so this waits for them too.
+  for (let i = 0; i < walks.length; i++) await walks[i]!.finished;
+  await saving.catch(() => undefined);
+
+  if (failure) {
+    const err = failure.error;
     track();
     counts.lastError = err instanceof Error ? err.message : String(err);
     await finishRun(db, run.id, 'failed', counts, deps.clock()).catch(() => undefined);
     throw err;
   }
+  counts.remaining = 0;
+  track();
+  await saveProgress(db, run.id, formatCursor(ranges), counts, deps.clock());
+  await finishRun(db, run.id, 'done', counts, deps.clock());
+  deps.logger.info({ run: run.id, program: program.id, counts: { ...counts, failedContactIds: undefined } }, 'enrolment run finished');
   return runView(await getRun(db, run.id));
 }
 

@@ -37,6 +37,7 @@ function refusal(program: Program, source: EnrolmentSource): string | undefined 
   if (program.status !== 'active') return `Program "${program.name}" is ${program.status}, not active`;
   if (source === 'manual' && !program.enrolment.allowManual) return `Program "${program.name}" does not allow enrolling contacts by hand`;
   if (source === 'workflow' && !program.enrolment.paths.includes('hubspot')) return `Program "${program.name}" does not enrol from HubSpot`;
+  if (source === 'signup' && !program.enrolment.paths.includes('signup')) return `Program "${program.name}" does not take sign-ups`;
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import { createServiceClient, ServiceError } from '../../src/functions/lib/servi
 import { handle as programSettings } from '../../src/functions/program-settings';
 import { handle as referralStory } from '../../src/functions/referral-story';
 import { handle as reviewReward } from '../../src/functions/review-reward';
+import { handle as funnelReport } from '../../src/functions/funnel-report';
 import { createProgram, SANDBOX_TOKEN, startHarness, TEST_ADMIN_KEY, type Harness } from '../support/harness';
 import { createReferral } from '../support/ledger';
 import { buildReward, type RewardRow } from '../server/reports/ledger-factories';
@@ -217,5 +218,25 @@ describe('when the service fails', () => {
       ok: false,
       error: { code: 'INTERNAL', message: expect.stringMatching(/^The referral service had a problem \(Something went wrong on our side.*\)\. Try again/) },
     });
+  });
+});
+
+describe('funnel-report', () => {
+  test('returns the service report for the period, and names a bad date', async () => {
+    await createProgram(h);
+    const { referralId } = await createReferral(h);
+    expect(referralId).toBeTruthy();
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+    const result = await funnelReport({ parameters: { from: today, to: tomorrow, interval: 'day', tz: 'UTC' } }, deps());
+
+    expect(result.ok).toBe(true);
+    expect(sent.map(route)).toEqual(['GET /api/reports/funnel']);
+    expect(JSON.stringify(result.ok ? result.data : null)).toContain('"referredLeads":1');
+
+    const bad = await funnelReport({ parameters: { from: 'yesterday', to: tomorrow } }, deps());
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? '' : bad.error.message).toMatch(/YYYY-MM-DD/);
   });
 });

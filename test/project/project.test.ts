@@ -40,6 +40,8 @@ describe('the HubSpot project', () => {
       'app/functions/review-reward-hsmeta.json': 'APP_FUNCTION',
       'app/functions/enrol-contact-hsmeta.json': 'APP_FUNCTION',
       'app/functions/program-settings-hsmeta.json': 'APP_FUNCTION',
+      'app/functions/funnel-report-hsmeta.json': 'APP_FUNCTION',
+      'app/pages/home-hsmeta.json': 'PAGE',
       'app/workflow-actions/qualify-referral-hsmeta.json': 'WORKFLOW_ACTION',
       'app/workflow-actions/enrol-contact-hsmeta.json': 'WORKFLOW_ACTION',
       'app/webhooks/webhooks-hsmeta.json': 'WEBHOOKS',

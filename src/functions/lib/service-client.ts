@@ -87,6 +87,10 @@ export function createServiceClient(options: ServiceClientOptions) {
       const answer = await call<{ enrolment: unknown }>('POST', `/api/programs/${id(programId)}/enrolments`, { contactId });
       return { enrolment: answer.data.enrolment, created: answer.status === 201 };
     },
+    async funnelReport(query: { from: string; to: string; interval: string; tz: string; program?: string | undefined }): Promise<unknown> {
+      const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
+      return (await call<unknown>('GET', `/api/reports/funnel?${params.toString()}`)).data;
+    },
     async listPrograms(): Promise<unknown[]> {
       return (await call<{ programs: unknown[] }>('GET', '/api/programs')).data.programs;
     },

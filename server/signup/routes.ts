@@ -1,0 +1,91 @@
+import { Router, type Request, type Response } from 'express';
+import { fixedWindowLimit } from '../capture/rate-limit';
+import { sendPage } from '../capture/routes';
+import type { AppContext, Feature } from '../context';
+import { AppError, type FieldIssue } from '../errors';
+import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
+import { findProgram } from '../programs/repository';
+import { SHARE_PAGE_SECURITY_POLICY } from './share-script';
+import { signUp, signupRefusal, signupView, type SignupDeps } from './sign-up';
+import { parseSignupInput, signupFormValues } from './signup-input';
+import { joinPage, signedUpPage, signupClosedPage, signupReceivedPage, unknownProgramPage } from './signup-pages';
+
+export interface SignupFeatureOptions {
+  gateway?: (ctx: AppContext) => HubSpotGateway;
+  /** Per client IP and minute. */
+  limits?: { pageViews?: number; submissions?: number };
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Self sign-up of referrers: the join page (`/join/:programId`) and `POST /api/signups` (its form
+ * or JSON). Public, so both are rate limited per client IP and the form carries the bot trap.
+ */
+export function createSignupFeature(opts: SignupFeatureOptions = {}) {
+  return (ctx: AppContext): Feature => {
+    const gateway = opts.gateway?.(ctx) ?? sharedGateway(ctx.hubspot, { limits: TIER_LIMITS.professional, logger: ctx.logger });
+    const deps: SignupDeps = { database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl, logger: ctx.logger };
+    const { db } = ctx.database;
+    const pages = fixedWindowLimit({ max: opts.limits?.pageViews ?? 120, windowMs: MINUTE, clock: ctx.clock });
+    const submissions = fixedWindowLimit({ max: opts.limits?.submissions ?? 20, windowMs: MINUTE, clock: ctx.clock });
+    const router = Router();
+
+    router.get('/join/:programId', pages, async (req, res) => {
+      const program = await findProgram(db, String(req.params.programId));
+      if (!program) return void sendPage(res, 404, unknownProgramPage());
+      const refused = signupRefusal(program);
+      if (refused) return void sendPage(res, refused.status, signupClosedPage(program, refused.message));
+      sendPage(res, 200, joinPage({ program }));
+    });
+
+    router.post('/api/signups', submissions, async (req, res) => {
+      const fromPage = Boolean(req.is('application/x-www-form-urlencoded'));
+      try {
+        const input = parseSignupInput(req.body);
+        const program = await findProgram(db, input.programId);
+        if (!program) throw unknownProgram(input.programId);
+        if (input.isBot) {
+          ctx.logger.info({ program: program.id }, 'sign-up caught by the bot trap; ignored');
+          // Bots get the answer people get, so the trap does not teach them to avoid it.
+          return void (fromPage ? sendPage(res, 201, signupReceivedPage(program)) : res.status(202).json({ accepted: true }));
+        }
+        const result = await signUp(deps, program, input);
+        const status = result.status === 'enrolled' ? 201 : 200;
+        if (fromPage) return void sendPage(res, status, signedUpPage(result), SHARE_PAGE_SECURITY_POLICY);
+        res.status(status).json({ signup: signupView(result) });
+      } catch (err) {
+        if (!fromPage) throw err;
+        await answerPage(req, res, err);
+      }
+    });
+
+    /** A person gets the form back with what they typed and each problem beside its field. */
+    async function answerPage(req: Request, res: Response, err: unknown) {
+      const values = signupFormValues(req.body);
+      const program = values.programId ? await findProgram(db, values.programId) : undefined;
+      if (!program) return sendPage(res, 404, unknownProgramPage());
+      const refused = signupRefusal(program);
+      if (refused) return sendPage(res, refused.status, signupClosedPage(program, refused.message));
+      if (err instanceof AppError && err.status < 500) {
+        return sendPage(res, err.status, joinPage({ program, values, ...formProblems(err) }));
+      }
+      ctx.logger.error({ err, program: program.id }, 'sign-up failed');
+      const status = err instanceof AppError ? err.status : 500;
+      sendPage(res, status, joinPage({ program, values, error: 'We could not sign you up just now. Please try again in a minute.' }));
+    }
+
+    return { public: router };
+  };
+}
+
+export const signupFeature = createSignupFeature();
+
+function unknownProgram(id: string) {
+  return new AppError('NOT_FOUND', `No referral program "${id}"`, { issues: [{ path: 'programId', message: 'Unknown program' }] });
+}
+
+function formProblems(err: AppError): { issues: FieldIssue[] } | { error: string } {
+  const issues = (err.details as { issues?: FieldIssue[] } | undefined)?.issues;
+  return issues?.length ? { issues } : { error: err.message };
+}
