@@ -2,11 +2,13 @@ import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import { unknownProgram, type FunnelQuery } from './funnel-query';
 import type { FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
+import { refreshRollup, rolledUpUntil, rollupPart } from './report-rollup';
 import { bucketsFor, type Bucket } from './time-buckets';
 
 /**
- * The funnel report: what a program's referrers did in a period, computed with aggregates over the
- * reporting indexes (migration 002), so its cost follows the rows inside the period, not the ledger.
+ * The funnel report: what a program's referrers did in a period. Counts that cannot change once a
+ * 15-minute slot is over come from the rollup (report-rollup.ts) plus the ledger's open tail; the
+ * rest are aggregates over the reporting indexes (migrations 002 and 005).
  *
  * Definitions (a referral is counted in the program it belongs to; the period is `[start, end)`):
  * - enrolments: enrolments created in the period.
@@ -42,12 +44,15 @@ const COUNT_KEYS = [
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+type LedgerTable = 'enrolments' | 'clicks' | 'referrals' | 'rewards';
+
 /** The one report function behind the API, the CSV export and the CLI. */
 export async function funnelReport(db: Db, query: FunnelQuery, now: number): Promise<FunnelReport> {
   const buckets = bucketsFor(query.from, query.to, query.interval, query.tz);
   const start = buckets[0]!.start;
   const end = buckets[buckets.length - 1]!.end;
 
+  await refreshRollup(db, now);
   // One snapshot: figures that are compared with each other must not straddle a concurrent write.
   return db
     .transaction()
@@ -62,8 +67,9 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number): Pro
         : await trx.selectFrom('programs').select(['id', 'name']).execute();
       if (query.program && programs.length === 0) throw unknownProgram(query.program);
       const figures = new ReportQueries(trx, programs.map((p) => p.id), buckets, start, end);
+      const closedUntil = await rolledUpUntil(trx);
 
-      const series = await figures.series();
+      const series = await figures.series(closedUntil);
       const counts = Object.fromEntries(
         COUNT_KEYS.map((k) => [k, series.reduce((sum, b) => sum + b[k], 0)]),
       ) as unknown as FunnelCounts;
@@ -72,7 +78,7 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number): Pro
         ...counts,
         qualificationRate: counts.referredLeads ? counts.referredLeadsQualified / counts.referredLeads : null,
         medianTimeToQualifyMs: await figures.medianTimeToQualify(counts.qualifiedReferrals),
-        rewardsIssuedByCurrency: await figures.rewardsIssuedByCurrency(),
+        rewardsIssuedByCurrency: await figures.rewardsIssuedByCurrency(closedUntil),
         rewardsAwaitingReview: {
           count: pending.count,
           oldestCreatedAt: pending.oldest === null ? null : iso(pending.oldest),
@@ -110,26 +116,46 @@ class ReportQueries {
   }
 
   /**
-   * Per-bucket counts in one statement. The bucket edges are a literal table and each figure a
-   * correlated count over an index range: no date functions in SQL (DST-shortened days come from
-   * the edges), and no GROUP BY, which would sort every row counted.
+   * The bucket edges as a literal table `b(i, s, rs, re, e)`: the bucket is `[s, e)`, of which the
+   * rollup answers `[rs, re)` and the ledger the rest. No date functions in SQL: DST-shortened days
+   * come from the edges.
    */
-  async series(): Promise<FunnelCounts[]> {
-    const edges = sql.join(this.buckets.map((b, i) => sql`(${sql.lit(i)}, ${sql.lit(b.start)}, ${sql.lit(b.end)})`));
-    const count = (table: 'enrolments' | 'clicks' | 'referrals' | 'rewards', time: string, status?: string) => {
-      const column = sql.ref(`t.${time}`);
-      return sql`(select count(*) from ${sql.table(table)} t where t.program_id in ${this.programIds}
-        and ${column} >= b.s and ${column} < b.e${status ? sql` and t.status = ${sql.lit(status)}` : sql``})`;
-    };
+  private edges(closedUntil: number): RawBuilder<unknown> {
+    const rows = this.buckets.map((b, i) => {
+      const part = rollupPart(b.start, b.end, closedUntil);
+      return sql`(${sql.join([i, b.start, part.from, part.to, b.end].map((v) => sql.lit(v)))})`;
+    });
+    return sql`b(i, s, rs, re, e) as (values ${sql.join(rows)})`;
+  }
+
+  /** A correlated count over an index range: no GROUP BY, which would sort every row counted. */
+  private count(table: LedgerTable, time: string, from: string, to: string, status?: string): RawBuilder<unknown> {
+    const column = sql.ref(`t.${time}`);
+    return sql`(select count(*) from ${sql.table(table)} t where t.program_id in ${this.programIds}
+      and ${column} >= ${sql.ref(`b.${from}`)} and ${column} < ${sql.ref(`b.${to}`)}${status ? sql` and t.status = ${sql.lit(status)}` : sql``})`;
+  }
+
+  /** A count that cannot change once its slot is over: the rollup's part plus the ledger's remainder. */
+  private settledCount(table: LedgerTable, time: string, rollup: RawBuilder<unknown>, status?: string): RawBuilder<unknown> {
+    return sql`(${this.count(table, time, 's', 'rs', status)} + ${this.count(table, time, 're', 'e', status)} + ${rollup})`;
+  }
+
+  private rolledUp(table: 'report_rollup' | 'report_rollup_rewards', column: string): RawBuilder<unknown> {
+    return sql`(select coalesce(sum(${sql.ref(`r.${column}`)}), 0) from ${sql.table(table)} r
+      where r.program_id in ${this.programIds} and r.slot >= b.rs and r.slot < b.re)`;
+  }
+
+  /** Per-bucket counts in one statement; figures that follow a referral's current status come from the ledger. */
+  async series(closedUntil: number): Promise<FunnelCounts[]> {
     const { rows } = await sql<Record<string, number | string>>`
-      with b(i, s, e) as (values ${edges})
+      with ${this.edges(closedUntil)}
       select
-        ${count('enrolments', 'created_at')} as enrolments,
-        ${count('clicks', 'at')} as clicks,
-        ${count('referrals', 'captured_at')} as referred_leads,
-        ${count('referrals', 'captured_at', 'qualified')} as referred_leads_qualified,
-        ${count('referrals', 'qualified_at', 'qualified')} as qualified_referrals,
-        ${count('rewards', 'issued_at', 'issued')} as rewards_issued
+        ${this.settledCount('enrolments', 'created_at', this.rolledUp('report_rollup', 'enrolments'))} as enrolments,
+        ${this.settledCount('clicks', 'at', this.rolledUp('report_rollup', 'clicks'))} as clicks,
+        ${this.settledCount('referrals', 'captured_at', this.rolledUp('report_rollup', 'referred_leads'))} as referred_leads,
+        ${this.count('referrals', 'captured_at', 's', 'e', 'qualified')} as referred_leads_qualified,
+        ${this.count('referrals', 'qualified_at', 's', 'e', 'qualified')} as qualified_referrals,
+        ${this.settledCount('rewards', 'issued_at', this.rolledUp('report_rollup_rewards', 'issued'), 'issued')} as rewards_issued
       from b order by b.i`.execute(this.db);
     return rows.map((row) => ({
       enrolments: Number(row.enrolments),
@@ -155,11 +181,18 @@ class ReportQueries {
     return values.reduce((a, b) => a + b, 0) / values.length;
   }
 
-  async rewardsIssuedByCurrency(): Promise<FunnelTotals['rewardsIssuedByCurrency']> {
+  async rewardsIssuedByCurrency(closedUntil: number): Promise<FunnelTotals['rewardsIssuedByCurrency']> {
+    const ledger = (from: string, to: string) => sql`select t.currency, 1, t.amount from b join rewards t
+      on t.status = 'issued' and t.program_id in ${this.programIds} and t.issued_at >= ${sql.ref(`b.${from}`)} and t.issued_at < ${sql.ref(`b.${to}`)}`;
     const { rows } = await sql<{ currency: string; n: number; amount: number | string }>`
-      select t.currency as currency, count(*) as n, sum(t.amount) as amount from rewards t
-      where t.status = 'issued' and ${this.inPeriod('issued_at')}
-      group by t.currency`.execute(this.db);
+      with ${this.edges(closedUntil)}
+      select currency, sum(n) as n, sum(amount) as amount from (
+        select r.currency as currency, r.issued as n, r.amount as amount from b join report_rollup_rewards r
+          on r.program_id in ${this.programIds} and r.slot >= b.rs and r.slot < b.re
+        union all ${ledger('s', 'rs')}
+        union all ${ledger('re', 'e')}
+      ) issued
+      group by currency`.execute(this.db);
     return rows
       .map((r) => ({ currency: r.currency, count: Number(r.n), amount: Number(r.amount) }))
       .sort((a, b) => compare(a.currency, b.currency));

@@ -29,7 +29,7 @@ const schema = z.object({
   email: z.string({ error: 'Enter your email address' }).trim().min(1, 'Enter your email address').max(254, 'That email address is too long'),
   firstname: optionalName('First name'),
   lastname: optionalName('Last name'),
-  consent: checkbox.optional().refine((v) => v === true, 'Tick the box to agree before signing up'),
+  consent: checkbox.default(false).refine((v) => v, 'Tick the box to agree before signing up'),
   /** Honeypot: hidden from people, filled in by form-filling bots. */
   website: z.string().optional(),
 });

@@ -240,3 +240,14 @@ describe('funnel-report', () => {
     expect(bad.ok ? '' : bad.error.message).toMatch(/YYYY-MM-DD/);
   });
 });
+
+describe('program-settings doctor', () => {
+  test("returns the service's launch checklist for the program", async () => {
+    await createProgram(h);
+    const result = await programSettings({ parameters: { action: 'doctor', programId: 'spring', actor } }, deps());
+    expect(sent.map(route)).toEqual(['GET /api/programs/spring/doctor']);
+    const checklist = result.ok && 'checklist' in result.data ? result.data.checklist : undefined;
+    expect(checklist?.checks.length).toBeGreaterThan(5);
+    expect(checklist?.checks).toContainEqual(expect.objectContaining({ group: 'Program', ok: true }));
+  });
+});

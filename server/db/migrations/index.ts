@@ -4,6 +4,7 @@ import { ledger } from './001-ledger';
 import { reportingIndexes } from './002-reporting-indexes';
 import { webhookEvents } from './003-webhook-events';
 import { ownerTasks } from './004-owner-tasks';
+import { reportRollup } from './005-report-rollup';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -12,5 +13,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '002-reporting-indexes': reportingIndexes,
     '003-webhook-events': webhookEvents,
     '004-owner-tasks': ownerTasks,
+    '005-report-rollup': reportRollup,
   };
 }

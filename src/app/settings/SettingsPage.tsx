@@ -5,6 +5,7 @@ import type { FieldIssue } from '../../functions/lib/contracts';
 import { actingUser, callFunction } from '../shared/call-function';
 import { setAt, type Draft, type Issues } from './fields';
 import { ProgramForm } from './ProgramForm';
+import { LaunchChecklist } from './LaunchChecklist';
 
 hubspot.extend<'settings'>(() => <SettingsPage />);
 
@@ -98,6 +99,7 @@ export function SettingsPage() {
           <ProgramForm key={selected} draft={draft} issues={issues} onChange={change} />
           {saveError && <Alert title="Not saved" variant="error">{saveError}{issues[''] ? ` ${issues['']}` : ''}</Alert>}
           <LoadingButton loading={saving} variant="primary" onClick={save}>Save program</LoadingButton>
+          {selected && <LaunchChecklist key={`checks-${selected}`} programId={selected} actor={actor} />}
         </>
       )}
     </Flex>

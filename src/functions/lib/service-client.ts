@@ -91,6 +91,9 @@ export function createServiceClient(options: ServiceClientOptions) {
       const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
       return (await call<unknown>('GET', `/api/reports/funnel?${params.toString()}`)).data;
     },
+    async doctor(programId: string): Promise<{ ok: boolean; checks: unknown[] }> {
+      return (await call<{ ok: boolean; checks: unknown[] }>('GET', `/api/programs/${id(programId)}/doctor`)).data;
+    },
     async listPrograms(): Promise<unknown[]> {
       return (await call<{ programs: unknown[] }>('GET', '/api/programs')).data.programs;
     },

@@ -1,5 +1,5 @@
 /**
- * Programs for the settings page: list, get and save. A save is checked with the service's own
+ * Programs for the settings page: list, get, save and the launch checklist. A save is checked with the service's own
  * schema first, so the page gets every field issue without a round trip that would fail anyway.
  */
 import { z } from 'zod';
@@ -11,6 +11,7 @@ const parameters = z.discriminatedUnion('action', [
   z.object({ action: z.literal('list') }),
   z.object({ action: z.literal('get'), programId: z.string().min(1) }),
   z.object({ action: z.literal('save'), program: z.record(z.string(), z.unknown()) }),
+  z.object({ action: z.literal('doctor'), programId: z.string().min(1) }),
 ]);
 
 const fn = defineFunction(
@@ -21,6 +22,8 @@ const fn = defineFunction(
         return { programs: await service.listPrograms() };
       case 'get':
         return { program: await service.getProgram(params.programId) };
+      case 'doctor':
+        return { checklist: await service.doctor(params.programId) };
       case 'save': {
         const parsed = parseProgram(params.program);
         if (!parsed.ok) throw new ServiceError('VALIDATION_FAILED', 'Some settings are not valid; fix the fields marked and save again.', parsed.issues);

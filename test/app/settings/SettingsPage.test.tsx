@@ -1,4 +1,4 @@
-import { Alert, Button, EmptyState, ErrorState, Input, LoadingButton, LoadingSpinner, NumberInput, Select, Text, Toggle } from '@hubspot/ui-extensions';
+import { Alert, Button, EmptyState, ErrorState, Input, LoadingButton, LoadingSpinner, NumberInput, Select, StatusTag, Text, Toggle } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsPage } from '../../../src/app/settings/SettingsPage';
 import { fail, mockFunctions, ok } from '../factories';
@@ -113,5 +113,49 @@ describe('settings page', () => {
     expect(fns.calls.find((c) => c.parameters.action === 'save')?.parameters).toMatchObject({
       program: { enrolment: { criteria: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: 'evangelist' }] }] } },
     });
+  });
+});
+
+describe('launch checklist', () => {
+  test('shows the checks of the chosen program, each failure with its fix, and runs them again', async () => {
+    let runs = 0;
+    const fns = mockFunctions({
+      'program-settings': (p) => {
+        if (p.action === 'list') return ok({ programs: [buildProgram()] });
+        runs++;
+        return ok({
+          checklist: {
+            ok: runs > 1,
+            checks: [
+              { group: 'HubSpot', name: 'the access token is accepted', ok: true },
+              { group: 'Program', name: 'names an owner', ok: runs > 1, fix: 'Choose the HubSpot owner responsible for this program' },
+            ],
+          },
+        });
+      },
+    });
+    const r = setup();
+    r.render(<SettingsPage />);
+    await r.waitFor(() => r.find(Select, { name: 'program' }));
+    r.find(Select, { name: 'program' }).trigger('onChange', 'spring-2026' as never);
+    await r.waitFor(() => expect(r.findAll(StatusTag)).toHaveLength(2));
+    expect(r.findAll(StatusTag).map((t) => t.text)).toEqual(['Pass', 'Fail']);
+    expect(r.findAll(Text).map((t) => t.text)).toContain('Fix: Choose the HubSpot owner responsible for this program');
+    expect(fns.calls.find((c) => c.parameters.action === 'doctor')?.parameters).toMatchObject({ programId: 'spring-2026' });
+
+    r.find(Button, { testId: 'rerun-launch-checks' }).trigger('onClick');
+    await r.waitFor(() => expect(r.findAll(StatusTag).map((t) => t.text)).toEqual(['Pass', 'Pass']));
+    expect(r.findAll(Text).map((t) => t.text)).toContain('Everything needed to go live is in place.');
+  });
+
+  test('says why the checks could not run', async () => {
+    mockFunctions({
+      'program-settings': (p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : fail('UNREACHABLE', 'The referral service could not be reached.')),
+    });
+    const r = setup();
+    r.render(<SettingsPage />);
+    await r.waitFor(() => r.find(Select, { name: 'program' }));
+    r.find(Select, { name: 'program' }).trigger('onChange', 'spring-2026' as never);
+    await r.waitFor(() => expect(r.find(Alert, { title: 'The checks could not run' }).text).toContain('could not be reached'));
   });
 });

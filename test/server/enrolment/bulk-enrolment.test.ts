@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { executeRun } from '../../../server/enrolment/bulk-enrolment';
+import { PARALLEL_RANGES, executeRun } from '../../../server/enrolment/bulk-enrolment';
 import { claimRun } from '../../../server/enrolment/runs';
 import { formatProgress } from '../../../server/enrolment/progress';
 import { P } from '../../../server/hubspot/properties';
@@ -20,10 +20,20 @@ function deps(stack: Stack) {
   return { database: stack.database, gateway: stack.gateway, clock: Date.now, publicBaseUrl: stack.ctx.config.publicBaseUrl, logger: stack.ctx.logger };
 }
 
-async function run(stack: Stack, program: Program, hooks = {}, dryRun = false) {
+async function run(stack: Stack, program: Program, hooks = {}, dryRun = false, parallelRanges = PARALLEL_RANGES) {
   const claim = await claimRun(stack.database.db, program.id, dryRun, Date.now());
   if (claim.kind === 'busy') throw new Error('run busy');
-  return executeRun(deps(stack), program, claim.run, ADMIN, hooks);
+  return executeRun({ ...deps(stack), parallelRanges }, program, claim.run, ADMIN, hooks);
+}
+
+/** Every contact has one enrolment, one audit row, and HubSpot shows the ledger's code. */
+async function expectEnrolledOnce(stack: Stack, program: Program, ids: string[]) {
+  const codes = await ledgerCodes(stack, program.id);
+  expect(codes.size).toBe(ids.length);
+  expect(new Set(codes.values()).size).toBe(ids.length);
+  for (const id of ids) expect(stack.sandbox.portal.get('contacts', id)!.properties[P.code]).toBe(codes.get(id));
+  const audited = await stack.database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('entity', '=', 'enrolment').executeTakeFirstOrThrow();
+  expect(Number(audited.n)).toBe(ids.length);
 }
 
 async function ledgerCodes(stack: Stack, programId: string) {
@@ -44,7 +54,8 @@ describe('bulk enrolment', () => {
     const done = await run(stack, program);
 
     expect(done.status).toBe('done');
-    expect(done.counts).toMatchObject({ seen: 10_250, enrolled: 10_250, failed: 0, searches: 52, batchUpdates: 103 });
+    expect(done.counts).toMatchObject({ seen: 10_250, enrolled: 10_250, failed: 0 });
+    expect(JSON.parse(done.cursor!)).toEqual({ ranges: [] });
     const codes = await ledgerCodes(stack, program.id);
     expect(codes.size).toBe(10_250);
     expect(new Set(codes.values()).size).toBe(10_250);
@@ -55,7 +66,12 @@ describe('bulk enrolment', () => {
       expect(props[P.program]).toBe(program.id);
     }
     expect(stack.sandbox.portal.get('contacts', others[0]!)!.properties[P.code]).toBeUndefined();
-    expect(await calls(stack)).toMatchObject({ [SEARCH]: 52, [BATCH_UPDATE]: 103 });
+    // Minimum: 52 searches, 103 batch updates. Walking ranges in parallel adds the search for the highest id
+    // and at most one partial page (one search, one short batch) per range.
+    const used = await calls(stack);
+    expect(used[SEARCH]).toBe(done.counts.searches);
+    expect(used[SEARCH]).toBeLessThanOrEqual(52 + 1 + PARALLEL_RANGES);
+    expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(103 + PARALLEL_RANGES);
   });
 
   it('resumes after a crash mid-page without enrolling anyone twice or repeating more than the in-flight page', async () => {
@@ -64,25 +80,53 @@ describe('bulk enrolment', () => {
     const ids = addContacts(stack, 1_000);
 
     const crash = new Error('process killed');
-    await expect(run(stack, program, { afterBatch: (page: number, batch: number) => { if (page === 3 && batch === 0) throw crash; } })).rejects.toBe(crash);
+    await expect(run(stack, program, { afterBatch: (page: number, batch: number) => { if (page === 3 && batch === 0) throw crash; } }, false, 1)).rejects.toBe(crash);
     const failed = await stack.database.db.selectFrom('bulk_runs').selectAll().executeTakeFirstOrThrow();
     expect(failed.status).toBe('failed');
 
-    const resumed = await run(stack, program);
+    const resumed = await run(stack, program, {}, false, 1);
     expect(resumed.id).toBe(failed.id);
     expect(resumed.status).toBe('done');
     expect(resumed.counts.resumes).toBe(1);
     expect(resumed.counts.enrolled + resumed.counts.alreadyEnrolled).toBe(1_000);
-
-    const codes = await ledgerCodes(stack, program.id);
-    expect(codes.size).toBe(1_000);
-    for (const id of ids) expect(stack.sandbox.portal.get('contacts', id)!.properties[P.code]).toBe(codes.get(id));
-    const audited = await stack.database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('entity', '=', 'enrolment').executeTakeFirstOrThrow();
-    expect(Number(audited.n)).toBe(1_000);
+    await expectEnrolledOnce(stack, program, ids);
     // Minimum: 5 searches, 10 batch updates. A crash costs at most the page in flight.
     const used = await calls(stack);
     expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(10 + 1);
     expect(used[SEARCH]).toBeLessThanOrEqual(5 + 2);
+  });
+
+  it('walks id ranges in parallel and resumes each from its own cursor after a crash', async () => {
+    stack = await startStack({ sandbox: { scale: 20 } });
+    const program = await createProgram(stack);
+    const ids = addContacts(stack, 3_000);
+
+    // The process dies with one page stored in the ledger but not written to HubSpot, while other ranges are mid-walk.
+    const crash = new Error('process killed');
+    await expect(run(stack, program, { afterReserve: (page: number) => { if (page === 6) throw crash; } })).rejects.toBe(crash);
+    const failed = await stack.database.db.selectFrom('bulk_runs').selectAll().executeTakeFirstOrThrow();
+    expect(failed.status).toBe('failed');
+    const left = JSON.parse(failed.cursor!) as { ranges: Array<{ after: string | null; upTo: string | null }> };
+    expect(left.ranges).toHaveLength(PARALLEL_RANGES);
+    // Disjoint, and between them they cover every contact not yet written.
+    const written = ids.filter((id) => stack.sandbox.portal.get('contacts', id)!.properties[P.code] !== undefined);
+    expect(written.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      const holders = left.ranges.filter((r) => (r.after === null || Number(id) > Number(r.after)) && (r.upTo === null || Number(id) <= Number(r.upTo)));
+      expect(holders.length).toBeLessThanOrEqual(1);
+      if (!written.includes(id)) expect(holders).toHaveLength(1);
+    }
+
+    const resumed = await run(stack, program);
+    expect(resumed).toMatchObject({ id: failed.id, status: 'done', counts: { resumes: 1, failed: 0, remaining: 0 } });
+    expect(resumed.counts.enrolled + resumed.counts.alreadyEnrolled).toBe(3_000);
+    expect(JSON.parse(resumed.cursor!)).toEqual({ ranges: [] });
+    await expectEnrolledOnce(stack, program, ids);
+    // Minimum: 15 searches, 30 batch updates. Extra: the highest-id search, a partial page per range, and the
+    // crashed page (written by the resumed run) plus the pages searched ahead (searched again).
+    const used = await calls(stack);
+    expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(30 + PARALLEL_RANGES + 2);
+    expect(used[SEARCH]).toBeLessThanOrEqual(15 + 1 + PARALLEL_RANGES + 2 * PARALLEL_RANGES);
   });
 
   it('a dry run reports what would change and writes nothing to HubSpot or the ledger', async () => {

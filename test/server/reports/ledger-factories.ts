@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../../../server/db/database';
+import { resetRollup } from '../../../server/reports/report-rollup';
 import type { ClickTable, EnrolmentTable, ProgramTable, ReferralTable, RewardTable } from '../../../server/db/schema';
 
 /** Ledger rows with sensible defaults; tests override only what they are about. */
@@ -67,8 +68,10 @@ export async function insertLedger(db: Db, ledger: Ledger): Promise<void> {
   if (ledger.clicks.length) await db.insertInto('clicks').values(ledger.clicks).execute();
 }
 
+/** Empties the ledger and the report's rollup, which would otherwise still count the rows removed. */
 export async function clearLedger(db: Db): Promise<void> {
   for (const table of ['rewards', 'referrals', 'clicks', 'enrolments', 'programs'] as const) {
     await db.deleteFrom(table).execute();
   }
+  await resetRollup(db);
 }

@@ -1,0 +1,83 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/database';
+
+/**
+ * The report's rollup (migration 005): per program and 15-minute slot, the counts that cannot change
+ * once a slot is over — enrolments created, clicks, referrals captured, rewards issued (per
+ * currency, with their amount). Rows are only ever inserted, clicks never change, enrolments and
+ * rewards are never deleted, and `issued` is a final reward state. Figures that depend on a
+ * referral's current status (qualified now, rejected) can still change and are always read from
+ * the ledger. The report maintains the rollup itself, so no write path knows about it.
+ */
+
+/** Every UTC offset in use is a multiple of 15 minutes, so local day and week edges fall on slot edges. */
+export const SLOT_MS = 15 * 60_000;
+
+/**
+ * A slot is rolled up only once it ended this long before the report's clock: longer than any write
+ * transaction (a capture holds its claim row while it calls HubSpot, and deletes it on failure) and
+ * than clock drift between servers. A row written later with an older time would be missed.
+ */
+export const SETTLE_MS = 60 * 60_000;
+
+const slotOf = (column: RawBuilder<unknown>) => sql`${column} - ${column} % ${sql.lit(SLOT_MS)}`;
+
+/** The edge up to which the rollup is complete: every slot before it is in the rollup tables. */
+export async function rolledUpUntil(db: Db): Promise<number> {
+  const { rows } = await sql<{ closed_until: number | string }>`select closed_until from report_rollup_state where id = 1`.execute(db);
+  return Number(rows[0]?.closed_until ?? 0);
+}
+
+/** Adds the slots that ended at least SETTLE_MS before `now`; a no-op when there are none. */
+export async function refreshRollup(db: Db, now: number): Promise<void> {
+  const until = Math.floor((now - SETTLE_MS) / SLOT_MS) * SLOT_MS;
+  if ((await rolledUpUntil(db)) >= until) return;
+  await db.transaction().execute(async (trx) => {
+    // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL) at once: a report
+    // refreshing at the same time waits here, then finds the slots already added.
+    await sql`update report_rollup_state set closed_until = closed_until where id = 1`.execute(trx);
+    const from = await rolledUpUntil(trx);
+    if (from >= until) return;
+    const within = (column: RawBuilder<unknown>) => sql`${column} >= ${from} and ${column} < ${until}`;
+    const [created, at, captured, issued] = ['created_at', 'at', 'captured_at', 'issued_at'].map((c) => sql.ref(`t.${c}`));
+    await sql`
+      insert into report_rollup (program_id, slot, enrolments, clicks, referred_leads)
+      select program_id, slot, sum(e), sum(c), sum(r) from (
+        select t.program_id as program_id, ${slotOf(created!)} as slot, 1 as e, 0 as c, 0 as r from enrolments t where ${within(created!)}
+        union all
+        select t.program_id, ${slotOf(at!)}, 0, 1, 0 from clicks t where t.program_id is not null and ${within(at!)}
+        union all
+        select t.program_id, ${slotOf(captured!)}, 0, 0, 1 from referrals t where ${within(captured!)}
+      ) events
+      group by program_id, slot`.execute(trx);
+    await sql`
+      insert into report_rollup_rewards (program_id, slot, currency, issued, amount)
+      select t.program_id, ${slotOf(issued!)}, t.currency, count(*), sum(t.amount) from rewards t
+      where t.status = 'issued' and ${within(issued!)}
+      group by t.program_id, ${slotOf(issued!)}, t.currency`.execute(trx);
+    await sql`update report_rollup_state set closed_until = ${until} where id = 1`.execute(trx);
+  });
+}
+
+/**
+ * Forgets the rollup so the next report rebuilds it: needed only after ledger rows were changed
+ * outside the service (a restore, a repair by hand) in slots already rolled up.
+ */
+export async function resetRollup(db: Db): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`delete from report_rollup`.execute(trx);
+    await sql`delete from report_rollup_rewards`.execute(trx);
+    await sql`update report_rollup_state set closed_until = 0 where id = 1`.execute(trx);
+  });
+}
+
+/**
+ * Splits a bucket `[start, end)` into the slot-aligned part the rollup answers, `[from, to)`, and
+ * the ledger's remainder `[start, from)` and `[to, end)`: the open tail, and any edge that is not
+ * on a slot edge (historical offsets such as local mean time).
+ */
+export function rollupPart(start: number, end: number, closedUntil: number): { from: number; to: number } {
+  const from = Math.ceil(start / SLOT_MS) * SLOT_MS;
+  const to = Math.min(Math.floor(end / SLOT_MS) * SLOT_MS, closedUntil);
+  return to > from ? { from, to } : { from: start, to: start };
+}

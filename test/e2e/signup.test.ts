@@ -1,0 +1,89 @@
+import { chromium, type Browser } from 'playwright-core';
+import { P } from '../../server/hubspot/properties';
+import { createProgram, startHarness, type Harness } from '../support/harness';
+
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** A referrer signs up on the join page, copies their link, and the link leads a friend to the program's form. */
+describe('self sign-up to a shared referral link, in Chromium', () => {
+  let h: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('sign-up shows the link with copy and share; the link leads to the friend form with the code attributed', async () => {
+    const program = await createProgram(h, {
+      enrolment: { paths: ['signup'], brand: { headline: 'Invite a friend to Acme', primaryColor: '#0a7cff' } },
+    });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
+    const page = await context.newPage();
+
+    await page.goto(`${h.url}/join/spring`);
+    expect(await page.locator('h1').textContent()).toBe('Invite a friend to Acme');
+    await page.getByLabel('First name').fill('Rosa');
+    await page.getByLabel('Last name').fill('Referrer');
+    await page.getByLabel('Email address').fill('rosa.referrer@example.com');
+    await page.getByLabel(program.enrolment.consentText).check();
+    await page.getByRole('button', { name: 'Get my referral link' }).click();
+
+    await page.getByRole('heading', { name: 'Your referral link is ready' }).waitFor();
+    const link = await page.getByLabel('Your referral link').inputValue();
+    expect(link).toMatch(new RegExp(`^${h.url}/r/[A-Z0-9]{8}$`));
+    const code = link.slice(link.lastIndexOf('/') + 1);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: 'Link copied.' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    expect(await page.getByRole('link', { name: 'Share by email' }).getAttribute('href')).toContain(encodeURIComponent(link));
+
+    await page.goto(link);
+    expect(new URL(page.url()).pathname).toBe('/refer/spring');
+    expect(await page.locator('h1').textContent()).toBe('Invite a friend to Acme');
+    expect(await page.locator('input[name="code"]').inputValue()).toBe(code);
+    expect(await context.cookies()).toEqual([expect.objectContaining({ name: 'ro_ref', value: code, httpOnly: true })]);
+
+    const found = await h.hubspot.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: 'rosa.referrer@example.com' }] }],
+      properties: ['firstname', 'lastname', P.code, P.link, P.program],
+      limit: 1,
+    });
+    expect(found.total).toBe(1);
+    expect(found.results[0]!.properties).toMatchObject({
+      firstname: 'Rosa', lastname: 'Referrer', [P.code]: code, [P.link]: link, [P.program]: 'spring',
+    });
+    await context.close();
+  });
+
+  it('a mistake focuses the field to fix; without the Clipboard API, copy selects the link instead', async () => {
+    await createProgram(h, { enrolment: { paths: ['signup'] } });
+    const context = await browser.newContext();
+    await context.addInitScript(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+    const page = await context.newPage();
+
+    await page.goto(`${h.url}/join/spring`);
+    await page.getByLabel('Email address').fill('tom@example.com');
+    await page.getByRole('button', { name: 'Get my referral link' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('consent');
+    expect(await page.getByRole('checkbox').getAttribute('aria-describedby')).toBe('consent-error');
+    expect(await page.getByLabel('Email address').inputValue()).toBe('tom@example.com');
+
+    await page.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Get my referral link' }).click();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: 'The link is selected' }).waitFor();
+    const selection = await page.evaluate(() => {
+      const field = document.activeElement as HTMLInputElement;
+      return { id: field.id, selected: field.value.slice(field.selectionStart ?? 0, field.selectionEnd ?? 0), value: field.value };
+    });
+    expect(selection).toEqual({ id: 'referral-link', selected: selection.value, value: expect.stringMatching(/\/r\/[A-Z0-9]{8}$/) });
+    await context.close();
+  });
+});
