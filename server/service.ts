@@ -17,6 +17,7 @@ import { ownerTaskHandlers, raiseOwnerTaskOnDead } from './owner-tasks/handlers'
 import type { RunningSandbox } from '../sandbox';
 import { HubSpotGateway, TIER_LIMITS } from './hubspot/gateway';
 import { setUpPortal } from './setup/hubspot-setup';
+import { prepareSandboxDemo } from './sandbox-demo';
 
 const LOCAL_ADMIN_KEY_FILE = 'data/admin-key';
 
@@ -40,6 +41,8 @@ export interface ServiceOptions {
   /** Background loops (jobs, hold release). Tests turn them off and drive `worker.drain()` themselves. */
   background?: boolean;
   features?: FeatureFactory[];
+  /** In sandbox mode, create the demo program and workflow (default on). */
+  demo?: boolean;
 }
 
 export interface RunningService {
@@ -92,6 +95,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   // answer 5xx and HubSpot retries them; jobs and bulk runs retry through the queue and the gateway.
   const hubspot = createHubSpotClient({ accessToken: config.hubspot.accessToken!, apiBase: config.hubspot.apiBase, retries: 0 });
   const ctx: AppContext = { config, database, logger, hubspot, clock };
+  if (sandbox && opts.demo !== false) await prepareSandboxDemo(ctx, sandbox);
   const worker = new JobWorker(database, {
     handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx) },
     onDead: raiseOwnerTaskOnDead(ctx),

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 
 /**
@@ -20,6 +20,8 @@ export const SLOT_MS = 15 * 60_000;
  */
 export const SETTLE_MS = 60 * 60_000;
 
+const CATCH_UP_MS = 7 * 86_400_000;
+
 const slotOf = (column: RawBuilder<unknown>) => sql`${column} - ${column} % ${sql.lit(SLOT_MS)}`;
 
 /** The edge up to which the rollup is complete: every slot before it is in the rollup tables. */
@@ -31,14 +33,15 @@ export async function rolledUpUntil(db: Db): Promise<number> {
 /** Adds the slots that ended at least SETTLE_MS before `now`; a no-op when there are none. */
 export async function refreshRollup(db: Db, now: number): Promise<void> {
   const until = Math.floor((now - SETTLE_MS) / SLOT_MS) * SLOT_MS;
-  if ((await rolledUpUntil(db)) >= until) return;
+  const from = await rolledUpUntil(db);
+  if (from >= until) return;
   await db.transaction().execute(async (trx) => {
     // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL) at once: a report
     // refreshing at the same time waits here, then finds the slots already added.
     await sql`update report_rollup_state set closed_until = closed_until where id = 1`.execute(trx);
-    const from = await rolledUpUntil(trx);
-    if (from >= until) return;
-    const within = (column: RawBuilder<unknown>) => sql`${column} >= ${from} and ${column} < ${until}`;
+    const start = await rolledUpUntil(trx);
+    if (start >= until) return;
+    const within = (column: RawBuilder<unknown>) => sql`${column} >= ${start} and ${column} < ${until}`;
     const [created, at, captured, issued] = ['created_at', 'at', 'captured_at', 'issued_at'].map((c) => sql.ref(`t.${c}`));
     await sql`
       insert into report_rollup (program_id, slot, enrolments, clicks, referred_leads)
@@ -57,6 +60,11 @@ export async function refreshRollup(db: Db, now: number): Promise<void> {
       group by t.program_id, ${slotOf(issued!)}, t.currency`.execute(trx);
     await sql`update report_rollup_state set closed_until = ${until} where id = 1`.execute(trx);
   });
+  // After a large catch-up (the first report, or a long quiet spell) PostgreSQL would plan the next
+  // reports with the empty tables' statistics, scanning the rollup once per bucket.
+  if (until - from > CATCH_UP_MS && db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`analyze report_rollup, report_rollup_rewards`.execute(db);
+  }
 }
 
 /**

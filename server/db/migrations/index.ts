@@ -13,6 +13,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '002-reporting-indexes': reportingIndexes,
     '003-webhook-events': webhookEvents,
     '004-owner-tasks': ownerTasks,
-    '005-report-rollup': reportRollup,
+    '005-report-rollup': reportRollup(dialect),
   };
 }
