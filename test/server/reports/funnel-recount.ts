@@ -105,7 +105,7 @@ export function recountFunnel(ledger: Ledger, query: FunnelQuery, now: number): 
     rewardsAwaitingReview: {
       count: pending.length,
       oldestCreatedAt: oldest === null ? null : new Date(oldest).toISOString(),
-      oldestAgeMs: oldest === null ? null : now - oldest,
+      oldestAgeMs: oldest === null ? null : Math.max(0, now - oldest),
     },
     rejections: [...reasons.entries()]
       .map(([reason, n]) => ({ reason, count: n }))
