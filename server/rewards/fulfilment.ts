@@ -15,7 +15,10 @@ export function fulfilWebhookJob(rewardId: string): NewJob {
  * Idempotency-Key so the receiver can drop our retries. Retried (by the job queue) until it answers
  * 2xx; its `reference`, if any, becomes the fulfilment reference.
  */
-export function fulfilmentHandlers(ctx: AppContext, env: NodeJS.ProcessEnv = process.env): Record<string, JobHandler> {
+export function fulfilmentHandlers(
+  ctx: AppContext,
+  { env = process.env, fetch: send = fetch }: { env?: NodeJS.ProcessEnv; fetch?: typeof fetch } = {},
+): Record<string, JobHandler> {
   return {
     [FULFIL_WEBHOOK]: async (payload) => {
       const { rewardId } = payload as { rewardId: string };
@@ -33,7 +36,7 @@ export function fulfilmentHandlers(ctx: AppContext, env: NodeJS.ProcessEnv = pro
       const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': reward.id };
       const secret = program.fulfilment.secretRef ? env[program.fulfilment.secretRef] : undefined;
       if (secret) headers['x-referral-ops-signature'] = createHmac('sha256', secret).update(body).digest('hex');
-      const res = await fetch(program.fulfilment.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      const res = await send(program.fulfilment.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
       if (!res.ok) throw new Error(`Fulfilment webhook answered ${res.status}`);
       const answer = (await res.json().catch(() => ({}))) as { reference?: unknown };
       const reference = typeof answer.reference === 'string' && answer.reference ? answer.reference : `webhook:${reward.id}`;
