@@ -8,9 +8,7 @@
  * enrolment side only, and so its answers can be told apart: refused by its rate limiter, or failed
  * on purpose. `--naive-slice 0` skips the one-request-per-contact comparison.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +23,7 @@ import { HubSpotGateway, TIER_LIMITS, scaledLimits } from '../../server/hubspot/
 import { P } from '../../server/hubspot/properties';
 import { saveProgram } from '../../server/programs/repository';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
+import { startSandboxProcess } from '../support/sandbox-process';
 import type { TrafficReport } from './sandbox-process';
 
 const TOKEN = 'bench-token';
@@ -46,32 +45,6 @@ const SCALE = Number(args.scale);
 const FAULT_RATE = Number(args['fault-rate']);
 const NAIVE_SLICE = Number(args['naive-slice']);
 const RANGES = Number(args.ranges);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'sandbox-process.ts')], {
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_SCALE: String(SCALE) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/sandbox`)).ok) return { url, child };
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('The sandbox did not start within 30 s');
-}
 
 async function admin(url: string, method: string, route: string, body?: unknown) {
   const res = await fetch(`${url}${route}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -141,7 +114,10 @@ async function perContact(url: string, client: ReturnType<typeof createHubSpotCl
 }
 
 async function main() {
-  const { url, child } = await startSandboxProcess();
+  const { url, child } = await startSandboxProcess(
+    { SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_SCALE: String(SCALE) },
+    path.join(__dirname, 'sandbox-process.ts'),
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-enrolment-'));
   const database = openDatabase(`sqlite:${path.join(dir, 'ledger.sqlite')}`);
   try {

@@ -13,9 +13,9 @@ export interface SandboxProcess {
  * The sandbox portal in its own process, as HubSpot is a remote system: its CPU does not compete
  * with the code under measurement, and the measured process's memory is its own.
  */
-export async function startSandboxProcess(env: Record<string, string>): Promise<SandboxProcess> {
+export async function startSandboxProcess(env: Record<string, string>, script = 'sandbox/main.ts'): Promise<SandboxProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'sandbox/main.ts'], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script], {
     env: { ...process.env, SANDBOX_PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

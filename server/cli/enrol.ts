@@ -4,6 +4,7 @@ import { migrateToLatest, openDatabase } from '../db/database';
 import { executeRun } from '../enrolment/bulk-enrolment';
 import { formatProgress } from '../enrolment/progress';
 import { claimRun } from '../enrolment/runs';
+import { describeCursor } from '../enrolment/id-ranges';
 import { createHubSpotClient } from '../hubspot/client';
 import { HubSpotGateway, TIER_LIMITS, scaledLimits, type Tier } from '../hubspot/gateway';
 import { createLogger } from '../logger';
@@ -51,7 +52,7 @@ async function run(): Promise<number> {
     }
     const out = process.stdout;
     out.write(claim.kind === 'resumed'
-      ? `Resuming run ${claim.run.id} for "${program.name}" after contact ${claim.run.cursor ?? '(start)'}\n`
+      ? `Resuming run ${claim.run.id} for "${program.name}" (${describeCursor(claim.run.cursor)})\n`
       : `${dryRun ? 'Dry run' : 'Run'} ${claim.run.id}: enrolling contacts in "${program.name}"\n`);
     let lastPrint = 0;
     const final = await executeRun(

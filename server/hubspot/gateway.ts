@@ -36,13 +36,29 @@ export function scaledLimits(limits: RateLimits, scale: number): RateLimits {
 export class RollingWindow {
   private readonly grants: number[] = [];
   private head = 0;
+  private last = -Infinity;
 
-  constructor(readonly max: number, readonly windowMs: number) {
+  /**
+   * `spaced`: grants no closer together than windowMs / max. A per-second limit released in bursts
+   * of five at each window edge lets requests that are delayed on the way land in the same window
+   * at HubSpot; evenly spaced grants leave each one a slot's worth of slack.
+   */
+  constructor(readonly max: number, readonly windowMs: number, private readonly spaced = false) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`A rate limit needs a whole number of requests ≥ 1, got ${max}`);
   }
 
   /** 0 when a slot was taken now; otherwise how long to wait before asking again. */
   tryTake(now: number): number {
+    if (this.spaced) {
+      const gap = this.last + this.windowMs / this.max - now;
+      if (gap > 0) return gap;
+    }
+    const wait = this.takeSlot(now);
+    if (wait === 0) this.last = now;
+    return wait;
+  }
+
+  private takeSlot(now: number): number {
     if (this.grants.length < this.max) {
       this.grants.push(now);
       return 0;
@@ -102,7 +118,7 @@ export class HubSpotGateway {
   constructor(readonly client: Client, private readonly opts: GatewayOptions) {
     const margin = opts.marginMs ?? 50;
     this.general = new RollingWindow(Math.floor(opts.limits.perTenSeconds), 10_000 + margin);
-    this.search = new RollingWindow(Math.floor(opts.limits.searchesPerSecond), 1_000 + margin);
+    this.search = new RollingWindow(Math.floor(opts.limits.searchesPerSecond), 1_000 + margin, true);
     this.clock = opts.clock ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
     this.maxAttempts = opts.maxAttempts ?? 8;

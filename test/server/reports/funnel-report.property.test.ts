@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { funnelReport, type FunnelReport } from '../../../server/reports/funnel-report';
 import type { FunnelQuery } from '../../../server/reports/funnel-query';
+import { SETTLE_MS } from '../../../server/reports/report-rollup';
 import { addDays, startOfLocalDay } from '../../../server/reports/time-buckets';
 import { createTestDatabase, dialects, type TestDatabase } from '../../support/databases';
 import { recountFunnel, localDateOf } from './funnel-recount';
@@ -115,7 +116,8 @@ function materialise(s: Scenario): { ledger: Ledger; query: FunnelQuery; nows: n
   return {
     ledger: { programs, enrolments, referrals, rewards, clicks },
     query: { program, from, to, interval: s.interval, tz },
-    nows: [...s.earlierReports.map(at), now].sort((a, b) => a - b),
+    // SETTLE_MS after an event time, the rollup ends at that event's slot: edges meet events.
+    nows: [...s.earlierReports.map((t) => at(t) + SETTLE_MS), now].sort((a, b) => a - b),
   };
 }
 
