@@ -2,7 +2,7 @@ import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import { unknownProgram, type FunnelQuery } from './funnel-query';
 import type { FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
-import { refreshRollup, rolledUpUntil, rollupPart } from './report-rollup';
+import { refreshRollup, rolledUpUntil, rollupPart, splitPeriod } from './report-rollup';
 import { bucketsFor, type Bucket } from './time-buckets';
 
 /**
@@ -99,7 +99,7 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number): Pro
 
 /**
  * The SQL. Status values are literals, not parameters, so both databases can match the partial
- * indexes of migration 002; every time predicate is a range on an indexed column.
+ * indexes of migrations 002 and 005; every time predicate is a range on an indexed column.
  */
 class ReportQueries {
   private readonly programIds: RawBuilder<unknown>;
@@ -181,17 +181,17 @@ class ReportQueries {
     return values.reduce((a, b) => a + b, 0) / values.length;
   }
 
+  /** Over the period as a whole, so no join with the bucket table: one index range per part. */
   async rewardsIssuedByCurrency(closedUntil: number): Promise<FunnelTotals['rewardsIssuedByCurrency']> {
-    const ledger = (from: string, to: string) => sql`select t.currency, 1, t.amount from b join rewards t
-      on t.status = 'issued' and t.program_id in ${this.programIds} and t.issued_at >= ${sql.ref(`b.${from}`)} and t.issued_at < ${sql.ref(`b.${to}`)}`;
+    const { rollup, ledger } = splitPeriod(this.buckets.map((b) => ({ from: b.start, to: b.end })), closedUntil);
+    const parts = [
+      ...rollup.map((r) => sql`select r.currency as currency, r.issued as n, r.amount as amount from report_rollup_rewards r
+        where r.program_id in ${this.programIds} and r.slot >= ${r.from} and r.slot < ${r.to}`),
+      ...ledger.map((r) => sql`select t.currency as currency, 1 as n, t.amount as amount from rewards t
+        where t.status = 'issued' and t.program_id in ${this.programIds} and t.issued_at >= ${r.from} and t.issued_at < ${r.to}`),
+    ];
     const { rows } = await sql<{ currency: string; n: number; amount: number | string }>`
-      with ${this.edges(closedUntil)}
-      select currency, sum(n) as n, sum(amount) as amount from (
-        select r.currency as currency, r.issued as n, r.amount as amount from b join report_rollup_rewards r
-          on r.program_id in ${this.programIds} and r.slot >= b.rs and r.slot < b.re
-        union all ${ledger('s', 'rs')}
-        union all ${ledger('re', 'e')}
-      ) issued
+      select currency, sum(n) as n, sum(amount) as amount from (${sql.join(parts, sql` union all `)}) issued
       group by currency`.execute(this.db);
     return rows
       .map((r) => ({ currency: r.currency, count: Number(r.n), amount: Number(r.amount) }))

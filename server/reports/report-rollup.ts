@@ -89,3 +89,29 @@ export function rollupPart(start: number, end: number, closedUntil: number): { f
   const to = Math.min(Math.floor(end / SLOT_MS) * SLOT_MS, closedUntil);
   return to > from ? { from, to } : { from: start, to: start };
 }
+
+export interface Range {
+  from: number;
+  to: number;
+}
+
+/**
+ * The period covered by `buckets`, split into the ranges the rollup answers and those the ledger
+ * answers, adjacent ranges merged: usually one of the first and at most two of the second.
+ */
+export function splitPeriod(buckets: Range[], closedUntil: number): { rollup: Range[]; ledger: Range[] } {
+  const split = { rollup: [] as Range[], ledger: [] as Range[] };
+  const add = (list: Range[], from: number, to: number) => {
+    if (from >= to) return;
+    const last = list[list.length - 1];
+    if (last && last.to === from) last.to = to;
+    else list.push({ from, to });
+  };
+  for (const b of buckets) {
+    const part = rollupPart(b.from, b.to, closedUntil);
+    add(split.ledger, b.from, part.from);
+    add(split.rollup, part.from, part.to);
+    add(split.ledger, part.to, b.to);
+  }
+  return split;
+}
