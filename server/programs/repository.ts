@@ -2,11 +2,19 @@ import { parseProgram, type Program } from '../../src/domain/program';
 import type { Db } from '../db/database';
 import { AppError } from '../errors';
 
-/** Programs are stored as their validated configuration; every read re-parses so defaults stay current. */
+/** Parsed programs by their stored text: every workflow call reads its program, and parsing is not free. */
+const parsedByConfig = new Map<string, Program>();
+const PARSED_CACHE_SIZE = 100;
+
+/** Programs are stored as their validated configuration; reads re-parse so defaults stay current. */
 export function programFromRow(row: { config: string }): Program {
+  const cached = parsedByConfig.get(row.config);
+  if (cached) return structuredClone(cached);
   const parsed = parseProgram(JSON.parse(row.config));
   if (!parsed.ok) throw new Error(`Stored program is invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  return parsed.program;
+  if (parsedByConfig.size >= PARSED_CACHE_SIZE) parsedByConfig.delete(parsedByConfig.keys().next().value!);
+  parsedByConfig.set(row.config, parsed.program);
+  return structuredClone(parsed.program);
 }
 
 export async function findProgram(db: Db, id: string): Promise<Program | undefined> {
