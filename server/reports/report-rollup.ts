@@ -36,6 +36,7 @@ export async function refreshRollup(db: Db, now: number): Promise<void> {
   const from = await rolledUpUntil(db);
   if (from >= until) return;
   await db.transaction().execute(async (trx) => {
+    // Rows go in key order, so PostgreSQL's heap keeps a program's slots together for range reads.
     // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL) at once: a report
     // refreshing at the same time waits here, then finds the slots already added.
     await sql`update report_rollup_state set closed_until = closed_until where id = 1`.execute(trx);
@@ -52,12 +53,14 @@ export async function refreshRollup(db: Db, now: number): Promise<void> {
         union all
         select t.program_id, ${slotOf(captured!)}, 0, 0, 1 from referrals t where ${within(captured!)}
       ) events
-      group by program_id, slot`.execute(trx);
+      group by program_id, slot
+      order by program_id, slot`.execute(trx);
     await sql`
       insert into report_rollup_rewards (program_id, slot, currency, issued, amount)
       select t.program_id, ${slotOf(issued!)}, t.currency, count(*), sum(t.amount) from rewards t
       where t.status = 'issued' and ${within(issued!)}
-      group by t.program_id, ${slotOf(issued!)}, t.currency`.execute(trx);
+      group by t.program_id, ${slotOf(issued!)}, t.currency
+      order by t.program_id, ${slotOf(issued!)}, t.currency`.execute(trx);
     await sql`update report_rollup_state set closed_until = ${until} where id = 1`.execute(trx);
   });
   // After a large catch-up (the first report, or a long quiet spell) PostgreSQL would plan the next
