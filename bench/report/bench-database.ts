@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../server/db/database';
+import type { DatabaseHandle, Dialect } from '../../server/db/database';
+import { createTestDatabase } from '../../test/support/databases';
 import type { Chunk, Row } from './ledger-generator';
 
 /** A fresh, migrated database for one benchmark run: a temporary SQLite file or a new PostgreSQL database. */
@@ -19,13 +16,12 @@ export interface BenchDatabase {
 }
 
 export async function createBenchDatabase(dialect: Dialect, pgUrl?: string): Promise<BenchDatabase> {
+  if (dialect === 'postgres' && !pgUrl) throw new Error('Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server');
+  const database = await createTestDatabase(dialect, pgUrl);
   if (dialect === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-bench-'));
-    const file = path.join(dir, 'ledger.sqlite');
-    const handle = openDatabase(`sqlite:${file}`);
-    await migrateToLatest(handle);
+    const file = database.url.slice('sqlite:'.length);
     return {
-      handle,
+      handle: database,
       load: async (chunks) => {
         // A second connection with durability off: loading speed is not what is measured.
         const raw = new Sqlite(file);
@@ -55,24 +51,14 @@ export async function createBenchDatabase(dialect: Dialect, pgUrl?: string): Pro
         raw.close();
         return count;
       },
-      drop: async () => {
-        await handle.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
+      drop: database.drop,
     };
   }
-  if (!pgUrl) throw new Error('Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server');
-  const name = `referral_ops_bench_${randomBytes(4).toString('hex')}`;
-  await withClient(pgUrl, (c) => c.query(`create database ${name}`));
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
-  const handle = openDatabase(url.toString());
-  await migrateToLatest(handle);
   return {
-    handle,
+    handle: database,
     load: async (chunks) => {
       let count = 0;
-      await withClient(url.toString(), async (client) => {
+      await withClient(database.url, async (client) => {
         // Loading speed is not what is measured: skip waiting for each commit to reach the disk.
         await client.query('set synchronous_commit = off');
         for (const chunk of chunks) {
@@ -92,10 +78,7 @@ export async function createBenchDatabase(dialect: Dialect, pgUrl?: string): Pro
       });
       return count;
     },
-    drop: async () => {
-      await handle.close();
-      await withClient(pgUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-    },
+    drop: database.drop,
   };
 }
 

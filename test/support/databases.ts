@@ -18,7 +18,7 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+export async function createTestDatabase(dialect: Dialect, adminUrl = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-'));
     const url = `sqlite:${path.join(dir, 'ledger.sqlite')}`;
@@ -33,7 +33,6 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
       },
     };
   }
-  const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: PostgreSQL suites need a server');
   const name = `referral_ops_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
