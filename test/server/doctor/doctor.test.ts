@@ -7,14 +7,14 @@ import { PROJECT_ACTIONS_DIR } from '../../../server/doctor/action-checks';
 import { runDoctor, type DoctorDeps } from '../../../server/doctor/run-doctor';
 import { createProgram, startHarness, TEST_ADMIN_KEY, type Harness } from '../../support/harness';
 
-/** A copy of the project's qualify action definition, plus any extra definitions a test adds. */
+/** A copy of the project's workflow action definitions, plus any extra definitions a test adds. */
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 function actionsDir(extra: Record<string, unknown> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-actions-'));
   made.push(dir);
-  fs.copyFileSync(path.join(PROJECT_ACTIONS_DIR, 'qualify-referral-hsmeta.json'), path.join(dir, 'qualify-referral-hsmeta.json'));
+  for (const file of fs.readdirSync(PROJECT_ACTIONS_DIR)) fs.copyFileSync(path.join(PROJECT_ACTIONS_DIR, file), path.join(dir, file));
   for (const [file, body] of Object.entries(extra)) fs.writeFileSync(path.join(dir, file), JSON.stringify(body));
   return dir;
 }
