@@ -59,6 +59,9 @@ function openPostgres(url: string): DatabaseHandle {
       oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  // An idle connection dropped by the server (restart, failover, admin termination) must not crash
+  // the process: the pool discards it and the next query opens a new one.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', description: describeUrl(url), close: () => db.destroy() };
 }
