@@ -1,19 +1,18 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, launchChromium } from '../support/browser';
 import { P, REFERRED_BY_LABEL } from '../../server/hubspot/properties';
 import { reserveEnrolments } from '../../server/enrolment/repository';
 import { cryptoRandom } from '../../src/domain/codes';
 import { addContacts, createProgram, startStack, type Stack } from '../server/enrolment/fixtures';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 /** From a referral link through the landing page form to the attributed contact in the portal, in a real browser. */
-describe('referral link to HubSpot contact, in Chromium', () => {
+describeInBrowser('referral link to HubSpot contact, in Chromium', () => {
   let stack: Stack;
   let browser: Browser;
 
   beforeAll(async () => {
     stack = await startStack({ listen: true });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

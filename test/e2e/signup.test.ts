@@ -1,17 +1,16 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, launchChromium } from '../support/browser';
 import { P } from '../../server/hubspot/properties';
 import { createProgram, startHarness, type Harness } from '../support/harness';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 /** A referrer signs up on the join page, copies their link, and the link leads a friend to the program's form. */
-describe('self sign-up to a shared referral link, in Chromium', () => {
+describeInBrowser('self sign-up to a shared referral link, in Chromium', () => {
   let h: Harness;
   let browser: Browser;
 
   beforeAll(async () => {
     h = await startHarness();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
