@@ -1,7 +1,8 @@
 /**
  * The "Qualify referral" action endpoint under 100 concurrent deliveries, beside a bare Express
- * endpoint that only verifies the HubSpot signature, in the same process run (SQLite ledger, sandbox
- * portal in process, rate limits scaled out of the way). `npx tsx bench/qualify/action-endpoint.ts`
+ * endpoint that only verifies the HubSpot signature, in the same process run: SQLite ledger (and PostgreSQL when
+ * a server is named), the sandbox portal in its own process with its rate limits scaled out of the way.
+ * `npx tsx bench/qualify/action-endpoint.ts`
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { signRequest } from '../../sandbox';
 import { requireHubSpotSignature } from '../../server/http/auth';
 import type { RawBodyRequest } from '../../server/app';
-import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../server/config';
 import { createHubSpotClient } from '../../server/hubspot/client';
@@ -19,6 +19,8 @@ import { saveProgram } from '../../server/programs/repository';
 import { startService } from '../../server/service';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
 import { insertEnrolment } from '../../test/support/ledger';
+import { createTestDatabase, type TestDatabase } from '../../test/support/databases';
+import type { Dialect } from '../../server/db/database';
 import { replaceSection, runLoadProcess, type LoadPlan, type LoadResult } from '../support/load';
 import { freePort, startSandboxProcess } from '../support/sandbox-process';
 
@@ -64,29 +66,38 @@ async function bareEndpoint(): Promise<{ url: string; close(): Promise<void> }> 
   return { url, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-async function main() {
+/** A service on its own port and ledger, with REQUESTS captured referrals of the given friends. */
+async function serviceWithReferrals(databaseUrl: string, sandboxUrl: string, friends: string[], referrerId: string) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const sandbox = await startSandboxProcess({
-    SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_SCALE: '1000', HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET, SERVICE_URL: url,
-  });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qualify-bench-'));
   const config = loadConfig({
-    PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, 'ledger.sqlite')}`, PUBLIC_BASE_URL: url,
-    HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET, HUBSPOT_API_BASE: sandbox.url, SERVICE_ADMIN_KEY: 'bench-admin-key-0123456789',
+    PORT: String(port), DATABASE_URL: databaseUrl, PUBLIC_BASE_URL: url,
+    HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET, HUBSPOT_API_BASE: sandboxUrl, SERVICE_ADMIN_KEY: 'bench-admin-key-0123456789',
   });
   const service = await startService({ config, logger: pino({ level: 'warn' }), background: false });
-  const client = createHubSpotClient({ accessToken: TOKEN, apiBase: sandbox.url });
-  await setUpPortal(new HubSpotGateway(client, { limits: TIER_LIMITS.enterprise }));
   const db = service.ctx.database.db;
   await saveProgram(db, {
     id: 'spring', name: 'Spring', status: 'active', ownerId: '1', rewards: { referrer: { kind: 'credit', amount: 5000, currency: 'USD' } },
   }, Date.now());
-
-  // REQUESTS referred friends who are customers now and were leads when referred.
+  // Friends who are customers now and were leads when referred a day ago.
   const captured = Date.now() - 86_400_000;
+  await insertEnrolment(db, { id: 'enr_bench', programId: 'spring', contactId: referrerId, code: 'BENCH234', now: captured });
+  for (let i = 0; i < friends.length; i += 500) {
+    await db.insertInto('referrals').values(friends.slice(i, i + 500).map((id, j) => ({
+      id: `ref_b${i + j}`, program_id: 'spring', enrolment_id: 'enr_bench', referrer_contact_id: referrerId, referred_contact_id: id,
+      email: `friend${i + j}@bench.example`, email_normalised: `friend${i + j}@bench.example`, source: 'bench', flags: '[]',
+      status: 'captured' as const, reason: null, evidence: null, deal_id: null, captured_at: captured, qualified_at: null, decided_at: null,
+    }))).execute();
+  }
+  const rewardCount = async () => Number((await db.selectFrom('rewards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { url, service, rewardCount };
+}
+
+async function main() {
+  const sandbox = await startSandboxProcess({ SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_SCALE: '1000', HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET });
+  const client = createHubSpotClient({ accessToken: TOKEN, apiBase: sandbox.url });
+  await setUpPortal(new HubSpotGateway(client, { limits: TIER_LIMITS.enterprise }));
   const referrer = await client.crm.contacts.basicApi.create({ properties: { email: 'referrer@bench.example' }, associations: [] });
-  await insertEnrolment(db, { id: 'enr_bench', programId: 'spring', contactId: referrer.id, code: 'BENCH234', now: captured });
   const friends: string[] = [];
   for (let i = 0; i < REQUESTS; i += 100) {
     const batch = await client.crm.contacts.batchApi.create({
@@ -96,38 +107,40 @@ async function main() {
     });
     friends.push(...batch.results.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.id));
   }
-  for (let i = 0; i < friends.length; i += 500) {
-    await db.insertInto('referrals').values(friends.slice(i, i + 500).map((id, j) => ({
-      id: `ref_b${i + j}`, program_id: 'spring', enrolment_id: 'enr_bench', referrer_contact_id: referrer.id, referred_contact_id: id,
-      email: `friend${i + j}@bench.example`, email_normalised: `friend${i + j}@bench.example`, source: 'bench', flags: '[]',
-      status: 'captured' as const, reason: null, evidence: null, deal_id: null, captured_at: captured, qualified_at: null, decided_at: null,
-    }))).execute();
-  }
 
   const bare = await bareEndpoint();
-  // Both servers get the same warm-up (JIT, connection pools) before anything is measured.
+  // Every server gets the same warm-up (JIT, connection pools) before anything is measured.
   const warm = (base: string) => runLoadProcess(plan(base, Array.from({ length: 2000 }, (_, i) => body(`warm-${i}`, referrer.id))));
   await warm(bare.url);
-  await warm(url);
   const decisions = friends.map((id, i) => body(`cb-${i}`, id));
   const results: Array<[string, LoadResult]> = [];
   results.push(['bare endpoint: signature check only', await runLoadProcess(plan(bare.url, decisions))]);
-  await fetch(`${sandbox.url}/sandbox/stats`, { method: 'DELETE' });
-  results.push(['qualify: new decisions (HubSpot reads + ledger write each)', await runLoadProcess(plan(url, decisions))]);
-  const { total: hubspotCalls } = (await (await fetch(`${sandbox.url}/sandbox/stats`)).json()) as { total: number };
-  results.push(['qualify: HubSpot retries of decided callbacks', await runLoadProcess(plan(url, decisions))]);
-  const rewards = await db.selectFrom('rewards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   await bare.close();
-  await service.stop();
+
+  const pgAdmin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const ledgers: Array<[Dialect, TestDatabase]> = [['sqlite', await createTestDatabase('sqlite')]];
+  if (pgAdmin) ledgers.push(['postgres', await createTestDatabase('postgres', pgAdmin)]);
+  let hubspotCalls = 0;
+  for (const [dialect, ledger] of ledgers) {
+    const { url, service, rewardCount } = await serviceWithReferrals(ledger.url, sandbox.url, friends, referrer.id);
+    await warm(url);
+    await fetch(`${sandbox.url}/sandbox/stats`, { method: 'DELETE' });
+    results.push([`qualify on ${dialect}: new decisions (HubSpot reads + ledger write each)`, await runLoadProcess(plan(url, decisions))]);
+    hubspotCalls = ((await (await fetch(`${sandbox.url}/sandbox/stats`)).json()) as { total: number }).total;
+    results.push([`qualify on ${dialect}: HubSpot retries of decided callbacks`, await runLoadProcess(plan(url, decisions))]);
+    const rewards = await rewardCount();
+    await service.stop();
+    await ledger.drop();
+    if (rewards !== REQUESTS) throw new Error(`expected ${REQUESTS} rewards on ${dialect}, found ${rewards}`);
+  }
   sandbox.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (Number(rewards.n) !== REQUESTS) throw new Error(`expected ${REQUESTS} rewards, found ${rewards.n}`);
 
   const base = results[0]![1];
   const rows = results.map(([name, r]) =>
     `| ${name} | ${r.throughput.toFixed(0)} | ${(r.throughput / base.throughput).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ')} |`);
   const report = `Command: \`npx tsx bench/qualify/action-endpoint.ts\` (\`BENCH_REQUESTS\`, default 2000). ${REQUESTS} signed deliveries per row,
-${CONCURRENCY} concurrent keep-alive connections from a separate load process, SQLite ledger, the sandbox portal in its own process
+${CONCURRENCY} concurrent keep-alive connections from a separate load process, SQLite ledger (and PostgreSQL when
+\`BENCH_DATABASE_URL\` or \`TEST_DATABASE_URL\` names a server), the sandbox portal in its own process
 (HubSpot is remote) with its rate limits scaled ×1000. Every new decision reads the contact with its lifecycle history
 and its deal associations from the sandbox over HTTP (stage definitions are cached for 30 s), then writes the decision, the referral
 change, the reward, audit rows and two sync jobs in one transaction. The run fails unless it ends with exactly one reward per referral.
