@@ -4,7 +4,6 @@
  * a server is named), the sandbox portal in its own process with its rate limits scaled out of the way.
  * `npx tsx bench/qualify/action-endpoint.ts`
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +20,8 @@ import { setUpPortal } from '../../server/setup/hubspot-setup';
 import { insertEnrolment } from '../../test/support/ledger';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases';
 import type { Dialect } from '../../server/db/database';
-import { replaceSection, runLoadProcess, type LoadPlan, type LoadResult } from '../support/load';
+import { writeSection } from '../support/benchmarks-file';
+import { runLoadProcess, type LoadPlan, type LoadResult } from '../support/load';
 import { freePort, startSandboxProcess } from '../support/sandbox-process';
 
 const TOKEN = 'bench-token';
@@ -153,9 +153,7 @@ throughput, p99 under 50 ms.
 ${rows.join('\n')}
 
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, run ${new Date().toISOString().slice(0, 10)}.`;
-  const file = 'BENCHMARKS.md';
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  fs.writeFileSync(file, replaceSection(current, 'Qualify action endpoint', report));
+  writeSection('Qualify action endpoint', report);
   process.stdout.write(`${report}\n`);
 }
 

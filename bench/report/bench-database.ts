@@ -1,7 +1,6 @@
 import Sqlite from 'better-sqlite3';
-import pg from 'pg';
 import type { DatabaseHandle, Dialect } from '../../server/db/database';
-import { createTestDatabase } from '../../test/support/databases';
+import { createTestDatabase, withPostgresClient } from '../../test/support/databases';
 import type { Chunk, Row } from './ledger-generator';
 
 /** A fresh, migrated database for one benchmark run: a temporary SQLite file or a new PostgreSQL database. */
@@ -58,7 +57,7 @@ export async function createBenchDatabase(dialect: Dialect, pgUrl?: string): Pro
     handle: database,
     load: async (chunks) => {
       let count = 0;
-      await withClient(database.url, async (client) => {
+      await withPostgresClient(database.url, async (client) => {
         // Loading speed is not what is measured: skip waiting for each commit to reach the disk.
         await client.query('set synchronous_commit = off');
         for (const chunk of chunks) {
@@ -80,14 +79,4 @@ export async function createBenchDatabase(dialect: Dialect, pgUrl?: string): Pro
     },
     drop: database.drop,
   };
-}
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -17,7 +17,7 @@ import { bucketsFor } from '../../server/reports/time-buckets';
 import { createBenchDatabase } from './bench-database';
 import { generateLedger, LEDGER_END } from './ledger-generator';
 import { naiveFunnel } from './naive-funnel';
-import { writeSection } from './benchmarks-file';
+import { writeSection } from '../support/benchmarks-file';
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);

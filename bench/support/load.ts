@@ -55,13 +55,3 @@ export async function runLoad(total: number, concurrency: number, send: (i: numb
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
   return { requests: total, seconds, throughput: total / seconds, p50: pct(50), p99: pct(99), statuses };
 }
-
-/** Replace (or add) one `## Title` section of BENCHMARKS.md, keeping the others. */
-export function replaceSection(markdown: string, title: string, body: string): string {
-  const heading = `## ${title}`;
-  const start = markdown.indexOf(heading);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start === -1) return `${markdown.trimEnd()}\n\n${section}`;
-  const after = markdown.indexOf('\n## ', start + heading.length);
-  return markdown.slice(0, start) + section + (after === -1 ? '' : markdown.slice(after));
-}

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { RawBodyRequest } from '../app';
+import { constantTimeEqual } from '../constant-time';
 import { AppError } from '../errors';
 import { verifySignature } from '../hubspot/signature';
 
@@ -39,10 +39,6 @@ export function requireHubSpotSignature(opts: { clientSecret: string | undefined
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
 /**
  * The admin API (used by the HubSpot functions and operators): a bearer key. The acting HubSpot user
  * travels in X-Referral-Ops-Actor as `hubspot-user:<id>:<email>` so decisions carry a name.
@@ -51,8 +47,7 @@ export function requireAdminKey(adminKey: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (!adminKey) return next(new AppError('UNAUTHENTICATED', 'The admin API is disabled: set SERVICE_ADMIN_KEY'));
     const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    // Comparing digests keeps the comparison constant-time whatever the lengths.
-    if (!given || !timingSafeEqual(digest(given), digest(adminKey))) {
+    if (!given || !constantTimeEqual(adminKey, given)) {
       return next(new AppError('UNAUTHENTICATED', 'Missing or wrong admin key (Authorization: Bearer <SERVICE_ADMIN_KEY>)'));
     }
     const actor = /^hubspot-user:([^:]+)(?::(.*))?$/.exec(req.get('x-referral-ops-actor') ?? '');

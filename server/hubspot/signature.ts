@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../constant-time';
 
 /** HubSpot rejects v3 requests older than this; so do we (also ones from the future, by clock skew). */
 export const MAX_SIGNATURE_AGE_MS = 5 * 60 * 1000;
@@ -27,12 +28,6 @@ function v3Urls(url: string): string[] {
   return decoded === url ? [url] : [url, decoded];
 }
 
-function sameSecret(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** Verify v3 when its headers are present, else v2; never v1 (it does not cover method or URL). */
 export function verifySignature(req: IncomingSignedRequest, clientSecret: string, now: number): SignatureCheck {
   const v3 = req.header('x-hubspot-signature-v3');
@@ -43,7 +38,7 @@ export function verifySignature(req: IncomingSignedRequest, clientSecret: string
       return { ok: false, reason: 'the request timestamp is more than 5 minutes away from now' };
     }
     const matches = v3Urls(req.url).some((url) =>
-      sameSecret(createHmac('sha256', clientSecret).update(req.method + url + req.rawBody + timestamp).digest('base64'), v3),
+      constantTimeEqual(createHmac('sha256', clientSecret).update(req.method + url + req.rawBody + timestamp).digest('base64'), v3),
     );
     return matches ? { ok: true, version: 'v3' } : { ok: false, reason: 'the v3 signature does not match' };
   }
@@ -52,7 +47,7 @@ export function verifySignature(req: IncomingSignedRequest, clientSecret: string
     const version = req.header('x-hubspot-signature-version');
     if (version && version.toLowerCase() !== 'v2') return { ok: false, reason: `signature version ${version} is not accepted here` };
     const expected = createHash('sha256').update(clientSecret + req.method + req.url + req.rawBody).digest('hex');
-    return sameSecret(expected, v2) ? { ok: true, version: 'v2' } : { ok: false, reason: 'the v2 signature does not match' };
+    return constantTimeEqual(expected, v2) ? { ok: true, version: 'v2' } : { ok: false, reason: 'the v2 signature does not match' };
   }
   return { ok: false, reason: 'the request carries no HubSpot signature' };
 }

@@ -35,7 +35,7 @@ export async function createTestDatabase(dialect: Dialect, adminUrl = process.en
   }
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: PostgreSQL suites need a server');
   const name = `referral_ops_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
+  await withPostgresClient(adminUrl, (c) => c.query(`create database ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = openDatabase(url.toString());
@@ -45,12 +45,13 @@ export async function createTestDatabase(dialect: Dialect, adminUrl = process.en
     url: url.toString(),
     drop: async () => {
       await handle.close();
-      await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await withPostgresClient(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
     },
   };
 }
 
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** One short-lived connection, closed whatever `fn` does. */
+export async function withPostgresClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
