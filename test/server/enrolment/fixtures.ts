@@ -16,9 +16,9 @@ import { setUpPortal } from '../../../server/setup/hubspot-setup';
 import type { ProgramInput } from '../../../src/domain/program';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 
-export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
-export const CLIENT_SECRET = 'test-client-secret-0123456789';
-export const TOKEN = 'sandbox-token';
+import { SANDBOX_TOKEN as TOKEN, TEST_ADMIN_KEY as ADMIN_KEY, TEST_CLIENT_SECRET as CLIENT_SECRET } from '../../support/harness';
+
+export { ADMIN_KEY, CLIENT_SECRET, TOKEN };
 
 export interface Stack {
   ctx: AppContext;
