@@ -144,15 +144,13 @@ function render(results: Result[], loads: string[]): string {
       `run ${new Date().toISOString().slice(0, 10)}; load average at the end of the run ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} ` +
       '(other work shared the machine, so absolute times are pessimistic; the ratios compare runs made side by side).',
     '',
-    'Reading: counts that cannot change once a 15-minute slot is over (enrolments, clicks, referred leads, issued rewards ' +
-      'and their amounts) come from the rollup (server/reports/report-rollup.ts) for slots settled an hour ago and from the ledger ' +
-      'for the rest, so they cost one rollup row per program and slot in the window. Figures that follow a referral\'s current ' +
-      'status (qualified now, the median time to qualify, top referrers, rejections) can change in any slot and are read from ' +
-      'the reporting indexes, so their time grows with the qualified referrals in the window. ' +
-      'Year windows still miss 250 ms: per statement (PostgreSQL, all programs, 2026) the per-bucket counts took ~370 ms, of which the two ' +
-      'counts of qualified referrals read ~225,000 index entries each, the median ~125 ms (it sorts the window\'s durations) and top ' +
-      'referrers ~180 ms (it groups them). Next step: a rollup of referral decisions, invalidated for the slots ' +
-      'a later status change touches.',
+    'Reading: counts that cannot change once an hour slot is over (enrolments, clicks, referred leads, issued rewards ' +
+      'and their amounts) come from the settled rollup (server/reports/report-rollup.ts), built by the report for slots that ended an hour ago. ' +
+      'Figures that follow a referral\'s current status come from the decision rollup (migration 006), which triggers on `referrals` keep exact: ' +
+      'qualified referrals per hour slot (by qualification and by capture time), and per UTC day the time-to-qualify classes and the rejections per reason. ' +
+      'The ledger answers only the parts of a period the rollups do not cover: the last hour, and bucket edges off the hour. ' +
+      'The median reads only the referrals of the class that holds it; top referrers walk the all-time tallies per referrer (an upper bound of a period\'s count) ' +
+      'and stop once the bound falls below the tenth place. So a report costs in proportion to the hours and days of its period, not to its referrals.',
   ].join('\n');
 }
 

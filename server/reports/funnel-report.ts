@@ -2,13 +2,15 @@ import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import { unknownProgram, type FunnelQuery } from './funnel-query';
 import type { FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
+import { compare, medianTimeToQualify, rejections, topReferrers, type Period, type TopReferrerSearch } from './decision-figures';
 import { refreshRollup, rolledUpUntil, rollupPart, splitPeriod } from './report-rollup';
 import { bucketsFor, type Bucket } from './time-buckets';
 
 /**
- * The funnel report: what a program's referrers did in a period. Counts that cannot change once a
- * 15-minute slot is over come from the rollup (report-rollup.ts) plus the ledger's open tail; the
- * rest are aggregates over the reporting indexes (migrations 002 and 005).
+ * The funnel report: what a program's referrers did in a period. Counts that cannot change once an
+ * hour slot is over come from the settled rollup (report-rollup.ts); figures over a referral's
+ * current status from the decision rollup that triggers keep exact (decision-figures.ts); the
+ * ledger answers the rest (the last hour, bucket edges off the hour) through the reporting indexes.
  *
  * Definitions (a referral is counted in the program it belongs to; the period is `[start, end)`):
  * - enrolments: enrolments created in the period.
@@ -24,14 +26,15 @@ import { bucketsFor, type Bucket } from './time-buckets';
  *   amount in minor units per currency, currencies in alphabetical order.
  * - rewardsAwaitingReview: rewards in `pending_review` now, whatever the period, and the age of the
  *   oldest at the report's `generatedAt`.
- * - rejections: referrals rejected in the period (`decided_at`), per reason, most frequent first.
+ * - rejections: referrals rejected in the period (`decided_at`), per reason, most frequent first; an
+ *   empty reason is reported as none (`null`).
  * - topReferrers: the ten referrer contacts with the most qualifiedReferrals, ties by contact id.
  * The series splits the period-bound figures into buckets; each adds up to its total.
  */
 
 export type { FunnelBucket, FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
 
-export const TOP_REFERRERS = 10;
+export { TOP_REFERRERS } from './decision-figures';
 
 const COUNT_KEYS = [
   'enrolments',
@@ -47,7 +50,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 type LedgerTable = 'enrolments' | 'clicks' | 'referrals' | 'rewards';
 
 /** The one report function behind the API, the CSV export and the CLI. */
-export async function funnelReport(db: Db, query: FunnelQuery, now: number): Promise<FunnelReport> {
+export async function funnelReport(db: Db, query: FunnelQuery, now: number, tuning: { topReferrers?: TopReferrerSearch } = {}): Promise<FunnelReport> {
   const buckets = bucketsFor(query.from, query.to, query.interval, query.tz);
   const start = buckets[0]!.start;
   const end = buckets[buckets.length - 1]!.end;
@@ -70,7 +73,8 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number): Pro
         ? await trx.selectFrom('programs').select(['id', 'name']).where('id', '=', query.program).execute()
         : await trx.selectFrom('programs').select(['id', 'name']).execute();
       if (query.program && programs.length === 0) throw unknownProgram(query.program);
-      const figures = new ReportQueries(trx, programs.map((p) => p.id), buckets, start, end);
+      const period: Period = { programIds: inList(programs.map((p) => p.id)), scope: query.program ?? '', start, end };
+      const figures = new ReportQueries(trx, period.programIds, buckets);
       const closedUntil = await rolledUpUntil(trx);
 
       const series = await figures.series(closedUntil);
@@ -81,15 +85,15 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number): Pro
       const totals: FunnelTotals = {
         ...counts,
         qualificationRate: counts.referredLeads ? counts.referredLeadsQualified / counts.referredLeads : null,
-        medianTimeToQualifyMs: await figures.medianTimeToQualify(counts.qualifiedReferrals),
+        medianTimeToQualifyMs: await medianTimeToQualify(trx, period),
         rewardsIssuedByCurrency: await figures.rewardsIssuedByCurrency(closedUntil),
         rewardsAwaitingReview: {
           count: pending.count,
           oldestCreatedAt: pending.oldest === null ? null : iso(pending.oldest),
           oldestAgeMs: pending.oldest === null ? null : Math.max(0, now - pending.oldest),
         },
-        rejections: await figures.rejections(),
-        topReferrers: await figures.topReferrers(),
+        rejections: await rejections(trx, period),
+        topReferrers: await topReferrers(trx, period, counts.qualifiedReferrals, tuning.topReferrers),
       };
       return {
         program: query.program ? programs[0]! : null,
@@ -101,35 +105,34 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number): Pro
     });
 }
 
+/** `(id, …)` for `in`; `in (null)` matches nothing, so a ledger without programs reports zeros. */
+function inList(ids: string[]): RawBuilder<unknown> {
+  return ids.length ? sql`(${sql.join(ids)})` : sql`(null)`;
+}
+
 /**
- * The SQL. Status values are literals, not parameters, so both databases can match the partial
- * indexes of migrations 002 and 005; every time predicate is a range on an indexed column.
+ * The per-bucket SQL. Status values are literals, not parameters, so both databases can match the
+ * partial indexes of migrations 002 and 005; every time predicate is a range on an indexed column.
  */
 class ReportQueries {
-  private readonly programIds: RawBuilder<unknown>;
-
   constructor(
     private readonly db: Db,
-    programIds: string[],
+    private readonly programIds: RawBuilder<unknown>,
     private readonly buckets: Bucket[],
-    private readonly start: number,
-    private readonly end: number,
-  ) {
-    // `in (null)` matches nothing: a ledger without programs reports zeros.
-    this.programIds = programIds.length ? sql`(${sql.join(programIds)})` : sql`(null)`;
-  }
+  ) {}
 
   /**
-   * The bucket edges as a literal table `b(i, s, rs, re, e)`: the bucket is `[s, e)`, of which the
-   * rollup answers `[rs, re)` and the ledger the rest. No date functions in SQL: DST-shortened days
-   * come from the edges.
+   * The bucket edges as a literal table `b(i, s, rs, re, ds, de, e)`: the bucket is `[s, e)`, of which
+   * the settled rollup answers `[rs, re)`, the decision rollup (always current) `[ds, de)`, and the
+   * ledger the rest. No date functions in SQL: DST-shortened days come from the edges.
    */
   private edges(closedUntil: number): RawBuilder<unknown> {
     const rows = this.buckets.map((b, i) => {
-      const part = rollupPart(b.start, b.end, closedUntil);
-      return sql`(${sql.join([i, b.start, part.from, part.to, b.end].map((v) => sql.lit(v)))})`;
+      const settled = rollupPart(b.start, b.end, closedUntil);
+      const decided = rollupPart(b.start, b.end, Infinity);
+      return sql`(${sql.join([i, b.start, settled.from, settled.to, decided.from, decided.to, b.end].map((v) => sql.lit(v)))})`;
     });
-    return sql`b(i, s, rs, re, e) as (values ${sql.join(rows)})`;
+    return sql`b(i, s, rs, re, ds, de, e) as (values ${sql.join(rows)})`;
   }
 
   /** A correlated count over an index range: no GROUP BY, which would sort every row counted. */
@@ -139,27 +142,34 @@ class ReportQueries {
       and ${column} >= ${sql.ref(`b.${from}`)} and ${column} < ${sql.ref(`b.${to}`)}${status ? sql` and t.status = ${sql.lit(status)}` : sql``})`;
   }
 
-  /** A count that cannot change once its slot is over: the rollup's part plus the ledger's remainder. */
-  private settledCount(table: LedgerTable, time: string, rollup: RawBuilder<unknown>, status?: string): RawBuilder<unknown> {
-    return sql`(${this.count(table, time, 's', 'rs', status)} + ${this.count(table, time, 're', 'e', status)} + ${rollup})`;
-  }
-
-  private rolledUp(table: 'report_rollup' | 'report_rollup_rewards', column: string): RawBuilder<unknown> {
+  private rolledUp(table: string, column: string, from: string, to: string): RawBuilder<unknown> {
     return sql`(select coalesce(sum(${sql.ref(`r.${column}`)}), 0) from ${sql.table(table)} r
-      where r.program_id in ${this.programIds} and r.slot >= b.rs and r.slot < b.re)`;
+      where r.program_id in ${this.programIds} and r.slot >= ${sql.ref(`b.${from}`)} and r.slot < ${sql.ref(`b.${to}`)})`;
   }
 
-  /** Per-bucket counts in one statement; figures that follow a referral's current status come from the ledger. */
+  /**
+   * The rollup's part of the bucket plus the ledger's remainder before and after it; a remainder is
+   * usually empty, and then not even looked up.
+   */
+  private combined(table: LedgerTable, time: string, rollup: [table: string, column: string, from: string, to: string], status?: string) {
+    const [, , from, to] = rollup;
+    const [before, after] = [sql.ref(`b.${from}`), sql.ref(`b.${to}`)];
+    return sql`(case when b.s < ${before} then ${this.count(table, time, 's', from, status)} else 0 end
+      + case when ${after} < b.e then ${this.count(table, time, to, 'e', status)} else 0 end
+      + ${this.rolledUp(...rollup)})`;
+  }
+
+  /** Per-bucket counts in one statement. */
   async series(closedUntil: number): Promise<FunnelCounts[]> {
     const { rows } = await sql<Record<string, number | string>>`
       with ${this.edges(closedUntil)}
       select
-        ${this.settledCount('enrolments', 'created_at', this.rolledUp('report_rollup', 'enrolments'))} as enrolments,
-        ${this.settledCount('clicks', 'at', this.rolledUp('report_rollup', 'clicks'))} as clicks,
-        ${this.settledCount('referrals', 'captured_at', this.rolledUp('report_rollup', 'referred_leads'))} as referred_leads,
-        ${this.count('referrals', 'captured_at', 's', 'e', 'qualified')} as referred_leads_qualified,
-        ${this.count('referrals', 'qualified_at', 's', 'e', 'qualified')} as qualified_referrals,
-        ${this.settledCount('rewards', 'issued_at', this.rolledUp('report_rollup_rewards', 'issued'), 'issued')} as rewards_issued
+        ${this.combined('enrolments', 'created_at', ['report_rollup', 'enrolments', 'rs', 're'])} as enrolments,
+        ${this.combined('clicks', 'at', ['report_rollup', 'clicks', 'rs', 're'])} as clicks,
+        ${this.combined('referrals', 'captured_at', ['report_rollup', 'referred_leads', 'rs', 're'])} as referred_leads,
+        ${this.combined('referrals', 'captured_at', ['report_cohort_slots', 'n', 'ds', 'de'], 'qualified')} as referred_leads_qualified,
+        ${this.combined('referrals', 'qualified_at', ['report_qualified_slots', 'n', 'ds', 'de'], 'qualified')} as qualified_referrals,
+        ${this.combined('rewards', 'issued_at', ['report_rollup_rewards', 'issued', 'rs', 're'], 'issued')} as rewards_issued
       from b order by b.i`.execute(this.db);
     return rows.map((row) => ({
       enrolments: Number(row.enrolments),
@@ -169,20 +179,6 @@ class ReportQueries {
       qualifiedReferrals: Number(row.qualified_referrals),
       rewardsIssued: Number(row.rewards_issued),
     }));
-  }
-
-  private inPeriod(column: string): RawBuilder<unknown> {
-    return sql`t.program_id in ${this.programIds} and ${sql.ref(`t.${column}`)} >= ${this.start} and ${sql.ref(`t.${column}`)} < ${this.end}`;
-  }
-
-  async medianTimeToQualify(count: number): Promise<number | null> {
-    if (count === 0) return null;
-    const middle = await sql<{ d: number }>`
-      select t.qualified_at - t.captured_at as d from referrals t
-      where t.status = 'qualified' and ${this.inPeriod('qualified_at')}
-      order by d limit ${count % 2 ? 1 : 2} offset ${Math.floor((count - 1) / 2)}`.execute(this.db);
-    const values = middle.rows.map((r) => Number(r.d));
-    return values.reduce((a, b) => a + b, 0) / values.length;
   }
 
   /** Over the period as a whole, so no join with the bucket table: one index range per part. */
@@ -209,30 +205,4 @@ class ReportQueries {
     const row = rows[0];
     return { count: Number(row?.n ?? 0), oldest: row?.oldest == null ? null : Number(row.oldest) };
   }
-
-  async rejections(): Promise<FunnelTotals['rejections']> {
-    const { rows } = await sql<{ reason: string | null; n: number }>`
-      select t.reason as reason, count(*) as n from referrals t
-      where t.status = 'rejected' and ${this.inPeriod('decided_at')}
-      group by t.reason`.execute(this.db);
-    return rows
-      .map((r) => ({ reason: r.reason, count: Number(r.n) }))
-      .sort((a, b) => b.count - a.count || compare(a.reason ?? '', b.reason ?? ''));
-  }
-
-  async topReferrers(): Promise<FunnelTotals['topReferrers']> {
-    // Contact ids are numeric strings, so text order is the same under every collation.
-    const { rows } = await sql<{ contact_id: string; n: number }>`
-      select t.referrer_contact_id as contact_id, count(*) as n from referrals t
-      where t.status = 'qualified' and ${this.inPeriod('qualified_at')}
-      group by t.referrer_contact_id
-      order by n desc, contact_id asc
-      limit ${TOP_REFERRERS}`.execute(this.db);
-    return rows.map((r) => ({ contactId: r.contact_id, qualified: Number(r.n) }));
-  }
-}
-
-/** Code-point order, the same on every machine (localeCompare is not). */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

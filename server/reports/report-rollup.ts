@@ -1,17 +1,21 @@
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
+import { HOUR_MS } from '../db/migrations/006-decision-rollup';
 
 /**
- * The report's rollup (migration 005): per program and 15-minute slot, the counts that cannot change
- * once a slot is over — enrolments created, clicks, referrals captured, rewards issued (per
- * currency, with their amount). Rows are only ever inserted, clicks never change, enrolments and
- * rewards are never deleted, and `issued` is a final reward state. Figures that depend on a
- * referral's current status (qualified now, rejected) can still change and are always read from
- * the ledger. The report maintains the rollup itself, so no write path knows about it.
+ * The report's settled rollup (migrations 005 and 006): per program and hour slot, the counts that
+ * cannot change once a slot is over — enrolments created, clicks, referrals captured, rewards issued
+ * (per currency, with their amount). Rows are only ever inserted, clicks never change, enrolments and
+ * rewards are never deleted, and `issued` is a final reward state. The report maintains this rollup
+ * itself, so no write path knows about it. Figures that follow a referral's current status come from
+ * the decision rollup, which triggers keep current (decision-figures.ts).
  */
 
-/** Every UTC offset in use is a multiple of 15 minutes, so local day and week edges fall on slot edges. */
-export const SLOT_MS = 15 * 60_000;
+/**
+ * Local day and week edges fall on hour edges in every zone with a whole-hour offset; elsewhere
+ * (India, Nepal, Newfoundland…) the part of a bucket edge's hour inside the bucket is read from the ledger.
+ */
+export const SLOT_MS = HOUR_MS;
 
 /**
  * A slot is rolled up only once it ended this long before the report's clock: longer than any write
@@ -85,11 +89,12 @@ export async function resetRollup(db: Db): Promise<void> {
 /**
  * Splits a bucket `[start, end)` into the slot-aligned part the rollup answers, `[from, to)`, and
  * the ledger's remainder `[start, from)` and `[to, end)`: the open tail, and any edge that is not
- * on a slot edge (historical offsets such as local mean time).
+ * on a slot edge (zones with half-hour offsets, historical ones such as local mean time). Slots
+ * are hours unless `slotMs` says otherwise (the decision rollup's period figures use UTC days).
  */
-export function rollupPart(start: number, end: number, closedUntil: number): { from: number; to: number } {
-  const from = Math.ceil(start / SLOT_MS) * SLOT_MS;
-  const to = Math.min(Math.floor(end / SLOT_MS) * SLOT_MS, closedUntil);
+export function rollupPart(start: number, end: number, closedUntil: number, slotMs = SLOT_MS): { from: number; to: number } {
+  const from = Math.ceil(start / slotMs) * slotMs;
+  const to = Math.min(Math.floor(end / slotMs) * slotMs, closedUntil);
   return to > from ? { from, to } : { from: start, to: start };
 }
 

@@ -5,6 +5,7 @@ import { reportingIndexes } from './002-reporting-indexes';
 import { webhookEvents } from './003-webhook-events';
 import { ownerTasks } from './004-owner-tasks';
 import { reportRollup } from './005-report-rollup';
+import { decisionRollup } from './006-decision-rollup';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -14,5 +15,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '003-webhook-events': webhookEvents,
     '004-owner-tasks': ownerTasks,
     '005-report-rollup': reportRollup(dialect),
+    '006-decision-rollup': decisionRollup(dialect),
   };
 }

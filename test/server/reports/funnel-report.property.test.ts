@@ -69,10 +69,27 @@ const scenario = fc.record({
   clicks: fc.array(fc.record({ program: fc.option(fc.nat(2), { nil: null }), at: time }), { maxLength: 20 }),
   // Earlier reports: the rollup then ends inside the ledger and the later reports extend it.
   earlierReports: fc.array(time, { maxLength: 2 }),
+  // Decisions made after those reports (a reviewer's rejection, a late qualification).
+  laterDecisions: fc.array(
+    fc.record({
+      referral: fc.nat(24),
+      status: fc.constantFrom('qualified' as const, 'rejected' as const, 'captured' as const),
+      decided: time,
+      reason: fc.constantFrom('reviewer', 'existing_customer', null),
+    }),
+    { maxLength: 6 },
+  ),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
-function materialise(s: Scenario): { ledger: Ledger; query: FunnelQuery; nows: number[] } {
+type ReferralChange = Pick<Ledger['referrals'][number], 'status' | 'qualified_at' | 'decided_at' | 'reason'>;
+
+function materialise(s: Scenario): {
+  ledger: Ledger;
+  query: FunnelQuery;
+  nows: number[];
+  laterDecisions: Array<{ id: string; change: ReferralChange }>;
+} {
   const { tz, anchor } = s.zone;
   const from = addDays(anchor, s.shift);
   const to = addDays(from, s.days);
@@ -118,6 +135,19 @@ function materialise(s: Scenario): { ledger: Ledger; query: FunnelQuery; nows: n
     query: { program, from, to, interval: s.interval, tz },
     // SETTLE_MS after an event time, the rollup ends at that event's slot: edges meet events.
     nows: [...s.earlierReports.map((t) => at(t) + SETTLE_MS), now].sort((a, b) => a - b),
+    laterDecisions: referrals.length === 0 ? [] : s.laterDecisions.map((d) => {
+      const referral = referrals[d.referral % referrals.length]!;
+      const decidedAt = Math.max(referral.captured_at!, at(d.decided));
+      return {
+        id: referral.id!,
+        change: {
+          status: d.status,
+          qualified_at: d.status === 'qualified' ? decidedAt : d.status === 'rejected' ? referral.qualified_at : null,
+          decided_at: d.status === 'captured' ? null : decidedAt,
+          reason: d.status === 'rejected' ? d.reason : null,
+        },
+      };
+    }),
   };
 }
 
@@ -131,7 +161,7 @@ describe.each(dialects)('funnel report on %s', (dialect) => {
   it('agrees with a row-by-row recount on random ledgers, time zones and periods', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const { ledger, query, nows } = materialise(s);
+        const { ledger, query, nows, laterDecisions } = materialise(s);
         await clearLedger(database.db);
         await insertLedger(database.db, ledger);
 
@@ -142,6 +172,17 @@ describe.each(dialects)('funnel report on %s', (dialect) => {
           expect({ ...rest, series: series.map(({ start: _s, end: _e, ...counts }) => counts) }).toEqual(recountFunnel(ledger, query, now));
         }
         const { period, series } = report;
+
+        // Status changes after the rollups were built; the top referrers found both ways.
+        for (const { id, change } of laterDecisions) {
+          await database.db.updateTable('referrals').set(change).where('id', '=', id).execute();
+          Object.assign(ledger.referrals.find((r) => r.id === id)!, change);
+        }
+        const now = nows[nows.length - 1]!;
+        for (const tuning of [{}, { topReferrers: { groupUpTo: 0, page: 1 } }, { topReferrers: { groupUpTo: 0, page: 3 } }]) {
+          const { period: _p, series: later, ...rest } = await funnelReport(database.db, query, now, tuning);
+          expect({ ...rest, series: later.map(({ start: _s, end: _e, ...counts }) => counts) }).toEqual(recountFunnel(ledger, query, now));
+        }
 
         // Each bucket starts at the first instant of its local date, and the buckets tile the period.
         expect(period.start).toBe(series[0]!.start);

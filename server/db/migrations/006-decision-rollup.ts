@@ -1,0 +1,149 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Dialect } from '../database';
+
+/**
+ * The report's decision rollup (server/reports/decision-rollup.ts): tallies of referrals by their
+ * current status, kept exact by triggers on `referrals`, so every write path (and a repair by hand)
+ * keeps them current without knowing about them. Also moves the settled rollup of migration 005 to
+ * hour slots, one slot size for both, and empties it so the next report rebuilds it.
+ *
+ * Never edit once shipped: the triggers compute slots and time-to-qualify classes with the
+ * constants below, and the report reads the tables with the same ones.
+ */
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/**
+ * Lower edges (ms) of the time-to-qualify classes, geometric from a minute to a year, so the median's
+ * class holds a few percent of the qualified referrals whatever the program's pace. Class `i` is
+ * `[QUALIFY_TIME_EDGES[i], QUALIFY_TIME_EDGES[i + 1])`; the first is open below (clock skew can
+ * make a duration negative), the last open above.
+ */
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+export const QUALIFY_TIME_EDGES: readonly number[] = [
+  -Infinity, MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 8 * HOUR,
+  12 * HOUR, 18 * HOUR, DAY, 1.5 * DAY, 2 * DAY, 3 * DAY, 4 * DAY, 5 * DAY, 6 * DAY, 7 * DAY, 9 * DAY, 11 * DAY,
+  14 * DAY, 18 * DAY, 21 * DAY, 28 * DAY, 35 * DAY, 42 * DAY, 60 * DAY, 90 * DAY, 120 * DAY, 180 * DAY, 270 * DAY, 365 * DAY,
+];
+
+/** `$` stands for the row (`old`, `new`, or the backfill's `r`). */
+interface Tally {
+  table: string;
+  key: Array<[column: string, expression: string]>;
+  when: string;
+}
+
+const durationClass = `case ${QUALIFY_TIME_EDGES.slice(1)
+  .map((edge, i) => `when $.qualified_at - $.captured_at < ${edge} then ${i}`)
+  .join(' ')} else ${QUALIFY_TIME_EDGES.length - 1} end`;
+
+const QUALIFIED = `$.status = 'qualified' and $.qualified_at is not null`;
+
+const TALLIES: Tally[] = [
+  // Per hour slot, for the series: qualified referrals by when they qualified...
+  { table: 'report_qualified_slots', key: [['program_id', '$.program_id'], ['slot', `$.qualified_at - $.qualified_at % ${HOUR_MS}`]], when: QUALIFIED },
+  // ...and by when they were captured (the qualification rate's numerator).
+  { table: 'report_cohort_slots', key: [['program_id', '$.program_id'], ['slot', `$.captured_at - $.captured_at % ${HOUR_MS}`]], when: QUALIFIED },
+  // Per UTC day, for figures over the whole period.
+  {
+    table: 'report_qualify_times',
+    key: [['program_id', '$.program_id'], ['day', `$.qualified_at - $.qualified_at % ${DAY_MS}`], ['class', durationClass]],
+    when: QUALIFIED,
+  },
+  {
+    table: 'report_rejections',
+    key: [['program_id', '$.program_id'], ['day', `$.decided_at - $.decided_at % ${DAY_MS}`], ['reason', `coalesce($.reason, '')`]],
+    when: `$.status = 'rejected' and $.decided_at is not null`,
+  },
+  // All-time qualified referrals per referrer, per program and ('' scope) over all programs: an
+  // upper bound of any period's count, which lets the report find the top referrers without
+  // grouping every qualified referral of a long period.
+  { table: 'report_referrers', key: [['scope', '$.program_id'], ['referrer_contact_id', '$.referrer_contact_id']], when: QUALIFIED },
+  { table: 'report_referrers', key: [['scope', `''`], ['referrer_contact_id', '$.referrer_contact_id']], when: QUALIFIED },
+];
+
+/** The columns whose change can move a referral between tallies. */
+const TALLIED_COLUMNS = 'status, qualified_at, captured_at, decided_at, reason, program_id, referrer_contact_id';
+
+const at = (expression: string, row: string) => expression.replaceAll('$.', `${row}.`);
+
+function upsert(tally: Tally, row: 'old' | 'new', delta: 1 | -1): string {
+  const columns = tally.key.map(([c]) => c);
+  return `insert into ${tally.table} (${columns.join(', ')}, n)
+    select ${tally.key.map(([, e]) => at(e, row)).join(', ')}, ${delta} where ${at(tally.when, row)}
+    on conflict (${columns.join(', ')}) do update set n = ${tally.table}.n + excluded.n;`;
+}
+
+/** In key order, so PostgreSQL's heap keeps a program's days together for range reads. */
+function backfill(tally: Tally): string {
+  const positions = tally.key.map((_, i) => i + 1).join(', ');
+  return `insert into ${tally.table} (${tally.key.map(([c]) => c).join(', ')}, n)
+    select ${tally.key.map(([, e]) => at(e, 'r')).join(', ')}, count(*) from referrals r where ${at(tally.when, 'r')}
+    group by ${positions} order by ${positions}`;
+}
+
+const remove = TALLIES.map((t) => upsert(t, 'old', -1)).join('\n');
+const add = TALLIES.map((t) => upsert(t, 'new', 1)).join('\n');
+
+const SQLITE_TRIGGERS = [
+  `create trigger referrals_report_insert after insert on referrals begin ${add} end`,
+  `create trigger referrals_report_update after update of ${TALLIED_COLUMNS} on referrals begin ${remove} ${add} end`,
+  `create trigger referrals_report_delete after delete on referrals begin ${remove} end`,
+];
+
+const POSTGRES_TRIGGERS = [
+  `create function referrals_report_tally() returns trigger language plpgsql as $fn$
+  begin
+    if tg_op in ('UPDATE', 'DELETE') then ${remove} end if;
+    if tg_op in ('INSERT', 'UPDATE') then ${add} end if;
+    return null;
+  end $fn$`,
+  `create trigger referrals_report_tally after insert or delete or update of ${TALLIED_COLUMNS} on referrals
+    for each row execute function referrals_report_tally()`,
+];
+
+export function decisionRollup(dialect: Dialect): Migration {
+  const clustered = dialect === 'sqlite' ? sql`without rowid` : sql``;
+  const table = async (db: Kysely<unknown>, name: string, key: Array<[string, 'text' | 'bigint' | 'integer']>) => {
+    let builder = db.schema.createTable(name);
+    for (const [column, type] of key) builder = builder.addColumn(column, type, (c) => c.notNull());
+    await builder
+      .addColumn('n', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${name}_pk`, key.map(([c]) => c) as never)
+      .modifyEnd(clustered)
+      .execute();
+  };
+  return {
+    async up(db: Kysely<unknown>) {
+      await table(db, 'report_qualified_slots', [['program_id', 'text'], ['slot', 'bigint']]);
+      await table(db, 'report_cohort_slots', [['program_id', 'text'], ['slot', 'bigint']]);
+      await table(db, 'report_qualify_times', [['program_id', 'text'], ['day', 'bigint'], ['class', 'integer']]);
+      await table(db, 'report_rejections', [['program_id', 'text'], ['day', 'bigint'], ['reason', 'text']]);
+      await table(db, 'report_referrers', [['scope', 'text'], ['referrer_contact_id', 'text']]);
+      await db.schema.createIndex('report_referrers_by_count').on('report_referrers').columns(['scope', 'n']).execute();
+      // A referrer's qualified referrals in a period, for the candidates of the top-referrer search.
+      await db.schema
+        .createIndex('referrals_report_referrer')
+        .on('referrals')
+        .columns(['referrer_contact_id', 'program_id', 'qualified_at'])
+        .where(sql.ref('status'), '=', sql.lit('qualified'))
+        .execute();
+      // The median's class: the qualified referrals of one time-to-qualify range, in duration order.
+      // With both times in it, PostgreSQL can answer from the index alone.
+      await sql`create index referrals_report_time_to_qualify on referrals
+        (program_id, (qualified_at - captured_at), qualified_at, captured_at) where status = 'qualified'`.execute(db);
+
+      for (const tally of TALLIES) await sql.raw(backfill(tally)).execute(db);
+      for (const statement of dialect === 'sqlite' ? SQLITE_TRIGGERS : POSTGRES_TRIGGERS) await sql.raw(statement).execute(db);
+
+      // Slots of the settled rollup are now hours: rebuild it from the ledger at the next report.
+      await sql`delete from report_rollup`.execute(db);
+      await sql`delete from report_rollup_rewards`.execute(db);
+      await sql`update report_rollup_state set closed_until = 0 where id = 1`.execute(db);
+      if (dialect === 'sqlite') await sql`analyze`.execute(db);
+    },
+  };
+}
