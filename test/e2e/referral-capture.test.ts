@@ -3,32 +3,33 @@ import { describeInBrowser, launchChromium } from '../support/browser';
 import { P, REFERRED_BY_LABEL } from '../../server/hubspot/properties';
 import { reserveEnrolments } from '../../server/enrolment/repository';
 import { cryptoRandom } from '../../src/domain/codes';
-import { addContacts, createProgram, startStack, type Stack } from '../server/enrolment/fixtures';
+import { addContacts } from '../support/contacts';
+import { createProgram, startHarness, type Harness } from '../support/harness';
 
 /** From a referral link through the landing page form to the attributed contact in the portal, in a real browser. */
 describeInBrowser('referral link to HubSpot contact, in Chromium', () => {
-  let stack: Stack;
+  let h: Harness;
   let browser: Browser;
 
   beforeAll(async () => {
-    stack = await startStack({ listen: true });
+    h = await startHarness();
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
+    await h?.close();
   });
 
   it('a friend follows the link, fills in the form and becomes an attributed contact', async () => {
-    const owner = stack.sandbox.portal.owners.add({ firstName: 'Olive', lastName: 'Owner', email: 'olive@owners.example' });
-    const program = await createProgram(stack, {
+    const owner = h.sandbox.portal.owners.add({ firstName: 'Olive', lastName: 'Owner', email: 'olive@owners.example' });
+    const program = await createProgram(h, {
       enrolment: { brand: { headline: 'Invite a friend to Acme', primaryColor: '#0a7cff' } },
       capture: { lifecycleStage: 'marketingqualifiedlead', routing: { kind: 'referrer_owner' } },
     });
-    const [referrerId] = addContacts(stack, 1, () => ({ email: 'anna@acme-customer.example', firstname: 'Anna', hubspot_owner_id: owner.id }));
-    const enrolment = (await reserveEnrolments(stack.database.db, {
+    const [referrerId] = addContacts(h, 1, () => ({ email: 'anna@acme-customer.example', firstname: 'Anna', hubspot_owner_id: owner.id }));
+    const enrolment = (await reserveEnrolments(h.database.db, {
       program, contacts: [{ id: referrerId! }], source: 'bulk', actor: { type: 'system', id: null },
-      publicBaseUrl: stack.url, now: Date.now(), random: cryptoRandom,
+      publicBaseUrl: h.url, now: Date.now(), random: cryptoRandom,
     })).get(referrerId!)!.row;
 
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -46,7 +47,7 @@ describeInBrowser('referral link to HubSpot contact, in Chromium', () => {
     await page.getByRole('status').waitFor();
     expect(await page.locator('h1').textContent()).toBe('Thank you!');
 
-    const found = await stack.hubspot.crm.contacts.searchApi.doSearch({
+    const found = await h.hubspot.crm.contacts.searchApi.doSearch({
       filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: 'ben.friend@example.com' }] }],
       properties: ['firstname', 'lastname', 'lifecyclestage', 'hubspot_owner_id', P.referredByCode, P.referredByContact, P.status],
       limit: 1,
@@ -57,7 +58,7 @@ describeInBrowser('referral link to HubSpot contact, in Chromium', () => {
       firstname: 'Ben', lastname: 'Friend', lifecyclestage: 'marketingqualifiedlead', hubspot_owner_id: owner.id,
       [P.referredByCode]: enrolment.code, [P.referredByContact]: referrerId, [P.status]: 'captured',
     });
-    const associations = await stack.hubspot.crm.associations.v4.basicApi.getPage('contacts', friend.id, 'contacts');
+    const associations = await h.hubspot.crm.associations.v4.basicApi.getPage('contacts', friend.id, 'contacts');
     expect(associations.results).toEqual([expect.objectContaining({
       toObjectId: Number(referrerId),
       associationTypes: expect.arrayContaining([expect.objectContaining({ category: 'USER_DEFINED', label: REFERRED_BY_LABEL.label })]),

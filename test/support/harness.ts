@@ -1,25 +1,50 @@
 import { Client } from '@hubspot/api-client';
 import pino from 'pino';
-import type { Dialect } from '../../server/db/database';
+import type { FeatureFactory } from '../../server/app';
+import type { DatabaseHandle, Dialect } from '../../server/db/database';
 import { loadConfig } from '../../server/config';
 import { startService, type RunningService } from '../../server/service';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../sandbox';
 import { saveProgram } from '../../server/programs/repository';
-import { createTestDatabase, type TestDatabase } from './databases';
+import type { ProgramInput } from '../../src/domain/program';
+import { createTestDatabase } from './databases';
 import { freePort } from './net';
-import { HubSpotGateway, TIER_LIMITS } from '../../server/hubspot/gateway';
+import { HubSpotGateway, TIER_LIMITS, scaledLimits } from '../../server/hubspot/gateway';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
 
 export const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const SANDBOX_TOKEN = 'sandbox-token';
+/** Headers of an admin API call (what the card and the functions send). */
+export const ADMIN_HEADERS = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+export interface HarnessOptions {
+  dialect?: Dialect;
+  /** `tier` and `scale` also set the limits of the harness's gateway. */
+  sandbox?: StartSandboxOptions;
+  clock?: () => number;
+  /** Set the portal up as `npm run setup` does (default on). */
+  setUp?: boolean;
+  /**
+   * Serve only these features instead of the whole service, to give them test options (rate limits,
+   * hooks); build them on the harness's gateway: `(gateway) => [createCaptureFeature({ gateway: () => gateway, … })]`.
+   */
+  features?: (gateway: HubSpotGateway) => FeatureFactory[];
+}
 
 export interface Harness {
   service: RunningService;
   sandbox: RunningSandbox;
-  database: TestDatabase;
+  /** The ledger the service uses, to seed and inspect. */
+  database: DatabaseHandle;
   /** The official client pointed at the sandbox, as a test would inspect the portal. */
   hubspot: Client;
+  /**
+   * Rate limited like the sandbox portal (its tier and scale): what `features` are built on and what
+   * a test drives bulk work or setup through. The whole service keeps its own shared gateway.
+   */
+  gateway: HubSpotGateway;
+  /** The service's address, also its public base URL (links, signatures). */
   url: string;
   close(): Promise<void>;
 }
@@ -29,9 +54,7 @@ export interface Harness {
  * the portal through the official client, the sandbox's workflow engine calls the service's actions
  * signed with the app's client secret. Background loops are off: tests drive the job worker.
  */
-export async function startHarness(
-  opts: { dialect?: Dialect; sandbox?: StartSandboxOptions; clock?: () => number; setUp?: boolean } = {},
-): Promise<Harness> {
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase(opts.dialect ?? 'sqlite');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -43,6 +66,9 @@ export async function startHarness(
     logger: pino({ level: 'silent' }),
     ...opts.sandbox,
   });
+  const hubspot = new Client({ accessToken: SANDBOX_TOKEN, basePath: sandbox.url, numberOfApiCallRetries: 0 });
+  const limits = scaledLimits(TIER_LIMITS[opts.sandbox?.tier ?? 'professional'], opts.sandbox?.scale ?? 1);
+  const gateway = new HubSpotGateway(hubspot, { limits });
   const config = loadConfig({
     PORT: String(port),
     DATABASE_URL: database.url,
@@ -57,15 +83,16 @@ export async function startHarness(
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     background: false,
     ...(opts.clock && { clock: opts.clock }),
+    ...(opts.features && { features: opts.features(gateway) }),
   });
-  const hubspot = new Client({ accessToken: SANDBOX_TOKEN, basePath: sandbox.url, numberOfApiCallRetries: 0 });
   // A portal as `npm run setup` leaves it: the referral properties and the "Referred by" label exist.
-  if (opts.setUp !== false) await setUpPortal(new HubSpotGateway(hubspot, { limits: TIER_LIMITS.enterprise }));
+  if (opts.setUp !== false) await setUpPortal(gateway);
   return {
     service,
     sandbox,
-    database,
+    database: service.ctx.database,
     hubspot,
+    gateway,
     url,
     close: async () => {
       await service.stop();
@@ -75,18 +102,19 @@ export async function startHarness(
   };
 }
 
-export async function createProgram(h: Harness, overrides: Record<string, unknown> = {}) {
-  const { program } = await saveProgram(
-    h.service.ctx.database.db,
-    {
-      id: 'spring',
-      name: 'Spring referrals',
-      status: 'active',
-      ownerId: '1',
-      rewards: { referrer: { kind: 'credit', amount: 5000, currency: 'USD' } },
-      ...overrides,
-    },
-    h.service.ctx.clock(),
-  );
+/** An active program; its owner is the first one the sandbox hands out (`owners.add`). */
+export function buildProgram(overrides: Partial<ProgramInput> = {}): ProgramInput {
+  return {
+    id: 'spring',
+    name: 'Spring referrals',
+    status: 'active',
+    ownerId: '1001',
+    rewards: { referrer: { kind: 'credit', amount: 5000, currency: 'USD' } },
+    ...overrides,
+  };
+}
+
+export async function createProgram(h: Harness, overrides: Partial<ProgramInput> = {}) {
+  const { program } = await saveProgram(h.database.db, buildProgram(overrides), h.service.ctx.clock());
   return program;
 }

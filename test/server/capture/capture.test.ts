@@ -1,39 +1,46 @@
 import request from 'supertest';
+import { createCaptureFeature, type CaptureFeatureOptions } from '../../../server/capture/routes';
+import type { Dialect } from '../../../server/db/database';
 import { P, REFERRED_BY_LABEL } from '../../../server/hubspot/properties';
 import { reserveEnrolments } from '../../../server/enrolment/repository';
 import { cryptoRandom } from '../../../src/domain/codes';
 import type { Program } from '../../../src/domain/program';
+import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
-import { addContacts, createProgram, startStack, type Stack } from '../enrolment/fixtures';
+import { createProgram, startHarness, type Harness } from '../../support/harness';
 
-async function enrol(stack: Stack, program: Program, contactId: string) {
-  const reserved = await reserveEnrolments(stack.database.db, {
+/** The capture routes alone, with their per-address limits set for the test. */
+const startCapture = (dialect: Dialect, clock: () => number, limits: CaptureFeatureOptions['limits']) =>
+  startHarness({ dialect, clock, features: (gateway) => [createCaptureFeature({ gateway: () => gateway, limits })] });
+
+async function enrol(h: Harness, program: Program, contactId: string) {
+  const reserved = await reserveEnrolments(h.database.db, {
     program, contacts: [{ id: contactId }], source: 'manual', actor: { type: 'admin', id: null },
-    publicBaseUrl: stack.ctx.config.publicBaseUrl, now: Date.now(), random: cryptoRandom,
+    publicBaseUrl: h.url, now: Date.now(), random: cryptoRandom,
   });
   return reserved.get(contactId)!.row;
 }
 
-async function referrerWithCode(stack: Stack, program: Program, props: Record<string, string> = {}) {
-  const [id] = addContacts(stack, 1, () => ({ email: 'anna@referrer.example', firstname: 'Anna', hubspot_owner_id: '1002', ...props }));
-  return enrol(stack, program, id!);
+async function referrerWithCode(h: Harness, program: Program, props: Record<string, string> = {}) {
+  const [id] = addContacts(h, 1, () => ({ email: 'anna@referrer.example', firstname: 'Anna', hubspot_owner_id: '1002', ...props }));
+  return enrol(h, program, id!);
 }
 
 describe.each(dialects)('capture on %s', (dialect) => {
-  let stack: Stack;
+  let h: Harness;
   let program: Program;
   let now = Date.parse('2026-05-01T10:00:00Z');
   beforeEach(async () => {
     now = Date.parse('2026-05-01T10:00:00Z');
-    stack = await startStack({ dialect, clock: () => now, capture: { limits: { submissions: 50 } } });
-    for (const name of ['Olive', 'Omar', 'Oona']) stack.sandbox.portal.owners.add({ firstName: name, lastName: 'Owner', email: `${name}@owners.example` });
-    program = await createProgram(stack);
+    h = await startCapture(dialect, () => now, { submissions: 50 });
+    for (const name of ['Olive', 'Omar', 'Oona']) h.sandbox.portal.owners.add({ firstName: name, lastName: 'Owner', email: `${name}@owners.example` });
+    program = await createProgram(h);
   });
-  afterEach(() => stack.close());
+  afterEach(() => h.close());
 
   it('a referral link counts the click, sets the attribution cookie and lands on the program page', async () => {
-    const enrolment = await referrerWithCode(stack, program);
-    const res = await request(stack.app).get(`/r/${enrolment.code.toLowerCase()}`);
+    const enrolment = await referrerWithCode(h, program);
+    const res = await request(h.url).get(`/r/${enrolment.code.toLowerCase()}`);
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/refer/spring');
     const cookie = String(res.headers['set-cookie']);
@@ -42,10 +49,10 @@ describe.each(dialects)('capture on %s', (dialect) => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toContain(`Max-Age=${90 * 86400}`);
     expect(cookie).not.toMatch(/Secure/);
-    const clicks = await stack.database.db.selectFrom('clicks').selectAll().execute();
+    const clicks = await h.database.db.selectFrom('clicks').selectAll().execute();
     expect(clicks).toEqual([expect.objectContaining({ program_id: 'spring', enrolment_id: enrolment.id, code: enrolment.code })]);
 
-    const page = await request(stack.app).get('/refer/spring').set('Cookie', `ro_ref=${enrolment.code}`);
+    const page = await request(h.url).get('/refer/spring').set('Cookie', `ro_ref=${enrolment.code}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<meta name="viewport"');
     expect(page.text).toContain(`name="code" value="${enrolment.code}"`);
@@ -54,114 +61,114 @@ describe.each(dialects)('capture on %s', (dialect) => {
   });
 
   it('an unknown code lands on a generic page without attribution', async () => {
-    const res = await request(stack.app).get('/r/NOPE2345');
+    const res = await request(h.url).get('/r/NOPE2345');
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/refer');
     expect(res.headers['set-cookie']).toBeUndefined();
-    const page = await request(stack.app).get('/refer');
+    const page = await request(h.url).get('/refer');
     expect(page.text).toContain('This referral link is not active');
   });
 
   it('creates the referred contact with attribution, lifecycle stage, owner and the "Referred by" association', async () => {
-    const enrolment = await referrerWithCode(stack, program);
-    const res = await request(stack.app).post('/api/referrals').set('Cookie', `ro_ref=${enrolment.code}`)
+    const enrolment = await referrerWithCode(h, program);
+    const res = await request(h.url).post('/api/referrals').set('Cookie', `ro_ref=${enrolment.code}`)
       .send({ email: 'Ben.Friend@Example.com', firstname: 'Ben', lastname: 'Friend', consent: true });
     expect(res.status).toBe(201);
     const contactId = res.body.referral.referredContactId as string;
-    const contact = stack.sandbox.portal.get('contacts', contactId)!;
+    const contact = h.sandbox.portal.get('contacts', contactId)!;
     expect(contact.properties).toMatchObject({
       email: 'Ben.Friend@Example.com', firstname: 'Ben', [P.referredByCode]: enrolment.code, [P.referredByContact]: enrolment.contact_id,
       [P.status]: 'captured', lifecyclestage: 'lead', hubspot_owner_id: '1002',
     });
-    const labels = await stack.hubspot.crm.associations.v4.basicApi.getPage('contacts', contactId, 'contacts');
+    const labels = await h.hubspot.crm.associations.v4.basicApi.getPage('contacts', contactId, 'contacts');
     expect(labels.results).toEqual([expect.objectContaining({
       toObjectId: Number(enrolment.contact_id), associationTypes: expect.arrayContaining([expect.objectContaining({ label: REFERRED_BY_LABEL.label })]),
     })]);
-    const row = await stack.database.db.selectFrom('referrals').selectAll().executeTakeFirstOrThrow();
+    const row = await h.database.db.selectFrom('referrals').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ referred_contact_id: contactId, email_normalised: 'ben.friend@example.com', status: 'captured', flags: '[]' });
-    const job = await stack.database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    const job = await h.database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
     expect(job).toMatchObject({ kind: 'hubspot.sync-contact', payload: JSON.stringify({ contactId: enrolment.contact_id }) });
-    const audit = await stack.database.db.selectFrom('audit_events').selectAll().where('entity', '=', 'referral').execute();
+    const audit = await h.database.db.selectFrom('audit_events').selectAll().where('entity', '=', 'referral').execute();
     expect(audit).toEqual([expect.objectContaining({ entity_id: row.id, to_status: 'captured', actor_type: 'public' })]);
   });
 
   it('never overwrites an existing contact: it is matched and flagged', async () => {
-    const enrolment = await referrerWithCode(stack, program);
-    const [existingId] = addContacts(stack, 1, () => ({ email: 'carla@example.com', firstname: 'Carla', lifecyclestage: 'customer' }));
-    const res = await request(stack.app).post('/api/referrals').send({ email: 'CARLA@example.com', firstname: 'Someone else', code: enrolment.code, consent: true });
+    const enrolment = await referrerWithCode(h, program);
+    const [existingId] = addContacts(h, 1, () => ({ email: 'carla@example.com', firstname: 'Carla', lifecyclestage: 'customer' }));
+    const res = await request(h.url).post('/api/referrals').send({ email: 'CARLA@example.com', firstname: 'Someone else', code: enrolment.code, consent: true });
     expect(res.status).toBe(201);
     expect(res.body.referral).toMatchObject({ referredContactId: existingId, flags: ['existing_contact'] });
-    expect(stack.sandbox.portal.get('contacts', existingId!)!.properties).toMatchObject({ firstname: 'Carla', lifecyclestage: 'customer' });
-    expect(stack.sandbox.portal.get('contacts', existingId!)!.properties[P.referredByCode]).toBeUndefined();
+    expect(h.sandbox.portal.get('contacts', existingId!)!.properties).toMatchObject({ firstname: 'Carla', lifecyclestage: 'customer' });
+    expect(h.sandbox.portal.get('contacts', existingId!)!.properties[P.referredByCode]).toBeUndefined();
   });
 
   it('refuses a self-referral by an alias of the referrer email', async () => {
-    const enrolment = await referrerWithCode(stack, program, { email: 'anna.smith@gmail.com' });
-    const alias = await request(stack.app).post('/api/referrals').send({ email: 'annasmith+promo@gmail.com', code: enrolment.code, consent: true });
+    const enrolment = await referrerWithCode(h, program, { email: 'anna.smith@gmail.com' });
+    const alias = await request(h.url).post('/api/referrals').send({ email: 'annasmith+promo@gmail.com', code: enrolment.code, consent: true });
     expect(alias.status).toBe(400);
     expect(alias.body.error.message).toMatch(/referrer's own email/);
-    expect(await stack.database.db.selectFrom('referrals').selectAll().execute()).toEqual([]);
+    expect(await h.database.db.selectFrom('referrals').selectAll().execute()).toEqual([]);
   });
 
   it('routes owners round robin from the ledger, in capture order', async () => {
-    program = await createProgram(stack, { capture: { routing: { kind: 'round_robin', ownerIds: ['1001', '1002', '1003'] } } });
-    const enrolment = await referrerWithCode(stack, program);
+    program = await createProgram(h, { capture: { routing: { kind: 'round_robin', ownerIds: ['1001', '1002', '1003'] } } });
+    const enrolment = await referrerWithCode(h, program);
     const owners: string[] = [];
     for (let i = 0; i < 4; i++) {
       now += 1000;
-      const res = await request(stack.app).post('/api/referrals').send({ email: `friend${i}@example.com`, code: enrolment.code, consent: true });
-      owners.push(stack.sandbox.portal.get('contacts', res.body.referral.referredContactId)!.properties.hubspot_owner_id!);
+      const res = await request(h.url).post('/api/referrals').send({ email: `friend${i}@example.com`, code: enrolment.code, consent: true });
+      owners.push(h.sandbox.portal.get('contacts', res.body.referral.referredContactId)!.properties.hubspot_owner_id!);
     }
     expect(owners).toEqual(['1001', '1002', '1003', '1001']);
   });
 
   it('concurrent duplicate submissions create one contact and one referral', async () => {
-    const enrolment = await referrerWithCode(stack, program);
+    const enrolment = await referrerWithCode(h, program);
     const variants = ['dana.fox@gmail.com', 'danafox@gmail.com', 'Dana.Fox+ref@gmail.com', 'dana.fox@googlemail.com'];
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      request(stack.app).post('/api/referrals').send({ email: variants[i % variants.length], code: enrolment.code, consent: true })));
+      request(h.url).post('/api/referrals').send({ email: variants[i % variants.length], code: enrolment.code, consent: true })));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(answers.map((a) => a.body.referral.id)).size).toBe(1);
-    const rows = await stack.database.db.selectFrom('referrals').selectAll().execute();
+    const rows = await h.database.db.selectFrom('referrals').selectAll().execute();
     expect(rows).toHaveLength(1);
-    const created = [...stack.sandbox.portal.records('contacts')].filter((r) => /dana/i.test(r.properties.email ?? ''));
+    const created = [...h.sandbox.portal.records('contacts')].filter((r) => /dana/i.test(r.properties.email ?? ''));
     expect(created).toHaveLength(1);
     // A later duplicate returns the finished referral.
-    const again = await request(stack.app).post('/api/referrals').send({ email: 'DANAFOX@gmail.com', code: enrolment.code, consent: true });
+    const again = await request(h.url).post('/api/referrals').send({ email: 'DANAFOX@gmail.com', code: enrolment.code, consent: true });
     expect(again.status).toBe(200);
     expect(again.body.referral).toMatchObject({ id: rows[0]!.id, referredContactId: created[0]!.id });
   });
 
   it('accepts HubSpot form-submission payloads', async () => {
-    const enrolment = await referrerWithCode(stack, program);
-    const res = await request(stack.app).post('/api/referrals').send({
+    const enrolment = await referrerWithCode(h, program);
+    const res = await request(h.url).post('/api/referrals').send({
       fields: [{ name: 'email', value: 'eve@example.com' }, { name: 'firstname', value: 'Eve' }],
       context: { pageUri: `https://www.example.com/refer?ref=${enrolment.code}` },
     });
     expect(res.status).toBe(201);
-    expect(stack.sandbox.portal.get('contacts', res.body.referral.referredContactId)!.properties[P.referredByCode]).toBe(enrolment.code);
+    expect(h.sandbox.portal.get('contacts', res.body.referral.referredContactId)!.properties[P.referredByCode]).toBe(enrolment.code);
   });
 
   it('the page form: missing consent shows the form again with the message; the bot trap stores nothing', async () => {
-    const enrolment = await referrerWithCode(stack, program);
-    const noConsent = await request(stack.app).post('/api/referrals').type('form')
+    const enrolment = await referrerWithCode(h, program);
+    const noConsent = await request(h.url).post('/api/referrals').type('form')
       .send({ programId: 'spring', code: enrolment.code, email: 'fay@example.com', firstname: 'Fay' });
     expect(noConsent.status).toBe(400);
     expect(noConsent.text).toContain('Please tick the consent box');
     expect(noConsent.text).toContain('value="fay@example.com"');
 
-    const bot = await request(stack.app).post('/api/referrals').type('form')
+    const bot = await request(h.url).post('/api/referrals').type('form')
       .send({ programId: 'spring', code: enrolment.code, email: 'bot@example.com', consent: 'on', website: 'http://spam.example' });
     expect(bot.status).toBe(201);
     expect(bot.text).toContain('Thank you');
-    expect(await stack.database.db.selectFrom('referrals').selectAll().execute()).toEqual([]);
-    expect(stack.sandbox.portal.findBy('contacts', 'email', 'bot@example.com')).toBeUndefined();
+    expect(await h.database.db.selectFrom('referrals').selectAll().execute()).toEqual([]);
+    expect(h.sandbox.portal.findBy('contacts', 'email', 'bot@example.com')).toBeUndefined();
   });
 
   it('rate limits submissions per client address with Retry-After', async () => {
-    const limited = await startStack({ dialect, clock: () => now, capture: { limits: { submissions: 2 } } });
+    const limited = await startCapture(dialect, () => now, { submissions: 2 });
     try {
-      const send = () => request(limited.app).post('/api/referrals').set('X-Forwarded-For', '203.0.113.9').send({ email: 'x@example.com', consent: true });
+      const send = () => request(limited.url).post('/api/referrals').set('X-Forwarded-For', '203.0.113.9').send({ email: 'x@example.com', consent: true });
       await send();
       await send();
       const third = await send();

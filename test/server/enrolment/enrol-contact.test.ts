@@ -1,13 +1,14 @@
 import request from 'supertest';
 import { signRequest } from '../../../sandbox';
 import { P } from '../../../server/hubspot/properties';
-import { CLIENT_SECRET, addContacts, admin, createProgram, startStack, type Stack } from './fixtures';
+import { addContacts } from '../../support/contacts';
+import { ADMIN_HEADERS, TEST_CLIENT_SECRET, createProgram, startHarness, type Harness } from '../../support/harness';
 
-function actionCall(stack: Stack, body: object) {
+function actionCall(h: Harness, body: object) {
   const raw = JSON.stringify(body);
   const path = '/hubspot/actions/enrol-contact';
-  const headers: Record<string, string> = { ...signRequest({ clientSecret: CLIENT_SECRET, method: 'POST', url: `${stack.ctx.config.publicBaseUrl}${path}`, body: raw, timestamp: Date.now() }) };
-  return request(stack.app).post(path).set(headers).set('content-type', 'application/json').send(raw);
+  const headers: Record<string, string> = { ...signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: `${h.url}${path}`, body: raw, timestamp: Date.now() }) };
+  return request(h.url).post(path).set(headers).set('content-type', 'application/json').send(raw);
 }
 
 const payload = (callbackId: string, contactId: string, program = 'spring') => ({
@@ -16,54 +17,54 @@ const payload = (callbackId: string, contactId: string, program = 'spring') => (
 });
 
 describe('enrolling one contact', () => {
-  let stack: Stack;
-  beforeEach(async () => { stack = await startStack(); });
-  afterEach(() => stack.close());
+  let h: Harness;
+  beforeEach(async () => { h = await startHarness(); });
+  afterEach(() => h.close());
 
   it('the workflow action enrols once and answers every retry and later run with the same code', async () => {
-    await createProgram(stack, { enrolment: { vanityCodes: true } });
-    const [id] = addContacts(stack, 1, () => ({ firstname: 'Zoë' }));
+    await createProgram(h, { enrolment: { vanityCodes: true } });
+    const [id] = addContacts(h, 1, () => ({ firstname: 'Zoë' }));
 
-    const first = await actionCall(stack, payload('ap-1-1', id!));
+    const first = await actionCall(h, payload('ap-1-1', id!));
     expect(first.status).toBe(200);
     expect(first.body.outputFields).toMatchObject({ enrolment_status: 'enrolled', hs_execution_state: 'SUCCESS' });
     const code = first.body.outputFields.referral_code as string;
     expect(code).toMatch(/^ZOE-[2-9A-Z]{4}$/);
-    expect(stack.sandbox.portal.get('contacts', id!)!.properties).toMatchObject({ [P.code]: code, [P.link]: `http://service.test/r/${code}` });
+    expect(h.sandbox.portal.get('contacts', id!)!.properties).toMatchObject({ [P.code]: code, [P.link]: `${h.url}/r/${code}` });
 
-    const retry = await actionCall(stack, payload('ap-1-1', id!));
+    const retry = await actionCall(h, payload('ap-1-1', id!));
     expect(retry.body).toEqual(first.body);
-    const laterRun = await actionCall(stack, payload('ap-1-2', id!));
+    const laterRun = await actionCall(h, payload('ap-1-2', id!));
     expect(laterRun.body.outputFields).toMatchObject({ enrolment_status: 'already_enrolled', referral_code: code });
-    expect(await stack.database.db.selectFrom('enrolments').selectAll().execute()).toHaveLength(1);
+    expect(await h.database.db.selectFrom('enrolments').selectAll().execute()).toHaveLength(1);
   });
 
   it('answers not_allowed for a contact outside the criteria, and refuses unsigned calls', async () => {
-    await createProgram(stack, { enrolment: { criteria: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: 'customer' }] }] } });
-    const [lead] = addContacts(stack, 1, () => ({ lifecyclestage: 'lead' }));
-    const res = await actionCall(stack, payload('ap-2-1', lead!));
+    await createProgram(h, { enrolment: { criteria: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: 'customer' }] }] } });
+    const [lead] = addContacts(h, 1, () => ({ lifecyclestage: 'lead' }));
+    const res = await actionCall(h, payload('ap-2-1', lead!));
     expect(res.body.outputFields).toMatchObject({ enrolment_status: 'not_allowed', referral_code: '' });
-    expect(stack.sandbox.portal.get('contacts', lead!)!.properties[P.code]).toBeUndefined();
+    expect(h.sandbox.portal.get('contacts', lead!)!.properties[P.code]).toBeUndefined();
 
-    const unsigned = await request(stack.app).post('/hubspot/actions/enrol-contact').send(payload('ap-2-2', lead!));
+    const unsigned = await request(h.url).post('/hubspot/actions/enrol-contact').send(payload('ap-2-2', lead!));
     expect(unsigned.status).toBe(401);
   });
 
   it('the admin API enrols for the card: 201, then 200 with the same enrolment; refused when manual enrolment is off', async () => {
-    await createProgram(stack);
-    const [id] = addContacts(stack, 1);
-    const created = await request(stack.app).post('/api/programs/spring/enrolments').set(admin).send({ contactId: id });
+    await createProgram(h);
+    const [id] = addContacts(h, 1);
+    const created = await request(h.url).post('/api/programs/spring/enrolments').set(ADMIN_HEADERS).send({ contactId: id });
     expect(created.status).toBe(201);
     expect(created.body.enrolment).toMatchObject({ programId: 'spring', contactId: id, status: 'active', source: 'manual' });
-    const again = await request(stack.app).post('/api/programs/spring/enrolments').set(admin).send({ contactId: Number(id) });
+    const again = await request(h.url).post('/api/programs/spring/enrolments').set(ADMIN_HEADERS).send({ contactId: Number(id) });
     expect(again.status).toBe(200);
     expect(again.body.enrolment.code).toBe(created.body.enrolment.code);
 
-    await createProgram(stack, { id: 'closed', enrolment: { allowManual: false } });
-    const refused = await request(stack.app).post('/api/programs/closed/enrolments').set(admin).send({ contactId: id });
+    await createProgram(h, { id: 'closed', enrolment: { allowManual: false } });
+    const refused = await request(h.url).post('/api/programs/closed/enrolments').set(ADMIN_HEADERS).send({ contactId: id });
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toMatch(/does not allow enrolling contacts by hand/);
-    const missing = await request(stack.app).post('/api/programs/spring/enrolments').set(admin).send({ contactId: '999999' });
+    const missing = await request(h.url).post('/api/programs/spring/enrolments').set(ADMIN_HEADERS).send({ contactId: '999999' });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toBe('No HubSpot contact with id 999999');
   });

@@ -1,27 +1,24 @@
-import { createApp } from '../../../server/app';
 import { createCaptureFeature } from '../../../server/capture/routes';
 import { createSignupFeature, type SignupFeatureOptions } from '../../../server/signup/routes';
 import type { ProgramInput } from '../../../src/domain/program';
-import { buildProgram, createProgram, startStack, type Stack, type StackOptions } from '../enrolment/fixtures';
+import { buildProgram, createProgram, startHarness, type Harness, type HarnessOptions } from '../../support/harness';
 
-/** The enrolment test stack (sandbox portal, database) serving sign-up and capture. */
-export async function startSignupStack(opts: StackOptions & { signup?: Omit<SignupFeatureOptions, 'gateway'> } = {}): Promise<Stack> {
-  const stack = await startStack(opts);
-  const app = createApp(stack.ctx, [
-    createSignupFeature({ ...opts.signup, gateway: () => stack.gateway }),
-    createCaptureFeature({ gateway: () => stack.gateway }),
-  ]);
-  return { ...stack, app };
+/** The harness serving sign-up (with the test's options) and capture, where sign-up links lead. */
+export function startSignupHarness(opts: Omit<HarnessOptions, 'features'> & { signup?: Omit<SignupFeatureOptions, 'gateway'> } = {}): Promise<Harness> {
+  const { signup, ...harness } = opts;
+  return startHarness({
+    ...harness,
+    features: (gateway) => [createSignupFeature({ ...signup, gateway: () => gateway }), createCaptureFeature({ gateway: () => gateway })],
+  });
 }
 
 /** A program open to sign-ups (and HubSpot enrolment). */
 export function buildSignupProgram(overrides: Partial<ProgramInput> = {}): ProgramInput {
-  const base = buildProgram();
-  return { ...base, ...overrides, enrolment: { paths: ['hubspot', 'signup'], ...overrides.enrolment } };
+  return buildProgram({ ...overrides, enrolment: { paths: ['hubspot', 'signup'], ...overrides.enrolment } });
 }
 
-export const createSignupProgram = (stack: Stack, overrides: Partial<ProgramInput> = {}) =>
-  createProgram(stack, buildSignupProgram(overrides));
+export const createSignupProgram = (h: Harness, overrides: Partial<ProgramInput> = {}) =>
+  createProgram(h, buildSignupProgram(overrides));
 
 let person = 0;
 /** A sign-up as the JSON API takes it. */
