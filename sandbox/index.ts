@@ -4,6 +4,7 @@ import { Portal } from './portal';
 import { seedPortal } from './seed';
 import { createSandboxApp, listenSandbox, type SandboxAppOptions } from './server';
 import { WorkflowEngine } from './workflows/engine';
+import type { RequestStats } from './http/stats';
 import type { RetryPolicy } from './workflows/response-rules';
 import { RealScheduler, type Scheduler } from './workflows/scheduler';
 import type { WorkflowInput } from './workflows/workflow-definition';
@@ -46,6 +47,8 @@ export interface RunningSandbox {
   portal: Portal;
   engine: WorkflowEngine;
   scheduler: Scheduler;
+  /** API calls answered, by endpoint and status: what a piece of work cost against the rate limits. */
+  stats: RequestStats;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     throw error;
   }
 
-  const { app } = createSandboxApp({
+  const { app, stats } = createSandboxApp({
     portal,
     ...(options.accessToken !== undefined && { accessToken: options.accessToken }),
     ...(options.tier !== undefined && { tier: options.tier }),
@@ -88,6 +91,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     portal,
     engine,
     scheduler,
+    stats,
     close: async () => {
       engine.close();
       await server.close();

@@ -12,7 +12,8 @@ import { JobWorker } from './jobs/queue';
 import type { Logger } from './logger';
 import { fulfilmentHandlers } from './rewards/fulfilment';
 import { releaseDueHolds } from './rewards/review';
-import { hubspotJobHandlers } from './sync/jobs';
+import { hubspotBatchHandlers, hubspotJobHandlers } from './sync/jobs';
+import { qualifyJobHandlers } from './qualify/qualify-referral';
 import { ownerTaskHandlers, raiseOwnerTaskOnDead } from './owner-tasks/handlers';
 import type { RunningSandbox } from '../sandbox';
 import { HubSpotGateway, TIER_LIMITS } from './hubspot/gateway';
@@ -98,6 +99,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   if (sandbox && opts.demo !== false) await prepareSandboxDemo(ctx, sandbox);
   const worker = new JobWorker(database, {
     handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx) },
+    batchHandlers: { ...qualifyJobHandlers(ctx), ...hubspotBatchHandlers(ctx) },
     onDead: raiseOwnerTaskOnDead(ctx),
     clock,
     logger,

@@ -95,8 +95,13 @@ export interface ActionDecisionTable {
   program_id: string | null;
   object_type: string;
   object_id: string;
+  /** The callback's state: BLOCK until it is completed. */
   execution_state: string;
+  /** What every delivery of the callback is answered. */
   response: string;
+  /** When the decision was made, and the output fields the callback is (or will be) completed with. */
+  decided_at: number | null;
+  outputs: string | null;
   completed_at: number | null;
   created_at: number;
 }

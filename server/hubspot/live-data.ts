@@ -31,26 +31,50 @@ const toChanges = (history: Array<{ value: string; timestamp: Date }> | undefine
     .map((h) => ({ value: h.value, timestamp: new Date(h.timestamp) }))
     .sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
 
-export async function readContact(client: Client, contactId: string, extraProperties: string[] = []): Promise<ContactSnapshot> {
+/** HubSpot's limit for batch reads that ask for property history. */
+const HISTORY_BATCH = 50;
+/** HubSpot's limit for batch association reads. */
+const ASSOCIATION_BATCH = 1000;
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** Contacts with their lifecycle-stage history, by id; ids HubSpot does not know are left out. */
+export async function readContacts(client: Client, contactIds: string[], extraProperties: string[] = []): Promise<Map<string, ContactSnapshot>> {
   const properties = [...new Set(['email', 'firstname', 'lastname', 'lifecyclestage', 'hubspot_owner_id', ...extraProperties])];
-  const contact = await client.crm.contacts.basicApi.getById(contactId, properties, ['lifecyclestage']);
-  return {
-    id: contact.id,
-    properties: contact.properties,
-    lifecycleHistory: toChanges(contact.propertiesWithHistory?.lifecyclestage),
-  };
+  const contacts = new Map<string, ContactSnapshot>();
+  for (const ids of chunks([...new Set(contactIds)], HISTORY_BATCH)) {
+    const batch = await client.crm.contacts.batchApi.read({
+      inputs: ids.map((id) => ({ id })),
+      properties,
+      propertiesWithHistory: ['lifecyclestage'],
+    });
+    for (const c of batch.results) {
+      contacts.set(c.id, { id: c.id, properties: c.properties, lifecycleHistory: toChanges(c.propertiesWithHistory?.lifecyclestage) });
+    }
+  }
+  return contacts;
 }
 
-/** Ids of the records of `toType` associated with a record, all pages. */
-export async function associatedIds(client: Client, fromType: string, fromId: string, toType: string): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | undefined;
-  do {
-    const page = await client.crm.associations.v4.basicApi.getPage(fromType, fromId, toType, after, 500);
-    ids.push(...page.results.map((r) => String(r.toObjectId)));
-    after = page.paging?.next?.after;
-  } while (after);
-  return ids;
+/** For each record, the ids of its associated records of `toType` (every page); none: an empty list. */
+export async function associatedIds(client: Client, fromType: string, fromIds: string[], toType: string): Promise<Map<string, string[]>> {
+  const associated = new Map<string, string[]>(fromIds.map((id) => [id, []]));
+  let inputs = [...associated.keys()].map((id) => ({ id, after: undefined as string | undefined }));
+  while (inputs.length > 0) {
+    const next: typeof inputs = [];
+    for (const chunk of chunks(inputs, ASSOCIATION_BATCH)) {
+      const batch = await client.crm.associations.v4.batchApi.getPage(fromType, toType, {
+        inputs: chunk.map(({ id, after }) => (after ? { id, after } : { id })),
+      });
+      for (const result of batch.results) {
+        associated.get(result._from.id)?.push(...result.to.map((t) => String(t.toObjectId)));
+        const after = result.paging?.next?.after;
+        if (after) next.push({ id: result._from.id, after });
+      }
+    }
+    inputs = next;
+  }
+  return associated;
 }
 
 export async function readDeals(client: Client, dealIds: string[]): Promise<DealSnapshot[]> {

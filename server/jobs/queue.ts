@@ -41,6 +41,12 @@ export async function enqueue(trx: Kysely<Database> | Transaction<Database>, job
 
 export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
 
+/**
+ * Runs the due jobs of one kind together (one HubSpot call for many records). Returns each job's
+ * outcome in order: undefined when it succeeded, else the error it failed with.
+ */
+export type BatchJobHandler = (jobs: Array<{ payload: unknown; job: JobRow }>) => Promise<Array<unknown>>;
+
 export class RetryLater extends Error {
   constructor(readonly afterMs: number, message: string) {
     super(message);
@@ -49,6 +55,7 @@ export class RetryLater extends Error {
 
 export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
+  batchHandlers?: Record<string, BatchJobHandler>;
   clock: () => number;
   logger: Logger;
   maxAttempts?: number;
@@ -68,12 +75,21 @@ export class JobWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(private readonly database: DatabaseHandle, private readonly opts: WorkerOptions) {}
+  private readonly kinds: string[];
+
+  constructor(private readonly database: DatabaseHandle, private readonly opts: WorkerOptions) {
+    this.kinds = [...Object.keys(opts.handlers), ...Object.keys(opts.batchHandlers ?? {})];
+  }
 
   /** Claim and run every due job once; returns how many ran. Tests call this directly. */
-  async runDue(limit = 50): Promise<number> {
+  async runDue(limit = 100): Promise<number> {
     const jobs = await this.claim(limit);
-    for (const job of jobs) await this.runOne(job);
+    const batches = new Map<string, JobRow[]>();
+    for (const job of jobs) {
+      if (this.opts.batchHandlers?.[job.kind]) batches.set(job.kind, [...(batches.get(job.kind) ?? []), job]);
+      else await this.runOne(job);
+    }
+    for (const [kind, batch] of batches) await this.runBatch(this.opts.batchHandlers![kind]!, batch);
     return jobs.length;
   }
 
@@ -108,6 +124,8 @@ export class JobWorker {
       .selectFrom('jobs')
       .select('id')
       .where('status', '=', 'pending')
+      // Only kinds this worker can run: another worker may handle the rest.
+      .where('kind', 'in', this.kinds)
       .where('run_at', '<=', now)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
       .orderBy('run_at')
@@ -123,38 +141,59 @@ export class JobWorker {
   }
 
   private async runOne(job: JobRow): Promise<void> {
-    const handler = this.opts.handlers[job.kind];
-    const now = () => this.opts.clock();
+    const handler = this.opts.handlers[job.kind]!;
     try {
-      if (!handler) throw new Error(`No handler for job kind "${job.kind}"`);
       await handler(JSON.parse(job.payload), job);
-      // Clearing the key lets the same kind of work be queued again later.
-      await this.database.db
-        .updateTable('jobs')
-        .set({ status: 'done', dedupe_key: null, attempts: job.attempts + 1, locked_by: null, locked_until: null, last_error: null, updated_at: now() })
-        .where('id', '=', job.id)
-        .execute();
+      await this.succeeded(job);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const attempts = job.attempts + 1;
-      const dead = attempts >= (this.opts.maxAttempts ?? 12);
-      const delay = err instanceof RetryLater ? err.afterMs : backoffMs(attempts);
-      await this.database.db
-        .updateTable('jobs')
-        .set({
-          status: dead ? 'dead' : 'pending',
-          dedupe_key: dead ? null : job.dedupe_key,
-          attempts,
-          run_at: now() + delay,
-          locked_by: null,
-          locked_until: null,
-          last_error: message.slice(0, 2000),
-          updated_at: now(),
-        })
-        .where('id', '=', job.id)
-        .execute();
-      this.opts.logger.warn({ job: { id: job.id, kind: job.kind, attempts }, error: message }, dead ? 'job gave up' : 'job will retry');
-      if (dead && this.opts.onDead) await this.opts.onDead(job, message);
+      await this.failed(job, err);
     }
+  }
+
+  private async runBatch(handler: BatchJobHandler, jobs: JobRow[]): Promise<void> {
+    let outcomes: unknown[];
+    try {
+      outcomes = await handler(jobs.map((job) => ({ payload: JSON.parse(job.payload), job })));
+    } catch (err) {
+      outcomes = jobs.map(() => err);
+    }
+    for (const [i, job] of jobs.entries()) {
+      const outcome = outcomes[i];
+      if (outcome === undefined) await this.succeeded(job);
+      else await this.failed(job, outcome);
+    }
+  }
+
+  private async succeeded(job: JobRow): Promise<void> {
+    // Clearing the key lets the same kind of work be queued again later.
+    await this.database.db
+      .updateTable('jobs')
+      .set({ status: 'done', dedupe_key: null, attempts: job.attempts + 1, locked_by: null, locked_until: null, last_error: null, updated_at: this.opts.clock() })
+      .where('id', '=', job.id)
+      .execute();
+  }
+
+  private async failed(job: JobRow, err: unknown): Promise<void> {
+    const now = this.opts.clock();
+    const message = err instanceof Error ? err.message : String(err);
+    const attempts = job.attempts + 1;
+    const dead = attempts >= (this.opts.maxAttempts ?? 12);
+    const delay = err instanceof RetryLater ? err.afterMs : backoffMs(attempts);
+    await this.database.db
+      .updateTable('jobs')
+      .set({
+        status: dead ? 'dead' : 'pending',
+        dedupe_key: dead ? null : job.dedupe_key,
+        attempts,
+        run_at: now + delay,
+        locked_by: null,
+        locked_until: null,
+        last_error: message.slice(0, 2000),
+        updated_at: now,
+      })
+      .where('id', '=', job.id)
+      .execute();
+    this.opts.logger.warn({ job: { id: job.id, kind: job.kind, attempts }, error: message }, dead ? 'job gave up' : 'job will retry');
+    if (dead && this.opts.onDead) await this.opts.onDead(job, message);
   }
 }

@@ -1,11 +1,10 @@
 import type { Client } from '@hubspot/api-client';
-import type { Milestone } from '../../src/domain/program';
 import type { MilestoneEvidenceInput } from '../../src/domain/qualification';
 import type { PropertyChange } from '../../src/domain/guards';
 import {
   associatedIds,
   closedWonDates,
-  readContact,
+  readContacts,
   readDeals,
   readLifecycleStages,
   readPipelines,
@@ -17,25 +16,33 @@ export interface LiveEvidence {
 }
 
 /**
- * Everything the decision needs from HubSpot, read before the ledger transaction opens (no network
- * inside a transaction). The contact's deals are always read: the existing-customer guard needs them.
+ * Everything the decisions about these contacts need from HubSpot, read before any ledger
+ * transaction opens (no network inside a transaction) and for all of them at once: the contacts
+ * with their lifecycle history, their deals with stage history (the existing-customer guard needs
+ * them whatever the milestone), and the portal's stage definitions. A contact HubSpot no longer
+ * has gets no evidence.
  */
-export async function gatherEvidence(client: Client, contactId: string, milestone: Milestone): Promise<LiveEvidence> {
-  const extra = milestone.kind === 'property' ? [milestone.propertyName] : [];
-  const [contact, lifecycleStages, pipelines, dealIds] = await Promise.all([
-    readContact(client, contactId, extra),
+export async function gatherEvidence(client: Client, contactIds: string[], extraProperties: string[]): Promise<Map<string, LiveEvidence>> {
+  const evidence = new Map<string, LiveEvidence>();
+  if (contactIds.length === 0) return evidence;
+  const [contacts, lifecycleStages, pipelines, dealsOf] = await Promise.all([
+    readContacts(client, contactIds, extraProperties),
     readLifecycleStages(client),
     readPipelines(client),
-    associatedIds(client, 'contacts', contactId, 'deals'),
+    associatedIds(client, 'contacts', contactIds, 'deals'),
   ]);
-  const deals = await readDeals(client, dealIds);
-  return {
-    milestoneInput: {
-      contact: { id: contact.id, properties: contact.properties },
-      lifecycleStages,
-      deals: deals.map(({ id, pipelineId, stageId }) => ({ id, pipelineId, stageId })),
-      pipelines,
-    },
-    history: { lifecycleStage: contact.lifecycleHistory, closedWonDealsAt: closedWonDates(deals, pipelines) },
-  };
+  const deals = new Map((await readDeals(client, [...new Set([...dealsOf.values()].flat())])).map((d) => [d.id, d]));
+  for (const contact of contacts.values()) {
+    const own = (dealsOf.get(contact.id) ?? []).flatMap((id) => deals.get(id) ?? []);
+    evidence.set(contact.id, {
+      milestoneInput: {
+        contact: { id: contact.id, properties: contact.properties },
+        lifecycleStages,
+        deals: own.map(({ id, pipelineId, stageId }) => ({ id, pipelineId, stageId })),
+        pipelines,
+      },
+      history: { lifecycleStage: contact.lifecycleHistory, closedWonDealsAt: closedWonDates(own, pipelines) },
+    });
+  }
+  return evidence;
 }

@@ -7,72 +7,68 @@ import { planRewards } from '../../src/domain/reward-rules';
 import { isRiskFlag } from '../../src/domain/risk-flags';
 import type { AppContext } from '../context';
 import type { Database, ReferralTable } from '../db/schema';
-import { AppError } from '../errors';
-import { requireInput, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
+import { actionRequestSchema, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
 import { associatedIds } from '../hubspot/live-data';
-import { enqueue } from '../jobs/queue';
+import { enqueue, type BatchJobHandler } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
 import { qualifiedCount, rewardCounts } from '../ledger/counts';
-import { findProgram } from '../programs/repository';
+import { recordRewards } from '../rewards/record-rewards';
+import { completeCallbackJob, syncContactJob } from '../sync/jobs';
+import { DECIDE_QUALIFICATION, programOf } from './accept-request';
 import { gatherEvidence, type LiveEvidence } from './evidence';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse, successResponse, type QualifyOutputs } from './outputs';
-import { syncContactJob } from '../sync/jobs';
-import { recordRewards } from '../rewards/record-rewards';
-import { isUniqueViolation } from '../db/unique-violation';
 
-const ACTION = 'qualify-referral';
 const WORKFLOW = { type: 'workflow', id: null } as const;
 
 type Referral = Selectable<ReferralTable>;
 
-/** A unique-key collision on the decision row: another delivery of the same callback got there first. */
+/** The decision row was already decided: another worker got there first. */
 class AlreadyDecided extends Error {}
 
 /**
- * The "Qualify referral" workflow action. HubSpot retries a callbackId for up to three days, also
- * concurrently; the decision row (primary key: callbackId) is written in the same transaction as the
- * ledger change, so every delivery gets the first answer and the ledger changes at most once.
+ * Decides the callbacks that "Qualify referral" accepted (accept-request.ts), a batch at a time: the
+ * HubSpot reads of the whole batch first (a few batch calls, no network inside a transaction), then
+ * one transaction per callback. The decision row changes from undecided to decided in the same
+ * transaction as the ledger, so a callback is decided once however often its job runs; the callback
+ * completion is a job written in that transaction too.
  */
-export async function qualifyReferral(ctx: AppContext, request: ActionRequest): Promise<ActionResponse> {
-  const stored = await storedDecision(ctx, request.callbackId);
-  if (stored) return stored;
-
-  const programId = requireInput(request.inputFields, 'program', 'the referral program');
-  const program = await findProgram(ctx.database.db, programId);
-  if (!program) {
-    throw new AppError('VALIDATION_FAILED', `Invalid workflow action request: inputFields.program: no program "${programId}"`, {
-      issues: [{ path: 'inputFields.program', message: `no program "${programId}"` }],
-    });
-  }
-  const milestone = milestoneFromInputs(request.inputFields, program);
-  const referral = await findReferral(ctx, program.id, request);
-  const evidence = referral ? await gatherEvidence(ctx.hubspot, referral.referred_contact_id, milestone) : undefined;
-
-  try {
-    return await ctx.database.db.transaction().execute((trx) => decide(ctx, trx, { request, program, milestone, referral, evidence }));
-  } catch (err) {
-    if (err instanceof AlreadyDecided || isUniqueViolation(err)) {
-      const winner = await storedDecision(ctx, request.callbackId);
-      if (winner) return winner;
-    }
-    throw err;
-  }
+export function qualifyJobHandlers(ctx: AppContext): Record<string, BatchJobHandler> {
+  return { [DECIDE_QUALIFICATION]: (jobs) => decideBatch(ctx, jobs.map((j) => actionRequestSchema.parse(j.payload))) };
 }
 
-async function storedDecision(ctx: AppContext, callbackId: string): Promise<ActionResponse | undefined> {
-  const row = await ctx.database.db
-    .selectFrom('action_decisions')
-    .select('response')
-    .where('callback_id', '=', callbackId)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.response) as ActionResponse) : undefined;
+async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<unknown[]> {
+  const planned = await Promise.all(requests.map(async (request) => {
+    const program = await programOf(ctx, request);
+    return { request, program, milestone: milestoneFromInputs(request.inputFields, program) };
+  }));
+  const dealContacts = await associatedIds(
+    ctx.hubspot, 'deals', planned.filter((p) => p.request.object.objectType === 'DEAL').map((p) => p.request.object.objectId), 'contacts',
+  );
+  const withReferral = await Promise.all(planned.map(async (p) => {
+    const { objectType, objectId } = p.request.object;
+    const contactIds = objectType === 'DEAL' ? dealContacts.get(objectId) ?? [] : [objectId];
+    return { ...p, referral: await findReferral(ctx, p.program.id, contactIds) };
+  }));
+  const referred = withReferral.flatMap((p) => (p.referral ? [p.referral.referred_contact_id] : []));
+  const extra = [...new Set(withReferral.flatMap((p) => (p.milestone.kind === 'property' ? [p.milestone.propertyName] : [])))];
+  const evidence = await gatherEvidence(ctx.hubspot, referred, extra);
+
+  const outcomes: unknown[] = [];
+  for (const p of withReferral) {
+    const input = { ...p, evidence: p.referral ? evidence.get(p.referral.referred_contact_id) : undefined };
+    try {
+      await ctx.database.db.transaction().execute((trx) => decide(ctx, trx, input));
+      outcomes.push(undefined);
+    } catch (err) {
+      outcomes.push(err instanceof AlreadyDecided ? undefined : err);
+    }
+  }
+  return outcomes;
 }
 
 /** A contact-based action reads its own referral; a deal-based one the earliest referral among its contacts. */
-async function findReferral(ctx: AppContext, programId: string, request: ActionRequest): Promise<Referral | undefined> {
-  const { objectType, objectId } = request.object;
-  const contactIds = objectType === 'DEAL' ? await associatedIds(ctx.hubspot, 'deals', objectId, 'contacts') : [objectId];
+async function findReferral(ctx: AppContext, programId: string, contactIds: string[]): Promise<Referral | undefined> {
   if (contactIds.length === 0) return undefined;
   return ctx.database.db
     .selectFrom('referrals')
@@ -91,30 +87,23 @@ interface DecisionInput {
   evidence: LiveEvidence | undefined;
 }
 
-async function decide(ctx: AppContext, trx: Transaction<Database>, input: DecisionInput): Promise<ActionResponse> {
+async function decide(ctx: AppContext, trx: Transaction<Database>, input: DecisionInput): Promise<void> {
   const now = ctx.clock();
   const { request, program } = input;
   // Re-read under a row lock: another callback for the same referral may have decided meanwhile.
   const referral = input.referral ? await lockReferral(ctx, trx, input.referral.id) : undefined;
 
+  /** Marks the callback decided; the workflow resumes with `outputs` unless a reviewer must decide first. */
   const answer = async (response: ActionResponse) => {
-    const inserted = await trx
-      .insertInto('action_decisions')
-      .values({
-        callback_id: request.callbackId,
-        action: ACTION,
-        program_id: program.id,
-        object_type: request.object.objectType,
-        object_id: request.object.objectId,
-        execution_state: response.outputFields.hs_execution_state,
-        response: JSON.stringify(response),
-        completed_at: response.outputFields.hs_execution_state === 'BLOCK' ? null : now,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('callback_id').doNothing())
+    const state = response.outputFields.hs_execution_state;
+    const decided = await trx
+      .updateTable('action_decisions')
+      .set({ decided_at: now, execution_state: state, outputs: state === 'BLOCK' ? null : JSON.stringify(response.outputFields) })
+      .where('callback_id', '=', request.callbackId)
+      .where('decided_at', 'is', null)
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new AlreadyDecided();
-    return response;
+    if (Number(decided.numUpdatedRows) === 0) throw new AlreadyDecided();
+    if (state !== 'BLOCK') await enqueue(trx, completeCallbackJob(request.callbackId, response.outputFields), now);
   };
   const outputs = (o: Partial<QualifyOutputs> & Pick<QualifyOutputs, 'referral_status' | 'reason'>): QualifyOutputs => ({
     reward_status: 'none',
@@ -122,8 +111,12 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Decisi
     ...o,
   });
 
-  if (!referral || !input.evidence) {
+  if (!referral) {
     return answer(successResponse(outputs({ referral_status: 'not_referred', reason: 'This contact was not referred through this program' })));
+  }
+  if (!input.evidence) {
+    const reason = `HubSpot has no contact ${referral.referred_contact_id} (deleted or merged), so the milestone cannot be checked`;
+    return answer(successResponse(outputs({ referral_status: 'not_qualified', reason })));
   }
   const evidence = input.evidence;
   const counts = await rewardCounts(trx, program.id, referral.referrer_contact_id, now);

@@ -83,7 +83,7 @@ async function completeIfReviewed(trx: Transaction<Database>, callbackId: string
   await enqueue(trx, completeCallbackJob(callbackId, outputFields), now);
   await trx
     .updateTable('action_decisions')
-    .set({ execution_state: 'SUCCESS', response: JSON.stringify({ outputFields }) })
+    .set({ execution_state: 'SUCCESS', outputs: JSON.stringify(outputFields) })
     .where('callback_id', '=', callbackId)
     .execute();
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { hubspotStatus } from '../hubspot/client';
-import type { JobHandler, NewJob } from '../jobs/queue';
+import type { BatchJobHandler, JobHandler, NewJob } from '../jobs/queue';
 import { contactReferralProperties } from './contact-properties';
 
 export const SYNC_CONTACT = 'hubspot.sync-contact';
@@ -23,24 +23,57 @@ export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> 
       if (Object.keys(properties).length === 0) return;
       await ctx.hubspot.crm.contacts.basicApi.update(contactId, { properties });
     },
-    [COMPLETE_CALLBACK]: async (payload) => {
-      const { callbackId, outputFields } = payload as { callbackId: string; outputFields: Record<string, string> };
+  };
+}
+
+interface Completion {
+  callbackId: string;
+  outputFields: Record<string, string>;
+}
+
+/**
+ * Callback completions go to HubSpot a hundred at a time. A batch with one callback HubSpot refuses
+ * (expired, unknown) completes none, so then each is sent alone to tell which.
+ */
+export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHandler> {
+  const completed = (callbackIds: string[]) => ctx.database.db
+    .updateTable('action_decisions')
+    .set({ completed_at: ctx.clock() })
+    .where('callback_id', 'in', callbackIds)
+    .execute();
+
+  const completeOne = async ({ callbackId, outputFields }: Completion): Promise<unknown> => {
+    try {
+      await ctx.hubspot.automation.actions.callbacksApi.complete(callbackId, { outputFields });
+    } catch (err) {
+      if (!isRefused(err)) return err;
+      ctx.logger.warn({ callbackId, status: hubspotStatus(err) }, 'workflow callback could not be completed (expired or unknown); the ledger decision stands');
+      return undefined;
+    }
+    await completed([callbackId]);
+    return undefined;
+  };
+
+  return {
+    [COMPLETE_CALLBACK]: async (jobs) => {
+      const inputs = jobs.map(({ payload }) => payload as Completion);
+      if (inputs.length === 1) return [await completeOne(inputs[0]!)];
       try {
-        await ctx.hubspot.automation.actions.callbacksApi.complete(callbackId, { outputFields });
+        await ctx.hubspot.automation.actions.callbacksApi.completeBatch({ inputs });
       } catch (err) {
-        // An expired or already completed callback will never accept a completion: retrying is pointless.
-        const status = hubspotStatus(err);
-        if (status === 404 || status === 400) {
-          ctx.logger.warn({ callbackId, status }, 'workflow callback could not be completed (expired or unknown); the ledger decision stands');
-          return;
-        }
-        throw err;
+        if (!isRefused(err)) throw err;
+        const outcomes: unknown[] = [];
+        for (const input of inputs) outcomes.push(await completeOne(input));
+        return outcomes;
       }
-      await ctx.database.db
-        .updateTable('action_decisions')
-        .set({ completed_at: ctx.clock() })
-        .where('callback_id', '=', callbackId)
-        .execute();
+      await completed(inputs.map((i) => i.callbackId));
+      return inputs.map(() => undefined);
     },
   };
+}
+
+/** An expired or already completed callback will never accept a completion: retrying is pointless. */
+function isRefused(err: unknown): boolean {
+  const status = hubspotStatus(err);
+  return status === 404 || status === 400;
 }

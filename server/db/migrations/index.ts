@@ -6,6 +6,7 @@ import { webhookEvents } from './003-webhook-events';
 import { ownerTasks } from './004-owner-tasks';
 import { reportRollup } from './005-report-rollup';
 import { decisionRollup } from './006-decision-rollup';
+import { deferredDecisions } from './007-deferred-decisions';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '004-owner-tasks': ownerTasks,
     '005-report-rollup': reportRollup(dialect),
     '006-decision-rollup': decisionRollup(dialect),
+    '007-deferred-decisions': deferredDecisions,
   };
 }

@@ -5,6 +5,7 @@ import { raiseOwnerTaskJob } from '../../../server/owner-tasks/jobs';
 import { syncContactJob } from '../../../server/sync/jobs';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, TEST_ADMIN_KEY, type Harness } from '../../support/harness';
+import { decideQueued } from '../../support/qualify-action';
 import { createReferral } from '../../support/ledger';
 import { freePort } from '../../support/net';
 
@@ -41,6 +42,7 @@ async function qualifyOnCustomer(h: Harness, friendId: string) {
   });
   await h.hubspot.crm.contacts.basicApi.update(friendId, { properties: { lifecyclestage: 'customer' } });
   await h.sandbox.engine.idle();
+  await decideQueued(h);
 }
 
 function admin(h: Harness, path: string, body: object = {}) {

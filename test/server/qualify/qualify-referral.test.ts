@@ -1,11 +1,10 @@
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
 import request from 'supertest';
-import { signRequest } from '../../../sandbox';
 import { dialects } from '../../support/databases';
-import { createProgram, startHarness, TEST_ADMIN_KEY, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
+import { createProgram, startHarness, TEST_ADMIN_KEY, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
+import { QUALIFY_ACTION_PATH, qualifyAction, signedFor } from '../../support/qualify-action';
 
-const ACTION_PATH = '/hubspot/actions/qualify-referral';
 
 /** Register HubSpot-like workflow: when a contact becomes a customer, run "Qualify referral". */
 function qualifyOnCustomer(h: Harness) {
@@ -17,9 +16,11 @@ function qualifyOnCustomer(h: Harness) {
   });
 }
 
+/** The workflow fires, the action answers BLOCK, the service decides and completes the callback. */
 async function becomeCustomer(h: Harness, contactId: string) {
   await h.hubspot.crm.contacts.basicApi.update(contactId, { properties: { lifecyclestage: 'customer' } });
   await h.sandbox.engine.idle();
+  await h.service.worker.drain();
 }
 
 /** The workflow's execution for one contact (referrers, already customers, are enrolled too). */
@@ -35,10 +36,6 @@ function payload(callbackId: string, objectId: string, inputFields: Record<strin
     object: { objectId: Number(objectId), objectType: 'CONTACT', properties: {} },
     inputFields,
   });
-}
-
-function signed(h: Harness, body: string, timestamp = Date.now()): Record<string, string> {
-  return signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + ACTION_PATH, body, timestamp }) as unknown as Record<string, string>;
 }
 
 describe.each(dialects)('Qualify referral on %s', (dialect) => {
@@ -69,6 +66,32 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
     expect(referrer.properties).toMatchObject({ referral_qualified_count: '1', referral_rewards_total: '50' });
     expect(friend.properties.referral_status).toBe('qualified');
     expect(friend.properties.referral_qualified_date).toBeTruthy();
+  });
+
+  it('decides a batch of callbacks with a few HubSpot calls and completes them together', async () => {
+    await createProgram(h);
+    const workflow = qualifyOnCustomer(h);
+    const friends = [];
+    for (let i = 0; i < 6; i++) friends.push((await createReferral(h)).friendId);
+    await h.hubspot.crm.contacts.batchApi.update({ inputs: friends.map((id) => ({ id, properties: { lifecyclestage: 'customer' } })) });
+    await h.sandbox.engine.idle();
+    expect(friends.map((id) => executionFor(h, workflow.id, id)?.status)).toEqual(Array(6).fill('BLOCKED'));
+
+    h.sandbox.stats.reset();
+    await h.service.worker.runDue();
+    // The contacts with history and their deals: one call each for the whole batch (besides the
+    // portal's stage definitions, read once and cached).
+    const reads = Object.entries(h.sandbox.stats.snapshot().byEndpoint).filter(([endpoint]) => !endpoint.startsWith('GET /crm/v3/p'));
+    expect(Object.fromEntries(reads)).toEqual({
+      'POST /crm/v3/objects/contacts/batch/read': 1,
+      'POST /crm/v4/associations/contacts/deals/batch/read': 1,
+    });
+    await h.service.worker.runDue();
+    expect(h.sandbox.stats.snapshot().byEndpoint['POST /automation/v4/actions/callbacks/complete']).toBe(1);
+    for (const id of friends) {
+      expect(executionFor(h, workflow.id, id)).toMatchObject({ status: 'SUCCEEDED', outputFields: { referral_status: 'qualified' } });
+    }
+    expect(await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute()).toHaveLength(6);
   });
 
   it('pauses the workflow for review and resumes it with the reviewer decision', async () => {
@@ -104,11 +127,9 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
   it('rejects a friend who was a customer before being referred, citing the property history', async () => {
     await createProgram(h);
     const { friendId, referralId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() + 1000 });
-    const body = payload('ap-1-2-3-0', friendId);
-    const res = await request(h.url).post(ACTION_PATH).set(signed(h, body)).type('json').send(body);
-    expect(res.status).toBe(200);
-    expect(res.body.outputFields).toMatchObject({ referral_status: 'rejected', hs_execution_state: 'SUCCESS' });
-    expect(res.body.outputFields.reason).toMatch(/already a customer/);
+    const outputs = await qualifyAction(h, payload('ap-1-2-3-0', friendId));
+    expect(outputs).toMatchObject({ referral_status: 'rejected', hs_execution_state: 'SUCCESS' });
+    expect(outputs.reason).toMatch(/already a customer/);
     const referral = await h.service.ctx.database.db.selectFrom('referrals').selectAll().where('id', '=', referralId).executeTakeFirstOrThrow();
     expect(referral.status).toBe('rejected');
     expect(await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute()).toHaveLength(0);
@@ -117,30 +138,31 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
   it('answers not_referred for a contact nobody referred, and not_qualified before the milestone', async () => {
     await createProgram(h);
     const stranger = await h.hubspot.crm.contacts.basicApi.create({ properties: { email: 'stranger@example.net' }, associations: [] });
-    const b1 = payload('ap-1-2-4-0', stranger.id);
-    const r1 = await request(h.url).post(ACTION_PATH).set(signed(h, b1)).type('json').send(b1);
-    expect(r1.body.outputFields.referral_status).toBe('not_referred');
+    expect((await qualifyAction(h, payload('ap-1-2-4-0', stranger.id))).referral_status).toBe('not_referred');
 
     const { friendId } = await createReferral(h);
-    const b2 = payload('ap-1-2-5-0', friendId);
-    const r2 = await request(h.url).post(ACTION_PATH).set(signed(h, b2)).type('json').send(b2);
-    expect(r2.body.outputFields).toMatchObject({ referral_status: 'not_qualified' });
-    expect(r2.body.outputFields.reason).toMatch(/not yet/i);
+    const outputs = await qualifyAction(h, payload('ap-1-2-5-0', friendId));
+    expect(outputs).toMatchObject({ referral_status: 'not_qualified' });
+    expect(outputs.reason).toMatch(/not yet/i);
   });
 
   it('gives 50 concurrent deliveries of one callback one reward and 50 identical answers', async () => {
     await createProgram(h);
     const { friendId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() - 60_000 });
     const body = payload('ap-1-2-6-0', friendId);
-    const headers = signed(h, body);
+    const headers = signedFor(h, body);
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => request(h.url).post(ACTION_PATH).set(headers).type('json').send(body)),
+      Array.from({ length: 50 }, () => request(h.url).post(QUALIFY_ACTION_PATH).set(headers).type('json').send(body)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     const distinct = new Set(answers.map((a) => JSON.stringify(a.body)));
     expect(distinct.size).toBe(1);
-    expect(answers[0]!.body.outputFields.referral_status).toBe('qualified');
+    expect(answers[0]!.body.outputFields.hs_execution_state).toBe('BLOCK');
     const db = h.service.ctx.database.db;
+    expect(await db.selectFrom('jobs').selectAll().where('kind', '=', 'qualify.decide').execute()).toHaveLength(1);
+    await h.service.worker.drain();
+    const [decision] = await db.selectFrom('action_decisions').selectAll().execute();
+    expect(JSON.parse(decision!.outputs!)).toMatchObject({ referral_status: 'qualified', reward_status: 'approved' });
     expect(await db.selectFrom('rewards').selectAll().execute()).toHaveLength(1);
     expect(await db.selectFrom('action_decisions').selectAll().execute()).toHaveLength(1);
     const transitions = await db.selectFrom('audit_events').selectAll().where('entity', '=', 'referral').execute();
@@ -151,9 +173,9 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
     await createProgram(h);
     const { friendId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() - 60_000 });
     const body = payload('ap-1-2-7-0', friendId);
-    const unsigned = await request(h.url).post(ACTION_PATH).type('json').send(body);
-    const tampered = await request(h.url).post(ACTION_PATH).set(signed(h, body)).type('json').send(body.replace('spring', 'sprinG'));
-    const stale = await request(h.url).post(ACTION_PATH).set(signed(h, body, Date.now() - 6 * 60_000)).type('json').send(body);
+    const unsigned = await request(h.url).post(QUALIFY_ACTION_PATH).type('json').send(body);
+    const tampered = await request(h.url).post(QUALIFY_ACTION_PATH).set(signedFor(h, body)).type('json').send(body.replace('spring', 'sprinG'));
+    const stale = await request(h.url).post(QUALIFY_ACTION_PATH).set(signedFor(h, body, Date.now() - 6 * 60_000)).type('json').send(body);
     for (const res of [unsigned, tampered, stale]) {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('INVALID_SIGNATURE');
@@ -166,7 +188,7 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
 
   it('names the missing field of a malformed action request', async () => {
     const body = JSON.stringify({ origin: { portalId: 1 }, object: { objectId: 1, objectType: 'CONTACT' } });
-    const res = await request(h.url).post(ACTION_PATH).set(signed(h, body)).type('json').send(body);
+    const res = await request(h.url).post(QUALIFY_ACTION_PATH).set(signedFor(h, body)).type('json').send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/callbackId/);
   });
@@ -182,14 +204,10 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
     const { friendId } = await createReferral(h);
     const inputs = { program: 'spring', milestone_kind: 'program_default' };
 
-    const before = payload('ap-1-2-8-0', friendId, inputs);
-    const r1 = await request(h.url).post(ACTION_PATH).set(signed(h, before)).type('json').send(before);
-    expect(r1.body.outputFields.referral_status).toBe('not_qualified');
+    expect((await qualifyAction(h, payload('ap-1-2-8-0', friendId, inputs))).referral_status).toBe('not_qualified');
 
     await h.hubspot.crm.contacts.basicApi.update(friendId, { properties: { lifecyclestage: 'customer' } });
-    const after = payload('ap-1-2-9-0', friendId, inputs);
-    const r2 = await request(h.url).post(ACTION_PATH).set(signed(h, after)).type('json').send(after);
-    expect(r2.body.outputFields).toMatchObject({ referral_status: 'qualified', reward_status: 'approved' });
+    expect(await qualifyAction(h, payload('ap-1-2-9-0', friendId, inputs))).toMatchObject({ referral_status: 'qualified', reward_status: 'approved' });
   });
 
   it('qualifies from a won deal in the chosen pipeline and records the deal as evidence', async () => {
@@ -200,14 +218,10 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
       associations: [{ to: { id: friendId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 3 }] }],
     });
     const inputs = { program: 'spring', milestone_kind: 'deal_stage', pipeline: 'default', deal_stage: 'contractsent' };
-    const open = payload('ap-1-3-1-0', friendId, inputs);
-    const r1 = await request(h.url).post(ACTION_PATH).set(signed(h, open)).type('json').send(open);
-    expect(r1.body.outputFields.referral_status).toBe('not_qualified');
+    expect((await qualifyAction(h, payload('ap-1-3-1-0', friendId, inputs))).referral_status).toBe('not_qualified');
 
     await h.hubspot.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'closedwon' } });
-    const won = payload('ap-1-3-2-0', friendId, inputs);
-    const r2 = await request(h.url).post(ACTION_PATH).set(signed(h, won)).type('json').send(won);
-    expect(r2.body.outputFields.referral_status).toBe('qualified');
+    expect((await qualifyAction(h, payload('ap-1-3-2-0', friendId, inputs))).referral_status).toBe('qualified');
     const referral = await h.service.ctx.database.db.selectFrom('referrals').selectAll().where('id', '=', referralId).executeTakeFirstOrThrow();
     expect(referral.deal_id).toBe(deal.id);
   });

@@ -5,9 +5,9 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { JobWorker } from '../../../server/jobs/queue';
 import { fulfilmentHandlers } from '../../../server/rewards/fulfilment';
-import { signRequest } from '../../../sandbox';
-import { createProgram, startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
+import { createProgram, startHarness, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
+import { qualifyAction } from '../../support/qualify-action';
 
 const HOOK = 'https://payouts.example/referral-rewards';
 const SECRET = 'whsec-test-0123456789';
@@ -42,12 +42,9 @@ describe('webhook fulfilment', () => {
       callbackId: 'ap-9-9-9-0', origin: { portalId: 1 }, object: { objectId: Number(friendId), objectType: 'CONTACT' },
       inputFields: { program: 'spring', milestone_kind: 'program_default' },
     });
-    const url = `${h.url}/hubspot/actions/qualify-referral`;
-    const answer = await fetch(url, {
-      method: 'POST', body,
-      headers: { 'content-type': 'application/json', ...signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url, body, timestamp: Date.now() }) },
-    }).then((r) => r.json());
-    expect(answer.outputFields.reward_status).toBe('approved');
+    // Only the decision runs here; the fulfilment below runs on a worker that reaches the test's receiver.
+    const outputs = await qualifyAction(h, body);
+    expect(outputs.reward_status).toBe('approved');
 
     const receiver = await startReceiver([503]);
     let now = Date.now();
@@ -62,7 +59,7 @@ describe('webhook fulfilment', () => {
     await worker.runDue();
     await receiver.close();
 
-    const rewardId = answer.outputFields.reward_id as string;
+    const rewardId = outputs.reward_id!;
     expect(receiver.calls).toHaveLength(2);
     for (const call of receiver.calls) {
       expect(call.idempotencyKey).toBe(rewardId);

@@ -5,6 +5,7 @@ import { COMPLETE_CALLBACK } from '../../../server/sync/jobs';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, TEST_ADMIN_KEY, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
+import { qualifyAction } from '../../support/qualify-action';
 import { buildReward } from '../reports/ledger-factories';
 
 const WEBHOOK_PATH = '/hubspot/webhooks';
@@ -41,11 +42,7 @@ async function qualifyByWonDeal(h: Harness) {
     object: { objectId: Number(friendId), objectType: 'CONTACT', properties: {} },
     inputFields: { program: 'spring', milestone_kind: 'deal_stage', pipeline: 'default', deal_stage: 'closedwon' },
   });
-  const url = `${h.url}/hubspot/actions/qualify-referral`;
-  const headers = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url, body, timestamp: Date.now() });
-  const answer = await request(h.url).post('/hubspot/actions/qualify-referral').set(headers as unknown as Record<string, string>).type('json').send(body);
-  expect(answer.status).toBe(200);
-  return { dealId: deal.id, referralId, outputFields: answer.body.outputFields as Record<string, string> };
+  return { dealId: deal.id, referralId, outputFields: await qualifyAction(h, body) };
 }
 
 async function moveDeal(h: Harness, dealId: string, dealstage: string) {

@@ -1,0 +1,81 @@
+import type { Program } from '../../src/domain/program';
+import type { AppContext } from '../context';
+import { AppError } from '../errors';
+import { requireInput, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
+import { enqueue, type NewJob } from '../jobs/queue';
+import { findProgram } from '../programs/repository';
+import { milestoneFromInputs } from './inputs';
+import { blockResponse } from './outputs';
+
+export const QUALIFY_ACTION = 'qualify-referral';
+export const DECIDE_QUALIFICATION = 'qualify.decide';
+
+/**
+ * The "Qualify referral" workflow action's endpoint. It answers at once: BLOCK, so the workflow
+ * waits, with the program's review expiry. The decision follows within seconds (qualify-referral.ts),
+ * many callbacks together, and completes the callback through HubSpot's callbacks API.
+ *
+ * Why not decide while HubSpot waits: a decision reads HubSpot (the contact's history, its deals).
+ * Read one callback at a time, HubSpot's rate limit (190 requests / 10 s on Professional) allows
+ * about ten decisions a second; read together, a hundred decisions cost a handful of calls. And the
+ * endpoint's answer no longer waits on HubSpot, so a slow portal never makes HubSpot time out and
+ * redeliver.
+ *
+ * HubSpot redelivers a callbackId (5xx, timeouts), also concurrently: the row keyed by callbackId
+ * and the decision job are written in one transaction, so every delivery gets the first answer and
+ * one decision is made.
+ */
+export async function acceptQualifyRequest(ctx: AppContext, request: ActionRequest): Promise<ActionResponse> {
+  const stored = await storedAnswer(ctx, request.callbackId);
+  if (stored) return stored;
+
+  const program = await programOf(ctx, request);
+  // Inputs are checked now, so a workflow set up wrong fails in HubSpot's history with the reason.
+  milestoneFromInputs(request.inputFields, program);
+  const answer = blockResponse(program.review.expirationDays);
+  const now = ctx.clock();
+  const accepted = await ctx.database.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('action_decisions')
+      .values({
+        callback_id: request.callbackId,
+        action: QUALIFY_ACTION,
+        program_id: program.id,
+        object_type: request.object.objectType,
+        object_id: request.object.objectId,
+        execution_state: 'BLOCK',
+        response: JSON.stringify(answer),
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('callback_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    await enqueue(trx, decideJob(request), now);
+    return true;
+  });
+  return accepted ? answer : (await storedAnswer(ctx, request.callbackId))!;
+}
+
+function decideJob(request: ActionRequest): NewJob {
+  return { kind: DECIDE_QUALIFICATION, payload: request, dedupeKey: `${DECIDE_QUALIFICATION}:${request.callbackId}` };
+}
+
+async function storedAnswer(ctx: AppContext, callbackId: string): Promise<ActionResponse | undefined> {
+  const row = await ctx.database.db
+    .selectFrom('action_decisions')
+    .select('response')
+    .where('callback_id', '=', callbackId)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.response) as ActionResponse) : undefined;
+}
+
+export async function programOf(ctx: AppContext, request: ActionRequest): Promise<Program> {
+  const programId = requireInput(request.inputFields, 'program', 'the referral program');
+  const program = await findProgram(ctx.database.db, programId);
+  if (!program) {
+    throw new AppError('VALIDATION_FAILED', `Invalid workflow action request: inputFields.program: no program "${programId}"`, {
+      issues: [{ path: 'inputFields.program', message: `no program "${programId}"` }],
+    });
+  }
+  return program;
+}

@@ -1,0 +1,37 @@
+import request from 'supertest';
+import { signRequest } from '../../sandbox';
+import pino from 'pino';
+import { JobWorker } from '../../server/jobs/queue';
+import { qualifyJobHandlers } from '../../server/qualify/qualify-referral';
+import { TEST_CLIENT_SECRET, type Harness } from './harness';
+
+export const QUALIFY_ACTION_PATH = '/hubspot/actions/qualify-referral';
+
+export function signedFor(h: Harness, body: string, timestamp = Date.now()): Record<string, string> {
+  return signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + QUALIFY_ACTION_PATH, body, timestamp }) as unknown as Record<string, string>;
+}
+
+/**
+ * Delivers "Qualify referral" as HubSpot does; the answer is BLOCK at once. Then lets the service
+ * decide and returns the output fields the callback is completed with (only the BLOCK state while
+ * a reviewer has to decide).
+ */
+export async function qualifyAction(h: Harness, body: string): Promise<Record<string, string>> {
+  const res = await request(h.url).post(QUALIFY_ACTION_PATH).set(signedFor(h, body)).type('json').send(body);
+  expect(res.status).toBe(200);
+  expect(res.body.outputFields.hs_execution_state).toBe('BLOCK');
+  await decideQueued(h);
+  const { callbackId } = JSON.parse(body) as { callbackId: string };
+  const decision = await h.service.ctx.database.db.selectFrom('action_decisions').selectAll()
+    .where('callback_id', '=', callbackId).executeTakeFirstOrThrow();
+  expect(decision.decided_at).not.toBeNull();
+  return decision.outputs ? (JSON.parse(decision.outputs) as Record<string, string>) : { hs_execution_state: decision.execution_state };
+}
+
+/** Runs the queued "Qualify referral" decisions and nothing else: the jobs they queue stay pending. */
+export async function decideQueued(h: Harness): Promise<void> {
+  const decider = new JobWorker(h.service.ctx.database, {
+    handlers: {}, batchHandlers: qualifyJobHandlers(h.service.ctx), clock: h.service.ctx.clock, logger: pino({ level: 'silent' }),
+  });
+  await decider.drain();
+}
