@@ -26,12 +26,17 @@ export const DECIDE_QUALIFICATION = 'qualify.decide';
  * one decision is made.
  */
 export async function acceptQualifyRequest(ctx: AppContext, request: ActionRequest): Promise<ActionResponse> {
-  const stored = await storedAnswer(ctx, request.callbackId);
-  if (stored) return stored;
-
-  const program = await programOf(ctx, request);
-  // Inputs are checked now, so a workflow set up wrong fails in HubSpot's history with the reason.
-  milestoneFromInputs(request.inputFields, program);
+  let program: Program;
+  try {
+    program = await programOf(ctx, request);
+    // Inputs are checked now, so a workflow set up wrong fails in HubSpot's history with the reason.
+    milestoneFromInputs(request.inputFields, program);
+  } catch (err) {
+    // A callback accepted before keeps its answer, even if its program changed since.
+    const stored = await storedAnswer(ctx, request.callbackId);
+    if (stored) return stored;
+    throw err;
+  }
   const answer = blockResponse(program.review.expirationDays);
   const now = ctx.clock();
   const accepted = await ctx.database.db.transaction().execute(async (trx) => {
