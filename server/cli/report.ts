@@ -4,9 +4,11 @@ import { openDatabase } from '../db/database';
 import { parseFunnelQuery } from '../reports/funnel-query';
 import { funnelReport } from '../reports/funnel-report';
 import { funnelText } from '../reports/funnel-text';
+import { resetRollup } from '../reports/report-rollup';
 
-const USAGE = `Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--program ID] [--interval day|week] [--tz ZONE] [--json]
-The period is [from, to) in the time zone (default UTC); without --program, all programs.`;
+const USAGE = `Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--program ID] [--interval day|week] [--tz ZONE] [--json] [--rebuild-rollup]
+The period is [from, to) in the time zone (default UTC); without --program, all programs.
+--rebuild-rollup: rebuild the settled counts from the ledger first, after ledger rows were changed outside the service.`;
 
 /**
  * `npm run report`: the funnel report of the configured database, the same function and the same
@@ -22,6 +24,7 @@ async function run(argv: string[]) {
       interval: { type: 'string' },
       tz: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'rebuild-rollup': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -29,10 +32,11 @@ async function run(argv: string[]) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const { json, help: _help, ...params } = values;
+  const { json, help: _help, 'rebuild-rollup': rebuild, ...params } = values;
   const query = parseFunnelQuery(params);
   const database = openDatabase(loadConfig().databaseUrl);
   try {
+    if (rebuild) await resetRollup(database.db);
     const report = await funnelReport(database.db, query, Date.now());
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : funnelText(report));
   } finally {

@@ -74,6 +74,7 @@ export class JobWorker {
   private readonly id = `worker-${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  private stopped = true;
 
   private readonly kinds: string[];
 
@@ -99,18 +100,21 @@ export class JobWorker {
   }
 
   start(intervalMs = 1000): void {
+    this.stopped = false;
     const tick = async () => {
       this.running = this.runDue().catch((err) => {
         this.opts.logger.error({ err }, 'job worker tick failed');
         return 0;
       });
       await this.running;
-      this.timer = setTimeout(tick, intervalMs);
+      // stop() may have been called while this tick ran: then there is no next one.
+      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
     };
     this.timer = setTimeout(tick, 0);
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;

@@ -15,6 +15,7 @@ import { qualifiedCount, rewardCounts } from '../ledger/counts';
 import { recordRewards } from '../rewards/record-rewards';
 import { completeCallbackJob, syncContactJob } from '../sync/jobs';
 import { DECIDE_QUALIFICATION, programOf } from './accept-request';
+import { giveWayToDeliveries } from './deliveries';
 import { gatherEvidence, type LiveEvidence } from './evidence';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse, successResponse, type QualifyOutputs } from './outputs';
@@ -38,10 +39,17 @@ export function qualifyJobHandlers(ctx: AppContext): Record<string, BatchJobHand
 }
 
 async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<unknown[]> {
-  const planned = await Promise.all(requests.map(async (request) => {
-    const program = await programOf(ctx, request);
-    return { request, program, milestone: milestoneFromInputs(request.inputFields, program) };
-  }));
+  const outcomes: unknown[] = requests.map(() => undefined);
+  // A callback whose program or inputs no longer hold fails alone, not with its batch.
+  const planned = (await Promise.all(requests.map(async (request, i) => {
+    try {
+      const program = await programOf(ctx, request);
+      return [{ i, request, program, milestone: milestoneFromInputs(request.inputFields, program) }];
+    } catch (err) {
+      outcomes[i] = err;
+      return [];
+    }
+  }))).flat();
   const dealContacts = await associatedIds(
     ctx.hubspot, 'deals', planned.filter((p) => p.request.object.objectType === 'DEAL').map((p) => p.request.object.objectId), 'contacts',
   );
@@ -54,17 +62,13 @@ async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<
   const extra = [...new Set(withReferral.flatMap((p) => (p.milestone.kind === 'property' ? [p.milestone.propertyName] : [])))];
   const evidence = await gatherEvidence(ctx.hubspot, referred, extra);
 
-  const outcomes: unknown[] = [];
   for (const p of withReferral) {
-    // HubSpot waits on the endpoint, not on the decision: let waiting deliveries go first. A timer
-    // turn, not setImmediate: with setImmediate a backlog of decisions held new deliveries for seconds.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await giveWayToDeliveries(ctx);
     const input = { ...p, evidence: p.referral ? evidence.get(p.referral.referred_contact_id) : undefined };
     try {
       await ctx.database.db.transaction().execute((trx) => decide(ctx, trx, input));
-      outcomes.push(undefined);
     } catch (err) {
-      outcomes.push(err instanceof AlreadyDecided ? undefined : err);
+      if (!(err instanceof AlreadyDecided)) outcomes[p.i] = err;
     }
   }
   return outcomes;

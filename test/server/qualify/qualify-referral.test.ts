@@ -3,7 +3,7 @@ import request from 'supertest';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, TEST_ADMIN_KEY, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
-import { QUALIFY_ACTION_PATH, qualifyAction, signedFor } from '../../support/qualify-action';
+import { decideQueued, QUALIFY_ACTION_PATH, qualifyAction, signedFor } from '../../support/qualify-action';
 
 
 /** Register HubSpot-like workflow: when a contact becomes a customer, run "Qualify referral". */
@@ -92,6 +92,24 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
       expect(executionFor(h, workflow.id, id)).toMatchObject({ status: 'SUCCEEDED', outputFields: { referral_status: 'qualified' } });
     }
     expect(await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute()).toHaveLength(6);
+  });
+
+  it('fails a callback whose program is gone without holding back the rest of its batch', async () => {
+    await createProgram(h);
+    await createProgram(h, { id: 'autumn', name: 'Autumn' });
+    const { friendId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() - 60_000 });
+    for (const [callbackId, program] of [['ap-1-4-1-0', 'autumn'], ['ap-1-4-2-0', 'spring']]) {
+      const body = payload(callbackId!, friendId, { program: program! });
+      expect((await request(h.url).post(QUALIFY_ACTION_PATH).set(signedFor(h, body)).type('json').send(body)).status).toBe(200);
+    }
+    const db = h.service.ctx.database.db;
+    await db.deleteFrom('programs').where('id', '=', 'autumn').execute();
+
+    await decideQueued(h);
+    const decisions = await db.selectFrom('action_decisions').select(['callback_id', 'decided_at']).orderBy('callback_id').execute();
+    expect(decisions.map((d) => [d.callback_id, d.decided_at !== null])).toEqual([['ap-1-4-1-0', false], ['ap-1-4-2-0', true]]);
+    const [failed] = await db.selectFrom('jobs').selectAll().where('kind', '=', 'qualify.decide').where('status', '=', 'pending').execute();
+    expect(failed?.last_error).toMatch(/no program "autumn"/);
   });
 
   it('pauses the workflow for review and resumes it with the reviewer decision', async () => {

@@ -154,6 +154,12 @@ describe.each(dialects)('funnel report API on %s', (dialect) => {
     expect(text.stdout).toMatch(/Rewards issued\s+3 {2}€35\.00 {2}\$50\.00/);
     expect(text.stdout).toMatch(/^2026-01-19\s+1\s+0\s+2\s+1\s+0\s+50\.0%$/m);
 
+    // A repair by hand in hours already rolled up: the rebuilt rollup follows it.
+    expect(api.body.totals.clicks).toBeGreaterThan(0);
+    await database.db.deleteFrom('clicks').execute();
+    const rebuilt = await run(tsx, ['server/cli/report.ts', ...args, '--json', '--rebuild-rollup'], { cwd: ROOT, env });
+    expect(JSON.parse(rebuilt.stdout).totals.clicks).toBe(0);
+
     await expect(run(tsx, ['server/cli/report.ts', '--from', '2026-01-01', '--to', '2026-01-01'], { cwd: ROOT, env }))
       .rejects.toMatchObject({ stderr: expect.stringContaining('Invalid report parameters: from: must be before to') });
   });
