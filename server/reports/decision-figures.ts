@@ -38,11 +38,14 @@ function days(period: Period) {
   return { whole, edges };
 }
 
-/** `t.<column>` within one of the period's partial days: an index range each. */
-function inEdges(period: Period, column: string, edges: Array<{ from: number; to: number }>): RawBuilder<unknown> {
-  const ref = sql.ref(`t.${column}`);
-  if (edges.length === 0) return sql`false`;
-  return sql`(${sql.join(edges.map((r) => sql`(${ref} >= ${r.from} and ${ref} < ${r.to})`), sql` or `)})`;
+/**
+ * `select <columns> from referrals t where <filter>` for each of the period's partial days, joined
+ * with `union all`: one index range each (SQLite reads a whole program's index for an `or`).
+ */
+function fromEdges(edges: Array<{ from: number; to: number }>, columns: RawBuilder<unknown>, filter: RawBuilder<unknown>, time: string) {
+  const ref = sql.ref(`t.${time}`);
+  const parts = edges.map((r) => sql`select ${columns} from referrals t where ${filter} and ${ref} >= ${r.from} and ${ref} < ${r.to}`);
+  return parts.length ? sql.join(parts, sql` union all `) : undefined;
 }
 
 function classOf(duration: number): number {
@@ -64,10 +67,8 @@ export async function medianTimeToQualify(db: Db, period: Period): Promise<numbe
     where r.program_id in ${period.programIds} and r.day >= ${whole.from} and r.day < ${whole.to}
     group by r.class`.execute(db);
   for (const row of rolled.rows) counts[Number(row.class)]! += Number(row.n);
-  const partial = await sql<{ d: number | string }>`
-    select ${DURATION} as d from referrals t
-    where ${QUALIFIED} and t.program_id in ${period.programIds} and ${inEdges(period, 'qualified_at', edges)}`.execute(db);
-  for (const row of partial.rows) counts[classOf(Number(row.d))]! += 1;
+  const partial = fromEdges(edges, sql`${DURATION} as d`, sql`${QUALIFIED} and t.program_id in ${period.programIds}`, 'qualified_at');
+  if (partial) for (const row of (await sql<{ d: number | string }>`${partial}`.execute(db)).rows) counts[classOf(Number(row.d))]! += 1;
 
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
@@ -96,13 +97,12 @@ async function durationAtRank(db: Db, period: Period, counts: number[], rank: nu
 /** Referrals rejected in the period per reason, most frequent first; an empty reason counts as none. */
 export async function rejections(db: Db, period: Period): Promise<FunnelTotals['rejections']> {
   const { whole, edges } = days(period);
+  const partial = fromEdges(edges, sql`coalesce(t.reason, ''), 1`, sql`t.status = 'rejected' and t.program_id in ${period.programIds}`, 'decided_at');
   const { rows } = await sql<{ reason: string | null; n: number | string }>`
     select reason, sum(n) as n from (
       select r.reason as reason, r.n as n from report_rejections r
       where r.program_id in ${period.programIds} and r.day >= ${whole.from} and r.day < ${whole.to}
-      union all
-      select coalesce(t.reason, ''), 1 from referrals t
-      where t.status = 'rejected' and t.program_id in ${period.programIds} and ${inEdges(period, 'decided_at', edges)}
+      ${partial ? sql`union all ${partial}` : sql``}
     ) rejected
     group by reason`.execute(db);
   return rows
@@ -117,19 +117,29 @@ type Ranked = FunnelTotals['topReferrers'];
  * The ten referrers with the most qualified referrals in the period, ties by contact id. A short
  * period groups its qualified referrals. A long one walks the referrers by their all-time count,
  * an upper bound of the period's count, and counts each one's period: once the next all-time count
- * is below the tenth best period count, no later referrer can enter the ten.
+ * is below the tenth best period count, no later referrer can enter the ten. The walk pays off only
+ * when few referrers reach the tenth count all-time (a year of a two-year program, not 90 days of
+ * it): after its first page it counts them, and groups instead when they are too many.
  */
 export async function topReferrers(db: Db, period: Period, qualified: number, search: TopReferrerSearch = {}): Promise<Ranked> {
-  const groupUpTo = search.groupUpTo ?? GROUP_TOP_REFERRERS_UP_TO;
-  if (qualified <= groupUpTo) return groupedTopReferrers(db, period);
-  return (await boundedTopReferrers(db, period, Math.max(groupUpTo, PAGE), search.page ?? PAGE)) ?? groupedTopReferrers(db, period);
+  if (qualified <= (search.groupUpTo ?? GROUP_TOP_REFERRERS_UP_TO)) return groupedTopReferrers(db, period);
+  const limit = search.candidates ?? Math.ceil(qualified * CANDIDATES_PER_QUALIFIED);
+  return (await boundedTopReferrers(db, period, limit, search.page ?? PAGE)) ?? groupedTopReferrers(db, period);
 }
+
+/**
+ * A candidate costs an index probe and its all-time referrals; grouping costs about a tenth of that
+ * per qualified referral of the period. So the walk may look at one candidate per ten of those.
+ */
+const CANDIDATES_PER_QUALIFIED = 0.1;
 
 /** How, never what: tests take the bounded search with tiny pages on small ledgers. */
 export interface TopReferrerSearch {
   /** Group the period's referrals up to this many qualified ones (default GROUP_TOP_REFERRERS_UP_TO). */
   groupUpTo?: number;
-  /** Candidates per page of the bounded search. */
+  /** Candidates the walk may look at before it groups instead (default: a tenth of the qualified referrals). */
+  candidates?: number;
+  /** Candidates per page of the walk. */
   page?: number;
 }
 
@@ -147,10 +157,10 @@ async function groupedTopReferrers(db: Db, period: Period): Promise<Ranked> {
 
 const PAGE = 500;
 
-/** Gives up (undefined) after `limit` candidates: the period's counts are then too flat for bounds to help. */
+/** Undefined when more than `limit` candidates would have to be looked at: grouping is cheaper then. */
 async function boundedTopReferrers(db: Db, period: Period, limit: number, size: number): Promise<Ranked | undefined> {
   let best: Ranked = [];
-  for (let offset = 0; offset < limit; offset += size) {
+  for (let offset = 0; ; offset += size) {
     const page = await sql<{ contact_id: string; n: number | string }>`
       select r.referrer_contact_id as contact_id, r.n as n from report_referrers r
       where r.scope = ${period.scope} and r.n > 0
@@ -162,7 +172,7 @@ async function boundedTopReferrers(db: Db, period: Period, limit: number, size: 
       with c(id) as (values ${sql.join(page.rows.map((r) => sql`(${r.contact_id})`))})
       select c.id as contact_id, (
         select count(*) from referrals t
-        where ${QUALIFIED} and t.referrer_contact_id = c.id and t.program_id in ${period.programIds}
+        where ${QUALIFIED} and t.referrer_contact_id = c.id ${inScope(period)}
           and t.qualified_at >= ${period.start} and t.qualified_at < ${period.end}
       ) as n
       from c`.execute(db);
@@ -170,10 +180,23 @@ async function boundedTopReferrers(db: Db, period: Period, limit: number, size: 
       .sort((a, b) => b.qualified - a.qualified || compare(a.contactId, b.contactId))
       .slice(0, TOP_REFERRERS);
     const bound = Number(page.rows[page.rows.length - 1]!.n);
-    const tenth = best.length === TOP_REFERRERS ? best[TOP_REFERRERS - 1]!.qualified : 0;
+    const tenth = best.length === TOP_REFERRERS ? best[TOP_REFERRERS - 1]!.qualified : 1;
     if (page.rows.length < size || bound < tenth) return best;
+    if (offset === 0 && (await candidatesReaching(db, period.scope, tenth)) > limit) return undefined;
+    if (offset + size >= limit) return undefined;
   }
-  return undefined;
+}
+
+/** One program: one index range per candidate. All programs: every referral qualifies, no filter. */
+function inScope(period: Period): RawBuilder<unknown> {
+  return period.scope === '' ? sql`` : sql`and t.program_id = ${period.scope}`;
+}
+
+/** Referrers whose all-time count reaches `count`: how far the walk would have to go at most. */
+async function candidatesReaching(db: Db, scope: string, count: number): Promise<number> {
+  const { rows } = await sql<{ n: number | string }>`
+    select count(*) as n from report_referrers r where r.scope = ${scope} and r.n >= ${count}`.execute(db);
+  return Number(rows[0]!.n);
 }
 
 /** Code-point order, the same on every machine (localeCompare is not). */

@@ -142,35 +142,42 @@ class ReportQueries {
       and ${column} >= ${sql.ref(`b.${from}`)} and ${column} < ${sql.ref(`b.${to}`)}${status ? sql` and t.status = ${sql.lit(status)}` : sql``})`;
   }
 
-  private rolledUp(table: string, column: string, from: string, to: string): RawBuilder<unknown> {
-    return sql`(select coalesce(sum(${sql.ref(`r.${column}`)}), 0) from ${sql.table(table)} r
-      where r.program_id in ${this.programIds} and r.slot >= ${sql.ref(`b.${from}`)} and r.slot < ${sql.ref(`b.${to}`)})`;
+  /** The ledger's remainder of a bucket around the rollup's part `[from, to)`; usually empty, and then not looked up. */
+  private remainder(table: LedgerTable, time: string, [from, to]: [string, string], status?: string): RawBuilder<unknown> {
+    return sql`(case when b.s < ${sql.ref(`b.${from}`)} then ${this.count(table, time, 's', from, status)} else 0 end
+      + case when ${sql.ref(`b.${to}`)} < b.e then ${this.count(table, time, to, 'e', status)} else 0 end)`;
   }
 
-  /**
-   * The rollup's part of the bucket plus the ledger's remainder before and after it; a remainder is
-   * usually empty, and then not even looked up.
-   */
-  private combined(table: LedgerTable, time: string, rollup: [table: string, column: string, from: string, to: string], status?: string) {
-    const [, , from, to] = rollup;
-    const [before, after] = [sql.ref(`b.${from}`), sql.ref(`b.${to}`)];
-    return sql`(case when b.s < ${before} then ${this.count(table, time, 's', from, status)} else 0 end
-      + case when ${after} < b.e then ${this.count(table, time, to, 'e', status)} else 0 end
-      + ${this.rolledUp(...rollup)})`;
+  /** A rollup table's sums per bucket over its part `[from, to)`: each rollup row is read once. */
+  private rolledUp(name: string, table: string, columns: string[], [from, to]: [string, string]): RawBuilder<unknown> {
+    return sql`${sql.raw(name)} as (
+      select b.i as i, ${sql.join(columns.map((c) => sql`coalesce(sum(${sql.ref(`r.${c}`)}), 0) as ${sql.ref(c)}`))}
+      from b left join ${sql.table(table)} r
+        on r.program_id in ${this.programIds} and r.slot >= ${sql.ref(`b.${from}`)} and r.slot < ${sql.ref(`b.${to}`)}
+      group by b.i)`;
   }
 
   /** Per-bucket counts in one statement. */
   async series(closedUntil: number): Promise<FunnelCounts[]> {
+    const settled: [string, string] = ['rs', 're'];
+    const decided: [string, string] = ['ds', 'de'];
     const { rows } = await sql<Record<string, number | string>>`
-      with ${this.edges(closedUntil)}
+      with ${this.edges(closedUntil)},
+        ${this.rolledUp('events', 'report_rollup', ['enrolments', 'clicks', 'referred_leads'], settled)},
+        ${this.rolledUp('issued', 'report_rollup_rewards', ['issued'], settled)},
+        ${this.rolledUp('decisions', 'report_decision_slots', ['qualified', 'cohort_qualified'], decided)}
       select
-        ${this.combined('enrolments', 'created_at', ['report_rollup', 'enrolments', 'rs', 're'])} as enrolments,
-        ${this.combined('clicks', 'at', ['report_rollup', 'clicks', 'rs', 're'])} as clicks,
-        ${this.combined('referrals', 'captured_at', ['report_rollup', 'referred_leads', 'rs', 're'])} as referred_leads,
-        ${this.combined('referrals', 'captured_at', ['report_cohort_slots', 'n', 'ds', 'de'], 'qualified')} as referred_leads_qualified,
-        ${this.combined('referrals', 'qualified_at', ['report_qualified_slots', 'n', 'ds', 'de'], 'qualified')} as qualified_referrals,
-        ${this.combined('rewards', 'issued_at', ['report_rollup_rewards', 'issued', 'rs', 're'], 'issued')} as rewards_issued
-      from b order by b.i`.execute(this.db);
+        events.enrolments + ${this.remainder('enrolments', 'created_at', settled)} as enrolments,
+        events.clicks + ${this.remainder('clicks', 'at', settled)} as clicks,
+        events.referred_leads + ${this.remainder('referrals', 'captured_at', settled)} as referred_leads,
+        decisions.cohort_qualified + ${this.remainder('referrals', 'captured_at', decided, 'qualified')} as referred_leads_qualified,
+        decisions.qualified + ${this.remainder('referrals', 'qualified_at', decided, 'qualified')} as qualified_referrals,
+        issued.issued + ${this.remainder('rewards', 'issued_at', settled, 'issued')} as rewards_issued
+      from b
+        join events on events.i = b.i
+        join issued on issued.i = b.i
+        join decisions on decisions.i = b.i
+      order by b.i`.execute(this.db);
     return rows.map((row) => ({
       enrolments: Number(row.enrolments),
       clicks: Number(row.clicks),

@@ -29,10 +29,13 @@ export const QUALIFY_TIME_EDGES: readonly number[] = [
   14 * DAY, 18 * DAY, 21 * DAY, 28 * DAY, 35 * DAY, 42 * DAY, 60 * DAY, 90 * DAY, 120 * DAY, 180 * DAY, 270 * DAY, 365 * DAY,
 ];
 
-/** `$` stands for the row (`old`, `new`, or the backfill's `r`). */
+/** `$` stands for the row (`old`, `new`, or the backfill's `r`); the tally adds to `column` (default `n`). */
 interface Tally {
   table: string;
   key: Array<[column: string, expression: string]>;
+  column?: string;
+  /** Columns of the table's row besides the key and `column`, zero when the row is created. */
+  others?: string[];
   when: string;
 }
 
@@ -43,10 +46,16 @@ const durationClass = `case ${QUALIFY_TIME_EDGES.slice(1)
 const QUALIFIED = `$.status = 'qualified' and $.qualified_at is not null`;
 
 const TALLIES: Tally[] = [
-  // Per hour slot, for the series: qualified referrals by when they qualified...
-  { table: 'report_qualified_slots', key: [['program_id', '$.program_id'], ['slot', `$.qualified_at - $.qualified_at % ${HOUR_MS}`]], when: QUALIFIED },
-  // ...and by when they were captured (the qualification rate's numerator).
-  { table: 'report_cohort_slots', key: [['program_id', '$.program_id'], ['slot', `$.captured_at - $.captured_at % ${HOUR_MS}`]], when: QUALIFIED },
+  // Per hour slot, for the series: qualified referrals by when they qualified, and by when they
+  // were captured (the qualification rate's numerator).
+  {
+    table: 'report_decision_slots', key: [['program_id', '$.program_id'], ['slot', `$.qualified_at - $.qualified_at % ${HOUR_MS}`]],
+    column: 'qualified', others: ['cohort_qualified'], when: QUALIFIED,
+  },
+  {
+    table: 'report_decision_slots', key: [['program_id', '$.program_id'], ['slot', `$.captured_at - $.captured_at % ${HOUR_MS}`]],
+    column: 'cohort_qualified', others: ['qualified'], when: QUALIFIED,
+  },
   // Per UTC day, for figures over the whole period.
   {
     table: 'report_qualify_times',
@@ -71,18 +80,23 @@ const TALLIED_COLUMNS = 'status, qualified_at, captured_at, decided_at, reason, 
 const at = (expression: string, row: string) => expression.replaceAll('$.', `${row}.`);
 
 function upsert(tally: Tally, row: 'old' | 'new', delta: 1 | -1): string {
-  const columns = tally.key.map(([c]) => c);
-  return `insert into ${tally.table} (${columns.join(', ')}, n)
-    select ${tally.key.map(([, e]) => at(e, row)).join(', ')}, ${delta} where ${at(tally.when, row)}
-    on conflict (${columns.join(', ')}) do update set n = ${tally.table}.n + excluded.n;`;
+  const keys = tally.key.map(([c]) => c);
+  const column = tally.column ?? 'n';
+  const others = tally.others ?? [];
+  return `insert into ${tally.table} (${[...keys, column, ...others].join(', ')})
+    select ${[...tally.key.map(([, e]) => at(e, row)), delta, ...others.map(() => 0)].join(', ')} where ${at(tally.when, row)}
+    on conflict (${keys.join(', ')}) do update set ${column} = ${tally.table}.${column} + excluded.${column};`;
 }
 
 /** In key order, so PostgreSQL's heap keeps a program's days together for range reads. */
 function backfill(tally: Tally): string {
   const positions = tally.key.map((_, i) => i + 1).join(', ');
-  return `insert into ${tally.table} (${tally.key.map(([c]) => c).join(', ')}, n)
-    select ${tally.key.map(([, e]) => at(e, 'r')).join(', ')}, count(*) from referrals r where ${at(tally.when, 'r')}
-    group by ${positions} order by ${positions}`;
+  const column = tally.column ?? 'n';
+  const others = tally.others ?? [];
+  return `insert into ${tally.table} (${[...tally.key.map(([c]) => c), column, ...others].join(', ')})
+    select ${[...tally.key.map(([, e]) => at(e, 'r')), 'count(*)', ...others.map(() => 0)].join(', ')} from referrals r where ${at(tally.when, 'r')}
+    group by ${positions} order by ${positions}
+    on conflict (${tally.key.map(([c]) => c).join(', ')}) do update set ${column} = excluded.${column}`;
 }
 
 const remove = TALLIES.map((t) => upsert(t, 'old', -1)).join('\n');
@@ -107,19 +121,18 @@ const POSTGRES_TRIGGERS = [
 
 export function decisionRollup(dialect: Dialect): Migration {
   const clustered = dialect === 'sqlite' ? sql`without rowid` : sql``;
-  const table = async (db: Kysely<unknown>, name: string, key: Array<[string, 'text' | 'bigint' | 'integer']>) => {
+  const table = async (db: Kysely<unknown>, name: string, key: Array<[string, 'text' | 'bigint' | 'integer']>, counts = ['n']) => {
     let builder = db.schema.createTable(name);
     for (const [column, type] of key) builder = builder.addColumn(column, type, (c) => c.notNull());
+    for (const column of counts) builder = builder.addColumn(column, 'integer', (c) => c.notNull());
     await builder
-      .addColumn('n', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint(`${name}_pk`, key.map(([c]) => c) as never)
       .modifyEnd(clustered)
       .execute();
   };
   return {
     async up(db: Kysely<unknown>) {
-      await table(db, 'report_qualified_slots', [['program_id', 'text'], ['slot', 'bigint']]);
-      await table(db, 'report_cohort_slots', [['program_id', 'text'], ['slot', 'bigint']]);
+      await table(db, 'report_decision_slots', [['program_id', 'text'], ['slot', 'bigint']], ['qualified', 'cohort_qualified']);
       await table(db, 'report_qualify_times', [['program_id', 'text'], ['day', 'bigint'], ['class', 'integer']]);
       await table(db, 'report_rejections', [['program_id', 'text'], ['day', 'bigint'], ['reason', 'text']]);
       await table(db, 'report_referrers', [['scope', 'text'], ['referrer_contact_id', 'text']]);

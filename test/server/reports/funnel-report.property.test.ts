@@ -179,7 +179,8 @@ describe.each(dialects)('funnel report on %s', (dialect) => {
           Object.assign(ledger.referrals.find((r) => r.id === id)!, change);
         }
         const now = nows[nows.length - 1]!;
-        for (const tuning of [{}, { topReferrers: { groupUpTo: 0, page: 1 } }, { topReferrers: { groupUpTo: 0, page: 3 } }]) {
+        for (const topReferrers of [undefined, { groupUpTo: 0, page: 1, candidates: Infinity }, { groupUpTo: 0, page: 3, candidates: Infinity }, { groupUpTo: 0, page: 1, candidates: 1 }]) {
+          const tuning = topReferrers ? { topReferrers } : {};
           const { period: _p, series: later, ...rest } = await funnelReport(database.db, query, now, tuning);
           expect({ ...rest, series: later.map(({ start: _s, end: _e, ...counts }) => counts) }).toEqual(recountFunnel(ledger, query, now));
         }

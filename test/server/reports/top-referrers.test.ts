@@ -52,7 +52,12 @@ describe.each(dialects)('top referrers on %s', (dialect) => {
   });
 
   it('finds the same ten when searching by all-time counts, one candidate at a time', async () => {
-    const report = await funnelReport(database.db, march, now, { topReferrers: { groupUpTo: 0, page: 1 } });
+    const report = await funnelReport(database.db, march, now, { topReferrers: { groupUpTo: 0, page: 1, candidates: Infinity } });
+    expect(report.totals.topReferrers).toEqual(expected);
+  });
+
+  it('groups instead when more referrers reach the tenth count than the search may look at', async () => {
+    const report = await funnelReport(database.db, march, now, { topReferrers: { groupUpTo: 0, page: 1, candidates: 3 } });
     expect(report.totals.topReferrers).toEqual(expected);
   });
 });
