@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { requireInput, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
 import { enqueue, type NewJob } from '../jobs/queue';
-import { findProgram } from '../programs/repository';
+import { readProgram } from '../programs/repository';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse } from './outputs';
 
@@ -26,7 +26,7 @@ export const DECIDE_QUALIFICATION = 'qualify.decide';
  * one decision is made.
  */
 export async function acceptQualifyRequest(ctx: AppContext, request: ActionRequest): Promise<ActionResponse> {
-  let program: Program;
+  let program: Readonly<Program>;
   try {
     program = await programOf(ctx, request);
     // Inputs are checked now, so a workflow set up wrong fails in HubSpot's history with the reason.
@@ -74,9 +74,9 @@ async function storedAnswer(ctx: AppContext, callbackId: string): Promise<Action
   return row ? (JSON.parse(row.response) as ActionResponse) : undefined;
 }
 
-export async function programOf(ctx: AppContext, request: ActionRequest): Promise<Program> {
+export async function programOf(ctx: AppContext, request: ActionRequest): Promise<Readonly<Program>> {
   const programId = requireInput(request.inputFields, 'program', 'the referral program');
-  const program = await findProgram(ctx.database.db, programId);
+  const program = await readProgram(ctx.database.db, programId);
   if (!program) {
     throw new AppError('VALIDATION_FAILED', `Invalid workflow action request: inputFields.program: no program "${programId}"`, {
       issues: [{ path: 'inputFields.program', message: `no program "${programId}"` }],

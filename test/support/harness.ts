@@ -7,6 +7,7 @@ import { startService, type RunningService } from '../../server/service';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../sandbox';
 import { saveProgram } from '../../server/programs/repository';
 import type { ProgramInput } from '../../src/domain/program';
+import { buildProgramInput } from '../domain/factories';
 import { createTestDatabase } from './databases';
 import { freePort } from './net';
 import { HubSpotGateway, TIER_LIMITS, scaledLimits } from '../../server/hubspot/gateway';
@@ -102,16 +103,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   };
 }
 
-/** An active program; its owner is the first one the sandbox hands out (`owners.add`). */
+/**
+ * The domain tests' program as the service tests name it ("spring", a credit reward); its owner is
+ * the first one the sandbox hands out (`owners.add`).
+ */
 export function buildProgram(overrides: Partial<ProgramInput> = {}): ProgramInput {
-  return {
+  return buildProgramInput({
     id: 'spring',
     name: 'Spring referrals',
-    status: 'active',
-    ownerId: '1001',
     rewards: { referrer: { kind: 'credit', amount: 5000, currency: 'USD' } },
     ...overrides,
-  };
+  });
 }
 
 export async function createProgram(h: Harness, overrides: Partial<ProgramInput> = {}) {
