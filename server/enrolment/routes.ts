@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext, Feature } from '../context';
 import { AppError, validationError } from '../errors';
+import { storedAnswer } from '../hubspot/action-answers';
 import { parseActionRequest, requireInput, type ActionResponse } from '../hubspot/action-request';
 import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
 import { getProgram } from '../programs/repository';
@@ -75,7 +76,7 @@ export function createEnrolmentFeature(opts: EnrolmentFeatureOptions = {}) {
     const hubspot = Router();
     hubspot.post('/actions/enrol-contact', async (req, res) => {
       const request = parseActionRequest(req.body);
-      const replay = await storedAnswer(ctx, request.callbackId);
+      const replay = await storedAnswer(db, request.callbackId);
       if (replay) return void res.json(replay);
       if (request.object.objectType !== 'CONTACT') {
         throw new AppError('BAD_REQUEST', `"Enrol in referral program" runs on contacts, not ${request.object.objectType}`);
@@ -90,7 +91,7 @@ export function createEnrolmentFeature(opts: EnrolmentFeatureOptions = {}) {
         object_id: request.object.objectId, execution_state: answer.outputFields.hs_execution_state,
         response: JSON.stringify(answer), completed_at: ctx.clock(), created_at: ctx.clock(),
       }).onConflict((oc) => oc.column('callback_id').doNothing()).executeTakeFirst();
-      res.json(Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? answer : (await storedAnswer(ctx, request.callbackId)) ?? answer);
+      res.json(Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? answer : (await storedAnswer(db, request.callbackId)) ?? answer);
     });
 
     return { admin, hubspot };
@@ -109,9 +110,4 @@ function actionAnswer(outcome: EnrolOutcome): ActionResponse {
       hs_execution_state: 'SUCCESS',
     },
   };
-}
-
-async function storedAnswer(ctx: AppContext, callbackId: string): Promise<ActionResponse | undefined> {
-  const row = await ctx.database.db.selectFrom('action_decisions').select('response').where('callback_id', '=', callbackId).executeTakeFirst();
-  return row ? (JSON.parse(row.response) as ActionResponse) : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Program } from '../../src/domain/program';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
+import { storedAnswer } from '../hubspot/action-answers';
 import { requireInput, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
 import { enqueue, type NewJob } from '../jobs/queue';
 import { readProgram } from '../programs/repository';
@@ -33,7 +34,7 @@ export async function acceptQualifyRequest(ctx: AppContext, request: ActionReque
     milestoneFromInputs(request.inputFields, program);
   } catch (err) {
     // A callback accepted before keeps its answer, even if its program changed since.
-    const stored = await storedAnswer(ctx, request.callbackId);
+    const stored = await storedAnswer(ctx.database.db, request.callbackId);
     if (stored) return stored;
     throw err;
   }
@@ -58,20 +59,11 @@ export async function acceptQualifyRequest(ctx: AppContext, request: ActionReque
     await enqueue(trx, decideJob(request), now);
     return true;
   });
-  return accepted ? answer : (await storedAnswer(ctx, request.callbackId))!;
+  return accepted ? answer : (await storedAnswer(ctx.database.db, request.callbackId))!;
 }
 
 function decideJob(request: ActionRequest): NewJob {
   return { kind: DECIDE_QUALIFICATION, payload: request, dedupeKey: `${DECIDE_QUALIFICATION}:${request.callbackId}` };
-}
-
-async function storedAnswer(ctx: AppContext, callbackId: string): Promise<ActionResponse | undefined> {
-  const row = await ctx.database.db
-    .selectFrom('action_decisions')
-    .select('response')
-    .where('callback_id', '=', callbackId)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.response) as ActionResponse) : undefined;
 }
 
 export async function programOf(ctx: AppContext, request: ActionRequest): Promise<Readonly<Program>> {
