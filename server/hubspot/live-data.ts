@@ -77,12 +77,12 @@ export async function associatedIds(client: Client, fromType: string, fromIds: s
   return associated;
 }
 
+/** Deals with their stage history, by the same batch limit as contacts with history. */
 export async function readDeals(client: Client, dealIds: string[]): Promise<DealSnapshot[]> {
   const deals: DealSnapshot[] = [];
-  if (dealIds.length === 0) return deals;
-  for (let i = 0; i < dealIds.length; i += 100) {
+  for (const ids of chunks(dealIds, HISTORY_BATCH)) {
     const batch = await client.crm.deals.batchApi.read({
-      inputs: dealIds.slice(i, i + 100).map((id) => ({ id })),
+      inputs: ids.map((id) => ({ id })),
       properties: ['dealstage', 'pipeline', 'amount'],
       propertiesWithHistory: ['dealstage'],
     });
