@@ -87,8 +87,9 @@ export class JobWorker {
     const jobs = await this.claim(limit);
     const batches = new Map<string, JobRow[]>();
     for (const job of jobs) {
-      if (this.opts.batchHandlers?.[job.kind]) batches.set(job.kind, [...(batches.get(job.kind) ?? []), job]);
-      else await this.runOne(job);
+      if (!this.opts.batchHandlers?.[job.kind]) await this.runOne(job);
+      else if (batches.has(job.kind)) batches.get(job.kind)!.push(job);
+      else batches.set(job.kind, [job]);
     }
     for (const [kind, batch] of batches) await this.runBatch(this.opts.batchHandlers![kind]!, batch);
     return jobs.length;

@@ -40,10 +40,17 @@ export function qualifyJobHandlers(ctx: AppContext): Record<string, BatchJobHand
 
 async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<unknown[]> {
   const outcomes: unknown[] = requests.map(() => undefined);
+  // A batch's callbacks mostly share one program: read each once.
+  const programs = new Map<unknown, ReturnType<typeof programOf>>();
+  const programFor = (request: ActionRequest) => {
+    let program = programs.get(request.inputFields.program);
+    if (!program) programs.set(request.inputFields.program, (program = programOf(ctx, request)));
+    return program;
+  };
   // A callback whose program or inputs no longer hold fails alone, not with its batch.
   const planned = (await Promise.all(requests.map(async (request, i) => {
     try {
-      const program = await programOf(ctx, request);
+      const program = await programFor(request);
       return [{ i, request, program, milestone: milestoneFromInputs(request.inputFields, program) }];
     } catch (err) {
       outcomes[i] = err;
