@@ -1,26 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchChromium } from '../support/browser';
+import { browserSuite, describeInBrowser } from '../support/browser';
 import { P, REFERRED_BY_LABEL } from '../../server/hubspot/properties';
 import { reserveEnrolments } from '../../server/enrolment/repository';
 import { cryptoRandom } from '../../src/domain/codes';
 import { addContacts } from '../support/contacts';
-import { createProgram, startHarness, type Harness } from '../support/harness';
+import { createProgram } from '../support/harness';
 
 /** From a referral link through the landing page form to the attributed contact in the portal, in a real browser. */
 describeInBrowser('referral link to HubSpot contact, in Chromium', () => {
-  let h: Harness;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    h = await startHarness();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  const suite = browserSuite();
 
   it('a friend follows the link, fills in the form and becomes an attributed contact', async () => {
+    const { h, browser } = suite;
     const owner = h.sandbox.portal.owners.add({ firstName: 'Olive', lastName: 'Owner', email: 'olive@owners.example' });
     const program = await createProgram(h, {
       enrolment: { brand: { headline: 'Invite a friend to Acme', primaryColor: '#0a7cff' } },

@@ -1,23 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchChromium } from '../support/browser';
+import { browserSuite, describeInBrowser } from '../support/browser';
 import { P } from '../../server/hubspot/properties';
-import { createProgram, startHarness, type Harness } from '../support/harness';
+import { createProgram } from '../support/harness';
 
 /** A referrer signs up on the join page, copies their link, and the link leads a friend to the program's form. */
 describeInBrowser('self sign-up to a shared referral link, in Chromium', () => {
-  let h: Harness;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    h = await startHarness();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  const suite = browserSuite();
 
   it('sign-up shows the link with copy and share; the link leads to the friend form with the code attributed', async () => {
+    const { h, browser } = suite;
     const program = await createProgram(h, {
       enrolment: { paths: ['signup'], brand: { headline: 'Invite a friend to Acme', primaryColor: '#0a7cff' } },
     });
@@ -61,6 +51,7 @@ describeInBrowser('self sign-up to a shared referral link, in Chromium', () => {
   });
 
   it('a mistake focuses the field to fix; without the Clipboard API, copy selects the link instead', async () => {
+    const { h, browser } = suite;
     await createProgram(h, { enrolment: { paths: ['signup'] } });
     const context = await browser.newContext();
     await context.addInitScript(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
