@@ -34,8 +34,6 @@ import { bucketsFor, type Bucket } from './time-buckets';
 
 export type { FunnelBucket, FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
 
-export { TOP_REFERRERS } from './decision-figures';
-
 const COUNT_KEYS = [
   'enrolments',
   'clicks',
