@@ -25,13 +25,17 @@ import { qualifyJobHandlers } from '../../server/qualify/qualify-referral';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases';
 import type { Dialect } from '../../server/db/database';
 import { writeSection } from '../support/benchmarks-file';
-import { runLoadProcess, type LoadPlan, type LoadResult } from '../support/load';
+import { runLoad, type LoadPlan, type LoadResult } from '../support/load';
 import { freePort, startSandboxProcess } from '../support/sandbox-process';
 
 const TOKEN = 'bench-token';
 const TEST_CLIENT_SECRET = 'bench-client-secret-0123456789';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const DEFAULT_REQUESTS = 2000;
+const DEFAULT_ROUNDS = 3;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? DEFAULT_REQUESTS);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? DEFAULT_ROUNDS);
+const WARM_PASSES = 5;
 const CONCURRENCY = 100;
 const PATH = '/hubspot/actions/qualify-referral';
 
@@ -106,10 +110,34 @@ async function serviceWithReferrals(databaseUrl: string, sandboxUrl: string, fri
 
 interface Decisions {
   dialect: Dialect;
+  callbacks: number;
   seconds: number;
   calls: number;
   byEndpoint: Record<string, number>;
 }
+
+type RowKind = 'bare' | 'new' | 'retry';
+interface Row {
+  name: string;
+  kind: RowKind;
+  result: LoadResult;
+}
+
+/** Each qualify row against the mean of the bare rows measured just before and just after it. */
+function ratios(rows: Row[]): number[] {
+  return rows.map((row, i) => {
+    const before = rows.slice(0, i).reverse().find((r) => r.kind === 'bare');
+    const after = rows.slice(i + 1).find((r) => r.kind === 'bare');
+    const around = [before, after].filter((r): r is Row => r !== undefined);
+    return row.result.throughput / (around.reduce((sum, r) => sum + r.result.throughput, 0) / around.length);
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 async function main() {
   const sandbox = await startSandboxProcess({ SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_SCALE: '1000', HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET });
@@ -117,75 +145,97 @@ async function main() {
   await setUpPortal(new HubSpotGateway(client, { limits: TIER_LIMITS.enterprise }));
   const referrer = await client.crm.contacts.basicApi.create({ properties: { email: 'referrer@bench.example' }, associations: [] });
   const friends: string[] = [];
-  for (let i = 0; i < REQUESTS; i += 100) {
+  for (let i = 0; i < REQUESTS * ROUNDS; i += 100) {
     const batch = await client.crm.contacts.batchApi.create({
-      inputs: Array.from({ length: Math.min(100, REQUESTS - i) }, (_, j) => ({
+      inputs: Array.from({ length: Math.min(100, REQUESTS * ROUNDS - i) }, (_, j) => ({
         properties: { email: `friend${i + j}@bench.example`, lifecyclestage: 'customer' }, associations: [],
       })),
     });
     friends.push(...batch.results.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.id));
   }
 
+  // Every server gets the same warm-up before anything is measured: WARM_PASSES passes over 2000
+  // deliveries (new on the first pass, retries after), so the JIT has settled on the paths measured.
+  const warmBodies = Array.from({ length: 2000 }, (_, i) => body(`warm-${i}`, referrer.id));
+  const warm = (base: string) => runLoad(plan(base, Array.from({ length: WARM_PASSES }, () => warmBodies).flat()));
   const bare = await bareEndpoint();
-  // Every server gets the same warm-up (JIT, connection pools) before anything is measured.
-  const warm = (base: string) => runLoadProcess(plan(base, Array.from({ length: 2000 }, (_, i) => body(`warm-${i}`, referrer.id))));
   await warm(bare.url);
-  const decisions = friends.map((id, i) => body(`cb-${i}`, id));
-  const results: Array<[string, LoadResult]> = [];
-  // Measured first and again last: this machine's speed drifts between runs, and the ratio is
-  // taken against the mean of the two.
-  results.push(['bare endpoint: signature check only (first)', await runLoadProcess(plan(bare.url, decisions))]);
+  const bareBodies = friends.slice(0, REQUESTS).map((id, i) => body(`bare-${i}`, id));
+  const measureBare = async (rows: Row[]) => rows.push({ name: 'bare endpoint: signature check only', kind: 'bare', result: await runLoad(plan(bare.url, bareBodies)) });
 
   const pgAdmin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  const ledgers: Array<[Dialect, TestDatabase]> = [['sqlite', await createTestDatabase('sqlite')]];
-  if (pgAdmin) ledgers.push(['postgres', await createTestDatabase('postgres', pgAdmin)]);
+  const ledgers: Array<[Dialect, TestDatabase, number]> = [['sqlite', await createTestDatabase('sqlite'), ROUNDS]];
+  if (pgAdmin) ledgers.push(['postgres', await createTestDatabase('postgres', pgAdmin), 1]);
+  const tables: Array<[Dialect, Row[]]> = [];
   const decisionRuns: Decisions[] = [];
-  for (const [dialect, ledger] of ledgers) {
+  for (const [dialect, ledger, rounds] of ledgers) {
     const { url, service, rewardCount, undecided, decider } = await serviceWithReferrals(ledger.url, sandbox.url, friends, referrer.id);
     await warm(url);
     await decider.drain(200); // the warm-up's own callbacks, so the run starts with nothing queued
     await fetch(`${sandbox.url}/sandbox/stats`, { method: 'DELETE' });
-    const started = performance.now();
-    decider.start(50);
-    results.push([`qualify on ${dialect}: new deliveries, decided alongside`, await runLoadProcess(plan(url, decisions))]);
-    while ((await undecided()) > 0) await new Promise((r) => setTimeout(r, 20));
-    const seconds = (performance.now() - started) / 1000;
-    await decider.stop();
+    const rows: Row[] = [];
+    const decided: Decisions = { dialect, callbacks: 0, seconds: 0, calls: 0, byEndpoint: {} };
+    for (let round = 0; round < rounds; round++) {
+      // Nothing is left to decide when bare is measured: both get the machine to themselves.
+      await measureBare(rows);
+      const deliveries = friends.slice(round * REQUESTS, (round + 1) * REQUESTS).map((id, i) => body(`cb-${round}-${i}`, id));
+      const started = performance.now();
+      decider.start(50);
+      rows.push({ name: `qualify on ${dialect}: new deliveries, decided alongside`, kind: 'new', result: await runLoad(plan(url, deliveries)) });
+      while ((await undecided()) > 0) await new Promise((r) => setTimeout(r, 20));
+      decided.seconds += (performance.now() - started) / 1000;
+      decided.callbacks += deliveries.length;
+      await decider.stop();
+      rows.push({ name: `qualify on ${dialect}: HubSpot retries of accepted callbacks`, kind: 'retry', result: await runLoad(plan(url, deliveries)) });
+    }
+    await measureBare(rows);
     const stats = (await (await fetch(`${sandbox.url}/sandbox/stats`)).json()) as { total: number; byEndpoint: Record<string, number> };
-    decisionRuns.push({ dialect, seconds, calls: stats.total, byEndpoint: stats.byEndpoint });
-    results.push([`qualify on ${dialect}: HubSpot retries of accepted callbacks`, await runLoadProcess(plan(url, decisions))]);
+    decisionRuns.push({ ...decided, calls: stats.total, byEndpoint: stats.byEndpoint });
+    tables.push([dialect, rows]);
     const rewards = await rewardCount();
     await service.stop();
     await ledger.drop();
-    if (rewards !== REQUESTS) throw new Error(`expected ${REQUESTS} rewards on ${dialect}, found ${rewards}`);
+    if (rewards !== decided.callbacks) throw new Error(`expected ${decided.callbacks} rewards on ${dialect}, found ${rewards}`);
   }
-  await warm(bare.url);
-  results.push(['bare endpoint: signature check only (last)', await runLoadProcess(plan(bare.url, decisions))]);
   await bare.close();
   sandbox.stop();
 
-  const bareRuns = results.filter(([name]) => name.startsWith('bare'));
-  const base = bareRuns.reduce((sum, [, r]) => sum + r.throughput, 0) / bareRuns.length;
-  const rows = results.map(([name, r]) =>
-    `| ${name} | ${r.throughput.toFixed(0)} | ${(r.throughput / base).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ')} |`);
-  const decisionRows = decisionRuns.map((d) =>
-    `| ${d.dialect} | ${REQUESTS} | ${d.seconds.toFixed(1)} | ${(REQUESTS / d.seconds).toFixed(0)} | ${(d.calls / REQUESTS).toFixed(3)} | ` +
-    `${Object.entries(d.byEndpoint).map(([e, n]) => `${e} ×${n}`).join('; ')} |`);
-  const report = `Command: \`npx tsx bench/qualify/action-endpoint.ts\` (\`BENCH_REQUESTS\`, default 2000). ${REQUESTS} signed deliveries per row,
-${CONCURRENCY} concurrent keep-alive connections from a separate load process, SQLite ledger (and PostgreSQL when
-\`BENCH_DATABASE_URL\` or \`TEST_DATABASE_URL\` names a server), the sandbox portal in its own process
-(HubSpot is remote) with its rate limits scaled ×1000. Each new delivery is checked (signature, inputs, program) and
-accepted: the decision row and its job in one transaction, answered BLOCK. Meanwhile the service's worker decides
-the accepted callbacks 100 at a time: the HubSpot reads of the batch (contacts with lifecycle history, their deal associations, their deals; stage
-definitions cached for 30 s), then one transaction per callback (decision, referral, reward, audit rows, sync and
-completion jobs). The run fails unless it ends with exactly one reward per referral. Targets: at least half the bare
-endpoint's throughput, p99 under 50 ms.
+  const sections = tables.map(([dialect, rows]) => {
+    const ratio = ratios(rows);
+    const lines = rows.map((r, i) =>
+      `| ${r.name} | ${r.result.throughput.toFixed(0)} | ${r.kind === 'bare' ? '' : ratio[i]!.toFixed(2)} | ${r.result.p50.toFixed(1)} | ${r.result.p99.toFixed(1)} | ` +
+      `${Object.entries(r.result.statuses).map(([st, n]) => `${st}×${n}`).join(' ')} |`);
+    const of = (kind: RowKind) => rows.map((r, i) => [r, ratio[i]!] as const).filter(([r]) => r.kind === kind);
+    const summary = (['new', 'retry'] as const).map((kind) =>
+      `- ${kind === 'new' ? 'new deliveries' : 'retries'}: median ratio to bare **${median(of(kind).map(([, x]) => x)).toFixed(2)}**, ` +
+      `median p99 **${median(of(kind).map(([r]) => r.result.p99)).toFixed(1)} ms** (bare: ${median(of('bare').map(([r]) => r.result.p99)).toFixed(1)} ms)`);
+    return `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, in the order measured:
 
-| endpoint | requests/s | ratio to bare (mean of its two runs) | p50 ms | p99 ms | statuses |
+| endpoint | requests/s | ratio to bare (runs before and after) | p50 ms | p99 ms | statuses |
 |---|---:|---:|---:|---:|---|
-${rows.join('\n')}
+${lines.join('\n')}
 
-Decisions, from the first delivery until every callback was decided (callback completions are queued as jobs and
+${summary.join('\n')}`;
+  });
+  const decisionRows = decisionRuns.map((d) =>
+    `| ${d.dialect} | ${d.callbacks} | ${d.seconds.toFixed(1)} | ${(d.callbacks / d.seconds).toFixed(0)} | ${(d.calls / d.callbacks).toFixed(3)} | ` +
+    `${Object.entries(d.byEndpoint).map(([e, n]) => `${e} ×${n}`).join('; ')} |`);
+  const report = `Command: \`npx tsx bench/qualify/action-endpoint.ts\` (\`BENCH_REQUESTS\`, default ${DEFAULT_REQUESTS}; \`BENCH_ROUNDS\`, default ${DEFAULT_ROUNDS}).
+${REQUESTS} signed deliveries per row, ${CONCURRENCY} concurrent keep-alive connections from autocannon in a
+separate process (bench/support/load-client.ts). Each server is warmed up
+first with ${WARM_PASSES} × 2000 deliveries. SQLite ledger in ${ROUNDS} rounds, bare and qualify interleaved (this machine's speed drifts
+between runs, so each qualify row is compared with the bare rows on either side of it); PostgreSQL in one round when
+\`BENCH_DATABASE_URL\` or \`TEST_DATABASE_URL\` names a server. The sandbox portal runs in its own process (HubSpot is
+remote) with its rate limits scaled ×1000. Each new delivery is checked (signature, inputs, program) and accepted:
+the decision row and its job in one transaction, answered BLOCK. Meanwhile the service's worker decides the
+accepted callbacks 100 at a time: the HubSpot reads of the batch (contacts with lifecycle history, their deal
+associations, their deals; stage definitions cached for 30 s), then one transaction per callback (decision,
+referral, reward, audit rows, sync and completion jobs). The run fails unless it ends with exactly one reward per
+referral. Targets: at least half the bare endpoint's throughput, p99 under 50 ms.
+
+${sections.join('\n\n')}
+
+Decisions, from the first delivery of a round until every callback was decided (callback completions are queued as jobs and
 sent 100 per call; completing callbacks the sandbox's engine never issued would be refused, so this run leaves them queued):
 
 | database | callbacks | seconds | decisions/s | HubSpot calls per decision | calls |

@@ -9,9 +9,25 @@ export interface LoadPlan {
   requests: Array<{ path: string; headers: Record<string, string>; body: string }>;
 }
 
-/** Run a plan from a separate process (see load-client.ts). */
-export async function runLoadProcess(plan: LoadPlan): Promise<LoadResult> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'load-')), 'plan.json');
+/** What a closed-loop run measured: `concurrency` connections each send their next request when the last answered. */
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  throughput: number;
+  /** Milliseconds. */
+  p50: number;
+  p99: number;
+  /** Answers by status code, plus `errors` and `timeouts` of the connections. */
+  statuses: Record<string, number>;
+}
+
+/**
+ * Sends a plan's requests from a separate process (load-client.ts), so the load generator's CPU is
+ * not the service's event loop. Each request of the plan is sent once.
+ */
+export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
+  const file = path.join(dir, 'plan.json');
   fs.writeFileSync(file, JSON.stringify(plan));
   try {
     const stdout = await new Promise<string>((resolve, reject) =>
@@ -21,37 +37,6 @@ export async function runLoadProcess(plan: LoadPlan): Promise<LoadResult> {
     );
     return JSON.parse(stdout) as LoadResult;
   } finally {
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A closed-loop load generator: `concurrency` clients each send their next request when the last answered. */
-export interface LoadResult {
-  requests: number;
-  seconds: number;
-  throughput: number;
-  p50: number;
-  p99: number;
-  statuses: Record<number, number>;
-}
-
-export async function runLoad(total: number, concurrency: number, send: (i: number) => Promise<number>): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const statuses: Record<number, number> = {};
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < total; i = next++) {
-        const t0 = performance.now();
-        const status = await send(i);
-        latencies.push(performance.now() - t0);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { requests: total, seconds, throughput: total / seconds, p50: pct(50), p99: pct(99), statuses };
 }

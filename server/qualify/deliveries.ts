@@ -1,34 +1,50 @@
 import type { AppContext } from '../context';
 
 /**
- * Deliveries of "Qualify referral" being answered right now, per service. HubSpot waits on each
- * delivery and retries one that times out; a decision can wait, its workflow is paused anyway. So
- * decisions give way while deliveries are being answered.
+ * Deliveries of "Qualify referral" per service: how many are being answered and when the last one
+ * arrived. HubSpot waits on each delivery and retries one that times out; a decision can wait, its
+ * workflow is paused anyway. So decisions give way while deliveries are arriving.
  */
-const answering = new WeakMap<AppContext, { count: number }>();
-
-function counter(ctx: AppContext): { count: number } {
-  let c = answering.get(ctx);
-  if (!c) answering.set(ctx, (c = { count: 0 }));
-  return c;
+interface Traffic {
+  answering: number;
+  lastArrival: number;
 }
+
+const traffic = new WeakMap<AppContext, Traffic>();
+
+function trafficOf(ctx: AppContext): Traffic {
+  let t = traffic.get(ctx);
+  if (!t) traffic.set(ctx, (t = { answering: 0, lastArrival: -Infinity }));
+  return t;
+}
+
+/**
+ * A gap between deliveries shorter than this means more are coming (longer than a garbage-collection
+ * pause). On SQLite a delivery is answered within one turn of the event loop, so "being answered"
+ * alone is almost never true when a decision looks; the arrival rate is what tells a flood.
+ */
+export const QUIET_MS = 10;
 
 /** Counts a delivery from now until `done` is called. */
 export function answeringDelivery(ctx: AppContext): () => void {
-  const c = counter(ctx);
-  c.count++;
+  const t = trafficOf(ctx);
+  t.answering++;
+  t.lastArrival = performance.now();
   return () => {
-    c.count--;
+    t.answering--;
   };
 }
 
 /**
- * Waits a timer turn (so requests already read get their turn), and while deliveries are being
- * answered, up to `maxWaitMs`: under a flood of deliveries decisions slow to a trickle, and catch
- * up when it ends. With setImmediate instead of a timer, a backlog held new deliveries for seconds.
+ * Waits a timer turn (so requests already read get their turn), and while deliveries are arriving,
+ * up to `maxWaitMs`: under a flood of deliveries decisions slow to a trickle (one per `maxWaitMs`),
+ * and catch up when it ends. With setImmediate instead of a timer, a backlog held new deliveries for
+ * seconds.
  */
 export async function giveWayToDeliveries(ctx: AppContext, maxWaitMs = 50): Promise<void> {
-  const until = Date.now() + maxWaitMs;
+  const t = trafficOf(ctx);
+  const until = performance.now() + maxWaitMs;
+  const busy = () => t.answering > 0 || performance.now() - t.lastArrival < QUIET_MS;
   do await new Promise((resolve) => setTimeout(resolve, 1));
-  while (counter(ctx).count > 0 && Date.now() < until);
+  while (busy() && performance.now() < until);
 }
