@@ -8,25 +8,33 @@ import fs from 'node:fs';
 import autocannon from 'autocannon';
 import type { LoadPlan, LoadResult } from './load';
 
-async function main() {
-  const plan = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as LoadPlan;
+/**
+ * Sends the warm-up and then the plan's requests, each once, over the same `concurrency`
+ * connections; only the plan's answers are measured. So the measured run starts on open connections
+ * with the client's code already compiled.
+ */
+async function send(plan: LoadPlan): Promise<LoadResult> {
+  const sequence = [...(plan.warmUp ?? []), ...plan.requests];
+  const skip = sequence.length - plan.requests.length;
   let next = 0;
-  const statuses: Record<string, number> = {};
+  let answers = 0;
+  let measuredFrom = performance.now();
   let lastAnswer = 0;
-  const started = performance.now();
+  const statuses: Record<string, number> = {};
+  const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const run = autocannon(
       {
         url: plan.url,
         connections: plan.concurrency,
-        amount: plan.requests.length,
+        amount: sequence.length,
         timeout: 30,
         requests: [
           {
             method: 'POST',
-            // Connections take the plan's requests in turn, so each is sent once.
+            // Connections take the requests in turn, so each is sent once.
             setupRequest: (request) => {
-              const r = plan.requests[next++ % plan.requests.length]!;
+              const r = sequence[next++ % sequence.length]!;
               return { ...request, path: r.path, body: r.body, headers: { ...r.headers, 'content-type': 'application/json' } };
             },
           },
@@ -34,18 +42,25 @@ async function main() {
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
-    // autocannon's own duration is rounded to its one-second ticks: the run is timed here.
-    run.on('response', (_client, status: number) => {
+    run.on('response', (_client, status: number, _bytes: number, ms: number) => {
+      if (++answers === skip) measuredFrom = performance.now();
+      if (answers <= skip) return;
       statuses[status] = (statuses[status] ?? 0) + 1;
+      latencies.push(ms);
       lastAnswer = performance.now();
     });
   });
   if (result.errors) statuses.errors = result.errors;
   if (result.timeouts) statuses.timeouts = result.timeouts;
-  const answered = Object.values(statuses).reduce((sum, n) => sum + n, 0);
-  const seconds = (lastAnswer - started) / 1000;
-  const out: LoadResult = { requests: answered, seconds, throughput: answered / seconds, p50: result.latency.p50, p99: result.latency.p99, statuses };
-  process.stdout.write(JSON.stringify(out));
+  latencies.sort((x, y) => x - y);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const seconds = (lastAnswer - measuredFrom) / 1000;
+  return { requests: latencies.length, seconds, throughput: latencies.length / seconds, p50: pct(50), p99: pct(99), statuses };
+}
+
+async function main() {
+  const plan = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as LoadPlan;
+  process.stdout.write(JSON.stringify(await send(plan)));
 }
 
 main().catch((err) => {

@@ -7,6 +7,8 @@ export interface LoadPlan {
   url: string;
   concurrency: number;
   requests: Array<{ path: string; headers: Record<string, string>; body: string }>;
+  /** Sent first over the same connections and not measured: requests whose answers change nothing (retries). */
+  warmUp?: LoadPlan['requests'];
 }
 
 /** What a closed-loop run measured: `concurrency` connections each send their next request when the last answered. */
@@ -23,7 +25,8 @@ export interface LoadResult {
 
 /**
  * Sends a plan's requests from a separate process (load-client.ts), so the load generator's CPU is
- * not the service's event loop. Each request of the plan is sent once.
+ * not the service's event loop. Each request of the plan is sent once; the latencies and the
+ * throughput are those of the plan's requests, on connections the warm-up has opened.
  */
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));

@@ -25,11 +25,15 @@ function trafficOf(ctx: AppContext): Traffic {
  */
 export const QUIET_MS = 10;
 
+/** Milliseconds, monotonic; tests pass their own. */
+export type Stopwatch = () => number;
+const monotonic: Stopwatch = () => performance.now();
+
 /** Counts a delivery from now until `done` is called. */
-export function answeringDelivery(ctx: AppContext): () => void {
+export function answeringDelivery(ctx: AppContext, now: Stopwatch = monotonic): () => void {
   const t = trafficOf(ctx);
   t.answering++;
-  t.lastArrival = performance.now();
+  t.lastArrival = now();
   return () => {
     t.answering--;
   };
@@ -41,10 +45,10 @@ export function answeringDelivery(ctx: AppContext): () => void {
  * and catch up when it ends. With setImmediate instead of a timer, a backlog held new deliveries for
  * seconds.
  */
-export async function giveWayToDeliveries(ctx: AppContext, maxWaitMs = 50): Promise<void> {
+export async function giveWayToDeliveries(ctx: AppContext, maxWaitMs = 50, now: Stopwatch = monotonic): Promise<void> {
   const t = trafficOf(ctx);
-  const until = performance.now() + maxWaitMs;
-  const busy = () => t.answering > 0 || performance.now() - t.lastArrival < QUIET_MS;
+  const until = now() + maxWaitMs;
+  const busy = () => t.answering > 0 || now() - t.lastArrival < QUIET_MS;
   do await new Promise((resolve) => setTimeout(resolve, 1));
-  while (busy() && performance.now() < until);
+  while (busy() && now() < until);
 }

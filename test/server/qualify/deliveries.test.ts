@@ -1,48 +1,59 @@
 import type { AppContext } from '../../../server/context';
-import { answeringDelivery, giveWayToDeliveries, QUIET_MS } from '../../../server/qualify/deliveries';
+import * as deliveries from '../../../server/qualify/deliveries';
+import { QUIET_MS } from '../../../server/qualify/deliveries';
 
-/** Decisions wait while deliveries arrive: HubSpot is waiting on those, the paused workflows are not. */
+/**
+ * Decisions wait while deliveries arrive: HubSpot is waiting on those, the paused workflows are not.
+ * The stopwatch is set by hand, so a slow test machine cannot make a gap between deliveries.
+ */
 describe('decisions give way to deliveries', () => {
-  const service = () => ({}) as AppContext;
-  const elapsed = async (f: () => Promise<void>) => {
-    const started = performance.now();
-    await f();
-    return performance.now() - started;
+  const clock = { now: 1_000_000 };
+  const stopwatch = () => clock.now;
+  const answeringDelivery = (ctx: AppContext) => deliveries.answeringDelivery(ctx, stopwatch);
+  const giveWayToDeliveries = (ctx: AppContext, maxWaitMs: number) => deliveries.giveWayToDeliveries(ctx, maxWaitMs, stopwatch);
+  const service = () => ({ ctx: {} as AppContext, clock });
+  const settled = (p: Promise<void>) => {
+    const state = { done: false };
+    void p.then(() => (state.done = true));
+    return state;
   };
+  const turns = (n: number) => new Promise((r) => setTimeout(r, n * 5));
 
-  it('goes on at once when no delivery has arrived lately', async () => {
-    const ctx = service();
+  it('goes on when no delivery has arrived lately', async () => {
+    const { ctx, clock } = service();
     answeringDelivery(ctx)();
-    await new Promise((r) => setTimeout(r, QUIET_MS * 5));
-    expect(await elapsed(() => giveWayToDeliveries(ctx, 2000))).toBeLessThan(1000);
+    clock.now += QUIET_MS;
+    await giveWayToDeliveries(ctx, 1000); // the clock stands still: waiting would never end
   });
 
   it('waits up to its limit while deliveries keep arriving, even when each is answered at once', async () => {
-    const ctx = service();
-    // A delivery arrives and is answered on every turn of the event loop.
-    let flooding = true;
-    const arrive = () => {
+    const { ctx, clock } = service();
+    const started = clock.now;
+    const wait = settled(giveWayToDeliveries(ctx, 200));
+    // A delivery every millisecond of the service's clock, answered at once.
+    while (!wait.done) {
+      clock.now += 1;
       answeringDelivery(ctx)();
-      if (flooding) setImmediate(arrive);
-    };
-    arrive();
-    try {
-      expect(await elapsed(() => giveWayToDeliveries(ctx, 200))).toBeGreaterThanOrEqual(195);
-    } finally {
-      flooding = false;
+      await new Promise((r) => setImmediate(r));
     }
+    expect(clock.now - started).toBeGreaterThanOrEqual(200);
   });
 
-  it('waits while a delivery is still being answered', async () => {
-    const ctx = service();
+  it('waits while a delivery is still being answered, then goes on', async () => {
+    const { ctx, clock } = service();
     const done = answeringDelivery(ctx);
-    setTimeout(done, 150);
-    expect(await elapsed(() => giveWayToDeliveries(ctx, 2000))).toBeGreaterThanOrEqual(145);
+    clock.now += 10 * QUIET_MS;
+    const wait = settled(giveWayToDeliveries(ctx, 1000));
+    await turns(10);
+    expect(wait.done).toBe(false);
+    done();
+    await turns(10);
+    expect(wait.done).toBe(true);
   });
 
   it('keeps each service to its own deliveries', async () => {
     const busy = service();
-    answeringDelivery(busy);
-    expect(await elapsed(() => giveWayToDeliveries(service(), 2000))).toBeLessThan(1000);
+    answeringDelivery(busy.ctx);
+    await giveWayToDeliveries(service().ctx, 1000);
   });
 });
