@@ -133,7 +133,7 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Decisi
     return answer(successResponse(outputs({ referral_status: 'not_qualified', reason })));
   }
   const evidence = input.evidence;
-  const counts = await rewardCounts(trx, program.id, referral.referrer_contact_id, now);
+  const counts = await rewardCounts(trx, program, referral.referrer_contact_id, now);
   const guard = runGuards({
     referral: {
       status: referral.status,

@@ -7,6 +7,7 @@ import { ownerTasks } from './004-owner-tasks';
 import { reportRollup } from './005-report-rollup';
 import { decisionRollup } from './006-decision-rollup';
 import { deferredDecisions } from './007-deferred-decisions';
+import { capIndexes } from './008-cap-indexes';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '005-report-rollup': reportRollup(dialect),
     '006-decision-rollup': decisionRollup(dialect),
     '007-deferred-decisions': deferredDecisions,
+    '008-cap-indexes': capIndexes,
   };
 }
