@@ -153,6 +153,18 @@ describe.each(dialects)('Qualify referral on %s', (dialect) => {
     expect(await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute()).toHaveLength(0);
   });
 
+  it("stops rewarding when the program's monthly budget is spent, and still counts the referral as qualified", async () => {
+    await createProgram(h, { rewards: { referrer: { kind: 'credit', amount: 5000, currency: 'USD' }, caps: { programPerMonth: 5000 } } });
+    const first = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() - 60_000 });
+    const second = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: Date.now() - 60_000 });
+
+    expect(await qualifyAction(h, payload('ap-budget-1', first.friendId))).toMatchObject({ referral_status: 'qualified', reward_status: 'approved' });
+    const outputs = await qualifyAction(h, payload('ap-budget-2', second.friendId));
+    expect(outputs).toMatchObject({ referral_status: 'qualified', reward_status: 'none' });
+    expect(outputs.reason).toMatch(/monthly reward budget is used up/);
+    expect(await h.service.ctx.database.db.selectFrom('rewards').selectAll().execute()).toHaveLength(1);
+  });
+
   it('answers not_referred for a contact nobody referred, and not_qualified before the milestone', async () => {
     await createProgram(h);
     const stranger = await h.hubspot.crm.contacts.basicApi.create({ properties: { email: 'stranger@example.net' }, associations: [] });
