@@ -19,22 +19,27 @@ export interface NewJob {
   runAt?: number;
 }
 
-export async function enqueue(trx: Kysely<Database> | Transaction<Database>, job: NewJob, now: number): Promise<void> {
+/** Queues one job or several (one statement); a job whose dedupe key is already queued is skipped. */
+export async function enqueue(trx: Kysely<Database> | Transaction<Database>, jobs: NewJob | NewJob[], now: number): Promise<void> {
+  const list = Array.isArray(jobs) ? jobs : [jobs];
+  if (list.length === 0) return;
   await trx
     .insertInto('jobs')
-    .values({
-      kind: job.kind,
-      dedupe_key: job.dedupeKey ?? null,
-      payload: JSON.stringify(job.payload),
-      status: 'pending',
-      attempts: 0,
-      run_at: job.runAt ?? now,
-      locked_by: null,
-      locked_until: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(
+      list.map((job) => ({
+        kind: job.kind,
+        dedupe_key: job.dedupeKey ?? null,
+        payload: JSON.stringify(job.payload),
+        status: 'pending' as const,
+        attempts: 0,
+        run_at: job.runAt ?? now,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
 }

@@ -3,7 +3,8 @@ import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { storedAnswer } from '../hubspot/action-answers';
 import { requireInput, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
-import { enqueue, type NewJob } from '../jobs/queue';
+import type { NewJob } from '../jobs/queue';
+import { acceptWithGroup } from '../hubspot/action-group-commit';
 import { readProgram } from '../programs/repository';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse } from './outputs';
@@ -24,7 +25,7 @@ export const DECIDE_QUALIFICATION = 'qualify.decide';
  *
  * HubSpot redelivers a callbackId (5xx, timeouts), also concurrently: the row keyed by callbackId
  * and the decision job are written in one transaction, so every delivery gets the first answer and
- * one decision is made.
+ * one decision is made. Deliveries arriving together share that transaction (action-group-commit.ts).
  */
 export async function acceptQualifyRequest(ctx: AppContext, request: ActionRequest): Promise<ActionResponse> {
   let program: Readonly<Program>;
@@ -39,26 +40,7 @@ export async function acceptQualifyRequest(ctx: AppContext, request: ActionReque
     throw err;
   }
   const answer = blockResponse(program.review.expirationDays);
-  const now = ctx.clock();
-  const accepted = await ctx.database.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('action_decisions')
-      .values({
-        callback_id: request.callbackId,
-        action: QUALIFY_ACTION,
-        program_id: program.id,
-        object_type: request.object.objectType,
-        object_id: request.object.objectId,
-        execution_state: 'BLOCK',
-        response: JSON.stringify(answer),
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('callback_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-    await enqueue(trx, decideJob(request), now);
-    return true;
-  });
+  const accepted = await acceptWithGroup(ctx, { action: QUALIFY_ACTION, request, programId: program.id, answer, job: decideJob(request) });
   return accepted ? answer : (await storedAnswer(ctx.database.db, request.callbackId))!;
 }
 

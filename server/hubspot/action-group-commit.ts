@@ -1,0 +1,82 @@
+import type { AppContext } from '../context';
+import type { ActionRequest, ActionResponse } from './action-request';
+import { enqueue, type NewJob } from '../jobs/queue';
+
+/**
+ * Group commit for workflow action deliveries that are answered at once and decided later. Deliveries read in the same turn of the event loop are
+ * written together: one transaction with one insert of their decision rows and one of their jobs,
+ * instead of a transaction each. Under a flood, most of a delivery's cost was its own commit; a
+ * delivery waits at most for the end of the turn it arrived in.
+ *
+ * Exactly once is still the database's: decision rows are keyed by callbackId and inserted with
+ * ON CONFLICT DO NOTHING, and only the rows actually inserted get a job. A callbackId repeated in
+ * one group is accepted once. If the transaction fails, every delivery of the group fails (5xx)
+ * and HubSpot redelivers it.
+ */
+export interface Acceptance {
+  /** The action's name, as stored with its decision rows. */
+  action: string;
+  request: ActionRequest;
+  programId: string;
+  answer: ActionResponse;
+  job: NewJob;
+}
+
+interface Waiting extends Acceptance {
+  settle(accepted: boolean): void;
+  fail(err: unknown): void;
+}
+
+/** Bound on one group's size: a statement's parameters stay far below SQLite's and PostgreSQL's limits. */
+export const MAX_GROUP = 500;
+
+const open = new WeakMap<AppContext, Waiting[]>();
+
+/** Resolves true when this delivery's decision row was inserted, false when the callback was already accepted. */
+export function acceptWithGroup(ctx: AppContext, acceptance: Acceptance): Promise<boolean> {
+  let group = open.get(ctx);
+  if (!group || group.length >= MAX_GROUP) {
+    const next: Waiting[] = [];
+    open.set(ctx, next);
+    setImmediate(() => {
+      if (open.get(ctx) === next) open.delete(ctx);
+      void commit(ctx, next);
+    });
+    group = next;
+  }
+  const members = group;
+  return new Promise((settle, fail) => members.push({ ...acceptance, settle, fail }));
+}
+
+async function commit(ctx: AppContext, group: Waiting[]): Promise<void> {
+  const first = new Map<string, Waiting>();
+  for (const w of group) if (!first.has(w.request.callbackId)) first.set(w.request.callbackId, w);
+  const now = ctx.clock();
+  try {
+    const inserted = await ctx.database.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .insertInto('action_decisions')
+        .values(
+          [...first.values()].map(({ action, request, programId, answer }) => ({
+            callback_id: request.callbackId,
+            action,
+            program_id: programId,
+            object_type: request.object.objectType,
+            object_id: request.object.objectId,
+            execution_state: 'BLOCK',
+            response: JSON.stringify(answer),
+            created_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.column('callback_id').doNothing())
+        .returning('callback_id')
+        .execute();
+      const ids = new Set(rows.map((r) => r.callback_id));
+      await enqueue(trx, [...first.values()].filter((w) => ids.has(w.request.callbackId)).map((w) => w.job), now);
+      return ids;
+    });
+    for (const w of group) w.settle(inserted.has(w.request.callbackId) && first.get(w.request.callbackId) === w);
+  } catch (err) {
+    for (const w of group) w.fail(err);
+  }
+}
