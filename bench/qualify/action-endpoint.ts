@@ -36,6 +36,7 @@ const DEFAULT_ROUNDS = 3;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? DEFAULT_REQUESTS);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? DEFAULT_ROUNDS);
 const WARM_PASSES = 5;
+const WARM_FRIENDS = 2000;
 const CONCURRENCY = 100;
 const PATH = '/hubspot/actions/qualify-referral';
 
@@ -145,23 +146,26 @@ async function main() {
   await setUpPortal(new HubSpotGateway(client, { limits: TIER_LIMITS.enterprise }));
   const referrer = await client.crm.contacts.basicApi.create({ properties: { email: 'referrer@bench.example' }, associations: [] });
   const friends: string[] = [];
-  for (let i = 0; i < REQUESTS * ROUNDS; i += 100) {
+  const contacts = WARM_FRIENDS + REQUESTS * ROUNDS;
+  for (let i = 0; i < contacts; i += 100) {
     const batch = await client.crm.contacts.batchApi.create({
-      inputs: Array.from({ length: Math.min(100, REQUESTS * ROUNDS - i) }, (_, j) => ({
+      inputs: Array.from({ length: Math.min(100, contacts - i) }, (_, j) => ({
         properties: { email: `friend${i + j}@bench.example`, lifecyclestage: 'customer' }, associations: [],
       })),
     });
     friends.push(...batch.results.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.id));
   }
 
-  // Every server gets the same warm-up before anything is measured: WARM_PASSES passes over 2000
-  // deliveries (new on the first pass, retries after), so the JIT has settled on the paths measured.
-  const warmBodies = Array.from({ length: 2000 }, (_, i) => body(`warm-${i}`, referrer.id));
+  // Every server gets the same warm-up before anything is measured: WARM_PASSES passes over the
+  // deliveries of WARM_FRIENDS referred friends (new on the first pass, retries after), decided and
+  // rewarded before the first round, so the JIT has settled on every path measured.
+  const warmBodies = friends.slice(0, WARM_FRIENDS).map((id, i) => body(`warm-${i}`, id));
+  const measured = friends.slice(WARM_FRIENDS);
   const warmRetries = warmBodies.slice(0, 1000);
   const warm = (base: string) => runLoad(plan(base, Array.from({ length: WARM_PASSES }, () => warmBodies).flat()));
   const bare = await bareEndpoint();
   await warm(bare.url);
-  const bareBodies = friends.slice(0, REQUESTS).map((id, i) => body(`bare-${i}`, id));
+  const bareBodies = measured.slice(0, REQUESTS).map((id, i) => body(`bare-${i}`, id));
   const measureBare = async (rows: Row[]) => rows.push({ name: 'bare endpoint: signature check only', kind: 'bare', result: await runLoad(plan(bare.url, bareBodies, warmRetries)) });
 
   const pgAdmin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -179,7 +183,7 @@ async function main() {
     for (let round = 0; round < rounds; round++) {
       // Nothing is left to decide when bare is measured: both get the machine to themselves.
       await measureBare(rows);
-      const deliveries = friends.slice(round * REQUESTS, (round + 1) * REQUESTS).map((id, i) => body(`cb-${round}-${i}`, id));
+      const deliveries = measured.slice(round * REQUESTS, (round + 1) * REQUESTS).map((id, i) => body(`cb-${round}-${i}`, id));
       const started = performance.now();
       decider.start(50);
       rows.push({ name: `qualify on ${dialect}: new deliveries, decided alongside`, kind: 'new', result: await runLoad(plan(url, deliveries, warmRetries)) });
@@ -196,7 +200,8 @@ async function main() {
     const rewards = await rewardCount();
     await service.stop();
     await ledger.drop();
-    if (rewards !== decided.callbacks) throw new Error(`expected ${decided.callbacks} rewards on ${dialect}, found ${rewards}`);
+    const expected = WARM_FRIENDS + decided.callbacks;
+    if (rewards !== expected) throw new Error(`expected ${expected} rewards on ${dialect}, found ${rewards}`);
   }
   await bare.close();
   sandbox.stop();
@@ -224,7 +229,7 @@ ${summary.join('\n')}`;
   const report = `Command: \`npx tsx bench/qualify/action-endpoint.ts\` (\`BENCH_REQUESTS\`, default ${DEFAULT_REQUESTS}; \`BENCH_ROUNDS\`, default ${DEFAULT_ROUNDS}).
 ${REQUESTS} signed deliveries per row, ${CONCURRENCY} concurrent keep-alive connections from autocannon in a
 separate process (bench/support/load-client.ts). Each server is warmed up
-first with ${WARM_PASSES} × 2000 deliveries. SQLite ledger in ${ROUNDS} rounds, bare and qualify interleaved (this machine's speed drifts
+first with ${WARM_PASSES} × ${WARM_FRIENDS} deliveries of other referred friends, decided and rewarded before the first round. SQLite ledger in ${ROUNDS} rounds, bare and qualify interleaved (this machine's speed drifts
 between runs, so each qualify row is compared with the bare rows on either side of it); PostgreSQL in one round when
 \`BENCH_DATABASE_URL\` or \`TEST_DATABASE_URL\` names a server. The sandbox portal runs in its own process (HubSpot is
 remote) with its rate limits scaled ×1000. Each new delivery is checked (signature, inputs, program) and accepted:
