@@ -7,8 +7,8 @@ import { Worker } from 'node:worker_threads';
  * checkpoint on a second connection copies the WAL into the database beside the writer, without
  * blocking it, so commits only append to the WAL.
  *
- * The writer keeps an automatic checkpoint at `fallbackPages` (far above what the worker lets
- * accumulate), so the WAL stays bounded even if the worker falls behind.
+ * The writer keeps SQLite's automatic checkpoint at FALLBACK_AUTOCHECKPOINT_PAGES (far above what
+ * the worker lets accumulate), so the WAL stays bounded even if the worker falls behind.
  */
 export const CHECKPOINT_EVERY_MS = 250;
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;

@@ -3,10 +3,11 @@ import type { ActionRequest, ActionResponse } from './action-request';
 import { enqueue, type NewJob } from '../jobs/queue';
 
 /**
- * Group commit for workflow action deliveries that are answered at once and decided later. Deliveries read in the same turn of the event loop are
- * written together: one transaction with one insert of their decision rows and one of their jobs,
- * instead of a transaction each. Under a flood, most of a delivery's cost was its own commit; a
- * delivery waits at most for the end of the turn it arrived in.
+ * Group commit for workflow action deliveries that are answered at once and decided later.
+ * Deliveries read in the same turn of the event loop are written together: one transaction with
+ * one insert of their decision rows and one of their jobs, instead of a transaction each. Under a
+ * flood, most of a delivery's cost was its own commit; a delivery waits at most for the end of the
+ * turn it arrived in.
  *
  * Exactly once is still the database's: decision rows are keyed by callbackId and inserted with
  * ON CONFLICT DO NOTHING, and only the rows actually inserted get a job. A callbackId repeated in
