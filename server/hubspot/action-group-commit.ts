@@ -64,7 +64,7 @@ async function commit(ctx: AppContext, group: Waiting[]): Promise<void> {
             program_id: programId,
             object_type: request.object.objectType,
             object_id: request.object.objectId,
-            execution_state: 'BLOCK',
+            execution_state: answer.outputFields.hs_execution_state,
             response: JSON.stringify(answer),
             created_at: now,
           })),
