@@ -10,6 +10,8 @@ module.exports = {
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.(t|j|mj)sx?$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@hubspot|@remote-ui|tinyspy)/)'],
+  // The UI's workspace packages by name (see tsconfig.json paths).
+  moduleNameMapper: { '^@referral-ops/(.*)$': '<rootDir>/src/app/packages/$1' },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 30000,
 };

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
-import { normaliseCode } from '../../src/domain/codes';
-import { normaliseEmail } from '../../src/domain/email';
-import type { Program } from '../../src/domain/program';
-import type { RiskFlag } from '../../src/domain/risk-flags';
+import { normaliseCode } from '../../src/app/packages/domain/codes';
+import { normaliseEmail } from '../../src/app/packages/domain/email';
+import type { Program } from '../../src/app/packages/domain/program';
+import type { RiskFlag } from '../../src/app/packages/domain/risk-flags';
 import type { DatabaseHandle } from '../db/database';
 import type { ReferralTable } from '../db/schema';
 import { findEnrolmentByCode, type EnrolmentRow } from '../enrolment/repository';

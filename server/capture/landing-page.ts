@@ -1,4 +1,4 @@
-import type { Program } from '../../src/domain/program';
+import type { Program } from '../../src/app/packages/domain/program';
 
 /**
  * The referral landing page and its answers: server-rendered HTML with no scripts, so it works

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Program } from '../../src/domain/program';
+import type { Program } from '../../src/app/packages/domain/program';
 import type { Database } from '../db/schema';
 
 export interface RoutingInput {

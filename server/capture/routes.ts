@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
-import { normaliseCode } from '../../src/domain/codes';
-import type { Program } from '../../src/domain/program';
+import { normaliseCode } from '../../src/app/packages/domain/codes';
+import type { Program } from '../../src/app/packages/domain/program';
 import type { AppContext, Feature } from '../context';
 import { findEnrolmentByCode } from '../enrolment/repository';
 import { AppError } from '../errors';

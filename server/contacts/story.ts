@@ -1,4 +1,4 @@
-import type { ContactStory, Money, StoryReward } from '../../src/functions/lib/contracts';
+import type { ContactStory, Money, StoryReward } from '../../src/app/packages/contracts/app-functions';
 import type { Db } from '../db/database';
 import { listPrograms } from '../programs/repository';
 import { rewardView, type RewardRow } from '../rewards/repository';

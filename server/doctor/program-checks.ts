@@ -1,5 +1,5 @@
 import type { Client } from '@hubspot/api-client';
-import type { Milestone, Program } from '../../src/domain/program';
+import type { Milestone, Program } from '../../src/app/packages/domain/program';
 import { hubspotStatus } from '../hubspot/client';
 import { readLifecycleStages, readPipelines } from '../hubspot/live-data';
 import { errorMessage, fail, pass, type CheckResult } from './check';

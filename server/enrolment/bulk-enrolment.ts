@@ -1,6 +1,6 @@
 import type { SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/contacts';
-import { cryptoRandom } from '../../src/domain/codes';
-import type { Program } from '../../src/domain/program';
+import { cryptoRandom } from '../../src/app/packages/domain/codes';
+import type { Program } from '../../src/app/packages/domain/program';
 import type { Actor } from '../http/auth';
 import { HubSpotCallFailed } from '../hubspot/gateway';
 import { P } from '../hubspot/properties';

@@ -1,6 +1,6 @@
 import type { Filter, FilterGroup } from '@hubspot/api-client/lib/codegen/crm/contacts';
-import { MAX_FILTERS } from '../../src/domain/program';
-import type { Program } from '../../src/domain/program';
+import { MAX_FILTERS } from '../../src/app/packages/domain/program';
+import type { Program } from '../../src/app/packages/domain/program';
 import { AppError } from '../errors';
 import { P } from '../hubspot/properties';
 import type { IdRange } from './id-ranges';

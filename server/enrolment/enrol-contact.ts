@@ -1,5 +1,5 @@
-import { cryptoRandom, type RandomBytes } from '../../src/domain/codes';
-import type { Program } from '../../src/domain/program';
+import { cryptoRandom, type RandomBytes } from '../../src/app/packages/domain/codes';
+import type { Program } from '../../src/app/packages/domain/program';
 import type { DatabaseHandle } from '../db/database';
 import { AppError } from '../errors';
 import { HubSpotCallFailed, type HubSpotGateway } from '../hubspot/gateway';

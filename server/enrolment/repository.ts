@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { generateCode, vanityCode, type RandomBytes } from '../../src/domain/codes';
-import type { Program } from '../../src/domain/program';
+import { generateCode, vanityCode, type RandomBytes } from '../../src/app/packages/domain/codes';
+import type { Program } from '../../src/app/packages/domain/program';
 import type { Database, EnrolmentTable } from '../db/schema';
 import type { Actor } from '../http/auth';
 import { newId } from '../ids';

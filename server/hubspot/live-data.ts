@@ -5,8 +5,8 @@ import {
   type Deal,
   type LifecycleStageOption,
   type Pipeline,
-} from '../../src/domain/qualification';
-import type { PropertyChange } from '../../src/domain/guards';
+} from '../../src/app/packages/domain/qualification';
+import type { PropertyChange } from '../../src/app/packages/domain/guards';
 
 /**
  * Reads the live HubSpot facts a qualification decision rests on. Record data (the contact, its

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { startOfUtcMonth, type RewardCounts } from '../../src/domain/caps';
-import type { Program } from '../../src/domain/program';
+import { startOfUtcMonth, type RewardCounts } from '../../src/app/packages/domain/caps';
+import type { Program } from '../../src/app/packages/domain/program';
 import type { Database } from '../db/schema';
 
 type Q = Kysely<Database> | Transaction<Database>;

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { contactUrl } from '../../src/app/shared/format';
+import { contactUrl } from '../../src/app/packages/ui-shared/format';
 import type { AppContext } from '../context';
 import type { OwnerTaskTable } from '../db/schema';
 import { enqueue, type JobHandler, type JobRow } from '../jobs/queue';

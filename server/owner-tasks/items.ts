@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { formatMoney } from '../../src/domain/money';
+import { formatMoney } from '../../src/app/packages/domain/money';
 import type { Db, Dialect } from '../db/database';
 import type { Database } from '../db/schema';
 import type { JobRow } from '../jobs/queue';

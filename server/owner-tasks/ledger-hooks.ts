@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { FINAL_REWARD_STATES } from '../../src/domain/reward-state';
+import { FINAL_REWARD_STATES } from '../../src/app/packages/domain/reward-state';
 import type { Database, RewardStatus } from '../db/schema';
 import { enqueue } from '../jobs/queue';
 import { fulfilmentItem, reviewItem } from './item-keys';

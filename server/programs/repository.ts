@@ -1,4 +1,4 @@
-import { parseProgram, type Program } from '../../src/domain/program';
+import { parseProgram, type Program } from '../../src/app/packages/domain/program';
 import type { Db } from '../db/database';
 import { AppError } from '../errors';
 

@@ -1,4 +1,4 @@
-import type { Program } from '../../src/domain/program';
+import type { Program } from '../../src/app/packages/domain/program';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { storedAnswer } from '../hubspot/action-answers';

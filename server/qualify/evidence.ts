@@ -1,6 +1,6 @@
 import type { Client } from '@hubspot/api-client';
-import type { MilestoneEvidenceInput } from '../../src/domain/qualification';
-import type { PropertyChange } from '../../src/domain/guards';
+import type { MilestoneEvidenceInput } from '../../src/app/packages/domain/qualification';
+import type { PropertyChange } from '../../src/app/packages/domain/guards';
 import {
   associatedIds,
   closedWonDates,

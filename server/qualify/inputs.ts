@@ -1,5 +1,5 @@
-import type { Milestone, Program } from '../../src/domain/program';
-import { PROPERTY_OPERATORS } from '../../src/domain/program';
+import type { Milestone, Program } from '../../src/app/packages/domain/program';
+import { PROPERTY_OPERATORS } from '../../src/app/packages/domain/program';
 import { AppError } from '../errors';
 import { inputString } from '../hubspot/action-request';
 

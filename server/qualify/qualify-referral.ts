@@ -1,10 +1,10 @@
 import type { Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { runGuards } from '../../src/domain/guards';
-import type { Program } from '../../src/domain/program';
-import { evaluateMilestone, stagesAtOrBeyond } from '../../src/domain/qualification';
-import { planRewards } from '../../src/domain/reward-rules';
-import { isRiskFlag } from '../../src/domain/risk-flags';
+import { runGuards } from '../../src/app/packages/domain/guards';
+import type { Program } from '../../src/app/packages/domain/program';
+import { evaluateMilestone, stagesAtOrBeyond } from '../../src/app/packages/domain/qualification';
+import { planRewards } from '../../src/app/packages/domain/reward-rules';
+import { isRiskFlag } from '../../src/app/packages/domain/risk-flags';
 import type { AppContext } from '../context';
 import type { Database, ReferralTable } from '../db/schema';
 import { actionRequestSchema, type ActionRequest, type ActionResponse } from '../hubspot/action-request';

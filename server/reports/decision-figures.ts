@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import { DAY_MS, QUALIFY_TIME_EDGES } from '../db/migrations/006-decision-rollup';
-import type { FunnelTotals } from './funnel-types';
+import type { FunnelTotals } from '../../src/app/packages/contracts/funnel-report';
 import { rollupPart } from './report-rollup';
 
 /**

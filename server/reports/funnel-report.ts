@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import { unknownProgram, type FunnelQuery } from './funnel-query';
-import type { FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
+import type { FunnelCounts, FunnelReport, FunnelTotals } from '../../src/app/packages/contracts/funnel-report';
 import { compare, medianTimeToQualify, rejections, topReferrers, type Period, type TopReferrerSearch } from './decision-figures';
 import { refreshRollup, rolledUpUntil, rollupPart, splitPeriod } from './report-rollup';
 import { bucketsFor, type Bucket } from './time-buckets';
@@ -32,7 +32,7 @@ import { bucketsFor, type Bucket } from './time-buckets';
  * The series splits the period-bound figures into buckets; each adds up to its total.
  */
 
-export type { FunnelBucket, FunnelCounts, FunnelReport, FunnelTotals } from './funnel-types';
+export type { FunnelBucket, FunnelCounts, FunnelReport, FunnelTotals } from '../../src/app/packages/contracts/funnel-report';
 
 const COUNT_KEYS = [
   'enrolments',

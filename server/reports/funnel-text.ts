@@ -1,4 +1,4 @@
-import { formatMoney } from '../../src/domain/money';
+import { formatMoney } from '../../src/app/packages/domain/money';
 import type { FunnelReport } from './funnel-report';
 
 /** The report for a terminal: the headline figures, then the series as a table. */

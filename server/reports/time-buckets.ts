@@ -4,7 +4,7 @@
  * hours long instead of being shifted by an hour.
  */
 
-import type { Interval } from './funnel-types';
+import type { Interval } from '../../src/app/packages/contracts/funnel-report';
 
 export type { Interval };
 

@@ -1,4 +1,4 @@
-import { toDecimalString } from '../../src/domain/money';
+import { toDecimalString } from '../../src/app/packages/domain/money';
 import type { RewardRow } from './repository';
 
 /** Quote every field: names and references may hold commas; a leading = would run as a formula. */

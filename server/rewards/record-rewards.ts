@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
-import type { Program } from '../../src/domain/program';
-import type { RewardLine } from '../../src/domain/reward-rules';
-import { initialRewardState, type RewardState } from '../../src/domain/reward-state';
+import type { Program } from '../../src/app/packages/domain/program';
+import type { RewardLine } from '../../src/app/packages/domain/reward-rules';
+import { initialRewardState, type RewardState } from '../../src/app/packages/domain/reward-state';
 import type { Database, ReferralTable } from '../db/schema';
 import type { Actor } from '../http/auth';
 import { newId } from '../ids';

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { transition, type RewardEvent } from '../../src/domain/reward-state';
+import { transition, type RewardEvent } from '../../src/app/packages/domain/reward-state';
 import type { AppContext } from '../context';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext, Feature } from '../context';
 import { validationError } from '../errors';
-import { REWARD_STATES } from '../../src/domain/reward-state';
+import { REWARD_STATES } from '../../src/app/packages/domain/reward-state';
 import { payableCsv } from './csv';
 import { listRewards, rewardView } from './repository';
 import { applyRewardEvent } from './review';

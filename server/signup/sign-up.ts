@@ -1,4 +1,4 @@
-import type { Program } from '../../src/domain/program';
+import type { Program } from '../../src/app/packages/domain/program';
 import { createContactUnlessTaken, searchByEmail, type ContactMatch } from '../capture/capture-referral';
 import { enrolContact, type EnrolDeps } from '../enrolment/enrol-contact';
 import type { EnrolmentRow } from '../enrolment/repository';

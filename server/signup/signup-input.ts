@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseEmail } from '../../src/domain/email';
+import { normaliseEmail } from '../../src/app/packages/domain/email';
 import { checkbox, optionalName } from '../capture/referral-input';
 import { AppError, zodIssues, type FieldIssue } from '../errors';
 

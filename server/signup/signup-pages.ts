@@ -1,4 +1,4 @@
-import type { Program } from '../../src/domain/program';
+import type { Program } from '../../src/app/packages/domain/program';
 import { DEFAULT_BRAND, escapeHtml, layout } from '../capture/landing-page';
 import type { FieldIssue } from '../errors';
 import { SHARE_SCRIPT } from './share-script';

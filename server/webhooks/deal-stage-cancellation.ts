@@ -1,5 +1,5 @@
 import type { Client } from '@hubspot/api-client';
-import { dealStageFromHubSpot, isClosedWon } from '../../src/domain/qualification';
+import { dealStageFromHubSpot, isClosedWon } from '../../src/app/packages/domain/qualification';
 import type { AppContext } from '../context';
 import type { RewardStatus } from '../db/schema';
 import type { Actor } from '../http/auth';

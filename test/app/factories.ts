@@ -7,7 +7,7 @@ import type {
   StoryReferral,
   StoryReferredBy,
   StoryReward,
-} from '../../src/functions/lib/contracts';
+} from '../../src/app/packages/contracts/app-functions';
 
 export function buildEnrolment(overrides: Partial<StoryEnrolment> = {}): StoryEnrolment {
   return {

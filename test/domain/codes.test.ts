@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   CODE_ALPHABET, CODE_LENGTH, asciiFoldName, cryptoRandom, generateCode, isWellFormedCode, normaliseCode, vanityCode,
-} from '../../src/domain/codes';
+} from '../../src/app/packages/domain/codes';
 import { scriptedRandom, seededRandom } from './factories';
 
 const bytesSource = fc.uint8Array({ minLength: 64, maxLength: 64 }).map((pool) => {

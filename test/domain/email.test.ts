@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { emailDomain, normaliseEmail } from '../../src/domain/email';
+import { emailDomain, normaliseEmail } from '../../src/app/packages/domain/email';
 
 function normalised(raw: string): string {
   const result = normaliseEmail(raw);

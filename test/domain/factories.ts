@@ -1,7 +1,7 @@
-import type { RewardCounts } from '../../src/domain/caps';
-import type { GuardInput, GuardReferral } from '../../src/domain/guards';
-import { parseProgram, type Program, type ProgramInput } from '../../src/domain/program';
-import type { DealStage, MilestoneEvidenceInput, Pipeline } from '../../src/domain/qualification';
+import type { RewardCounts } from '../../src/app/packages/domain/caps';
+import type { GuardInput, GuardReferral } from '../../src/app/packages/domain/guards';
+import { parseProgram, type Program, type ProgramInput } from '../../src/app/packages/domain/program';
+import type { DealStage, MilestoneEvidenceInput, Pipeline } from '../../src/app/packages/domain/qualification';
 
 export const NOW = new Date('2026-05-15T12:00:00Z');
 

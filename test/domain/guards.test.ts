@@ -1,4 +1,4 @@
-import { GUARD_ORDER, runGuards } from '../../src/domain/guards';
+import { GUARD_ORDER, runGuards } from '../../src/app/packages/domain/guards';
 import { NOW, buildCounts, buildGuardInput, buildProgram, buildReferral, daysBefore } from './factories';
 
 const captured = daysBefore(NOW, 10);

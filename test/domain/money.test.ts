@@ -1,4 +1,4 @@
-import { currencyDecimals, formatMoney, isKnownCurrency, parseMoney, toDecimalString } from '../../src/domain/money';
+import { currencyDecimals, formatMoney, isKnownCurrency, parseMoney, toDecimalString } from '../../src/app/packages/domain/money';
 
 describe('money', () => {
   it.each([['USD', 2], ['jpy', 0], ['KRW', 0], ['KWD', 3], ['EUR', 2], ['CLF', 4]])('%s has %i decimals', (currency, decimals) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newDraftProgram, parseProgram } from '../../src/domain/program';
+import { newDraftProgram, parseProgram } from '../../src/app/packages/domain/program';
 import { buildProgramInput } from './factories';
 
 function issuesOf(input: unknown) {

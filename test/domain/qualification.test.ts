@@ -1,5 +1,5 @@
-import type { Milestone } from '../../src/domain/program';
-import { dealStageFromHubSpot, evaluateMilestone, stagesAtOrBeyond } from '../../src/domain/qualification';
+import type { Milestone } from '../../src/app/packages/domain/program';
+import { dealStageFromHubSpot, evaluateMilestone, stagesAtOrBeyond } from '../../src/app/packages/domain/qualification';
 import { DEFAULT_LIFECYCLE_STAGES, buildEvidence, buildPipeline, buildStage } from './factories';
 
 const lifecycle = (stage: string): Milestone => ({ kind: 'lifecycle_stage', stage });

@@ -1,5 +1,5 @@
-import { planRewards, type RewardRulesInput } from '../../src/domain/reward-rules';
-import type { ProgramInput } from '../../src/domain/program';
+import { planRewards, type RewardRulesInput } from '../../src/app/packages/domain/reward-rules';
+import type { ProgramInput } from '../../src/app/packages/domain/program';
 import { NOW, buildCounts, buildProgram } from './factories';
 
 const referrer = { kind: 'cash', amount: 5000, currency: 'USD' } as const;

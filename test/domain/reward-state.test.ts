@@ -1,6 +1,6 @@
 import {
   REWARD_STATES, allowedEvents, initialRewardState, isFinalRewardState, transition, type RewardEvent, type RewardState,
-} from '../../src/domain/reward-state';
+} from '../../src/app/packages/domain/reward-state';
 import { NOW, daysBefore } from './factories';
 
 const holdOver = { holdUntil: daysBefore(NOW, 1), now: NOW };

@@ -1,7 +1,7 @@
 import { browserSuite, describeInBrowser } from '../support/browser';
 import { P, REFERRED_BY_LABEL } from '../../server/hubspot/properties';
 import { reserveEnrolments } from '../../server/enrolment/repository';
-import { cryptoRandom } from '../../src/domain/codes';
+import { cryptoRandom } from '../../src/app/packages/domain/codes';
 import { addContacts } from '../support/contacts';
 import { createProgram } from '../support/harness';
 

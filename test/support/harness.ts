@@ -6,7 +6,7 @@ import { loadConfig } from '../../server/config';
 import { startService, type RunningService } from '../../server/service';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../sandbox';
 import { saveProgram } from '../../server/programs/repository';
-import type { ProgramInput } from '../../src/domain/program';
+import type { ProgramInput } from '../../src/app/packages/domain/program';
 import { buildProgramInput } from '../domain/factories';
 import { createTestDatabase } from './databases';
 import { freePort } from './net';

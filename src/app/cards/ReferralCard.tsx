@@ -1,7 +1,7 @@
 import { Button, Divider, ErrorState, Flex, LoadingSpinner, Text, hubspot, useExtensionActions, useExtensionContext } from '@hubspot/ui-extensions';
-import type { FunctionResult } from '../../functions/lib/contracts';
-import { actingUser, callFunction } from '../shared/call-function';
-import { userLocale } from '../shared/format';
+import type { FunctionResult } from '@referral-ops/contracts/app-functions';
+import { actingUser, callFunction } from '@referral-ops/ui-shared/call-function';
+import { userLocale } from '@referral-ops/ui-shared/format';
 import { EnrolSection } from './referral/EnrolSection';
 import { ReferredSection } from './referral/ReferredSection';
 import { ReferrerSection } from './referral/ReferrerSection';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, ErrorState, Flex, LoadingSpinner, Select, Text, hubspot, useExtensionContext } from '@hubspot/ui-extensions';
-import { userLocale } from '../shared/format';
+import { userLocale } from '@referral-ops/ui-shared/format';
 import { FunnelView } from './home/FunnelView';
 import { PERIODS, rangeFor, userTimeZone, type PeriodKey } from './home/periods';
 import { useFunnelReport } from './home/use-funnel-report';

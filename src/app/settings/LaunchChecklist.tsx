@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Flex, Heading, LoadingSpinner, StatusTag, Text } from '@hubspot/ui-extensions';
-import type { ActingUser } from '../../functions/lib/contracts';
-import { callFunction } from '../shared/call-function';
+import type { ActingUser } from '@referral-ops/contracts/app-functions';
+import { callFunction } from '@referral-ops/ui-shared/call-function';
 
 export interface DoctorCheck {
   group: string;

@@ -1,6 +1,6 @@
 import { Button, Checkbox, Flex, Heading, Text } from '@hubspot/ui-extensions';
-import { PROPERTY_OPERATORS, REWARD_KINDS, SEARCH_OPERATORS } from '../../domain/program';
-import { RISK_FLAG_LABELS, RISK_FLAGS } from '../../domain/risk-flags';
+import { PROPERTY_OPERATORS, REWARD_KINDS, SEARCH_OPERATORS } from '@referral-ops/domain/program';
+import { RISK_FLAG_LABELS, RISK_FLAGS } from '@referral-ops/domain/risk-flags';
 import { getAt, MoneyField, NumberField, SelectField, TextField, ToggleField, type Draft, type Issues } from './fields';
 
 interface Props {

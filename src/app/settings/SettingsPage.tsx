@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, EmptyState, ErrorState, Flex, LoadingButton, LoadingSpinner, Select, Text, hubspot, useExtensionActions, useExtensionContext } from '@hubspot/ui-extensions';
-import { parseProgram } from '../../domain/program';
-import type { FieldIssue } from '../../functions/lib/contracts';
-import { actingUser, callFunction } from '../shared/call-function';
+import { parseProgram } from '@referral-ops/domain/program';
+import type { FieldIssue } from '@referral-ops/contracts/app-functions';
+import { actingUser, callFunction } from '@referral-ops/ui-shared/call-function';
 import { setAt, type Draft, type Issues } from './fields';
 import { ProgramForm } from './ProgramForm';
 import { LaunchChecklist } from './LaunchChecklist';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Input, NumberInput, Select, Toggle } from '@hubspot/ui-extensions';
-import { parseMoney, toDecimalString } from '../../domain/money';
+import { parseMoney, toDecimalString } from '@referral-ops/domain/money';
 
 export type Draft = Record<string, unknown>;
 export type Issues = Record<string, string>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FunctionResult } from './contracts';
+import type { FunctionResult } from '../../app/packages/contracts/app-functions';
 import { createServiceClient, ServiceError, type ServiceClient } from './service-client';
 
 /** What a function needs from its surroundings; `processDeps()` in HubSpot, fakes or local servers in tests. */

@@ -1,5 +1,5 @@
 import { Client } from '@hubspot/api-client';
-import type { ContactSummary } from './contracts';
+import type { ContactSummary } from '../../app/packages/contracts/app-functions';
 import type { FunctionDeps } from './define-function';
 
 const NAME_PROPERTIES = ['firstname', 'lastname', 'email'];

@@ -1,4 +1,4 @@
-import type { ContactStory, FieldIssue } from './contracts';
+import type { ContactStory, FieldIssue } from '../../app/packages/contracts/app-functions';
 
 /** A failure talking to the reward service, already phrased for the person using the card. */
 export class ServiceError extends Error {

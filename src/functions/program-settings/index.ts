@@ -3,7 +3,7 @@
  * schema first, so the page gets every field issue without a round trip that would fail anyway.
  */
 import { z } from 'zod';
-import { parseProgram } from '../../domain/program';
+import { parseProgram } from '../../app/packages/domain/program';
 import { defineFunction } from '../lib/define-function';
 import { ServiceError } from '../lib/service-client';
 

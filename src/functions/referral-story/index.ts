@@ -1,6 +1,6 @@
 /** The card's data: the contact's referral story from the service, with names of the people in it. */
 import { z } from 'zod';
-import type { ContactStory, ReferralStoryAnswer } from '../lib/contracts';
+import type { ContactStory, ReferralStoryAnswer } from '../../app/packages/contracts/app-functions';
 import { defineFunction } from '../lib/define-function';
 import { readContactSummaries } from '../lib/hubspot-contacts';
 

@@ -1,4 +1,4 @@
-import type { FunnelBucket, FunnelReport, FunnelTotals } from '../../../server/reports/funnel-types';
+import type { FunnelBucket, FunnelReport, FunnelTotals } from '../../../src/app/packages/contracts/funnel-report';
 
 const DAY = 86_400_000;
 

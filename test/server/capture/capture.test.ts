@@ -3,8 +3,8 @@ import { createCaptureFeature, type CaptureFeatureOptions } from '../../../serve
 import type { Dialect } from '../../../server/db/database';
 import { P, REFERRED_BY_LABEL } from '../../../server/hubspot/properties';
 import { reserveEnrolments } from '../../../server/enrolment/repository';
-import { cryptoRandom } from '../../../src/domain/codes';
-import type { Program } from '../../../src/domain/program';
+import { cryptoRandom } from '../../../src/app/packages/domain/codes';
+import type { Program } from '../../../src/app/packages/domain/program';
 import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, type Harness } from '../../support/harness';

@@ -4,7 +4,7 @@ import { claimRun } from '../../../server/enrolment/runs';
 import { formatProgress } from '../../../server/enrolment/progress';
 import { createEnrolmentFeature } from '../../../server/enrolment/routes';
 import { P } from '../../../server/hubspot/properties';
-import type { Program } from '../../../src/domain/program';
+import type { Program } from '../../../src/app/packages/domain/program';
 import { addContacts } from '../../support/contacts';
 import { ADMIN_HEADERS, createProgram, startHarness, type Harness } from '../../support/harness';
 

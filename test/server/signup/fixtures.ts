@@ -1,6 +1,6 @@
 import { createCaptureFeature } from '../../../server/capture/routes';
 import { createSignupFeature, type SignupFeatureOptions } from '../../../server/signup/routes';
-import type { ProgramInput } from '../../../src/domain/program';
+import type { ProgramInput } from '../../../src/app/packages/domain/program';
 import { buildProgram, createProgram, startHarness, type Harness, type HarnessOptions } from '../../support/harness';
 
 /** The harness serving sign-up (with the test's options) and capture, where sign-up links lead. */

@@ -1,6 +1,6 @@
 import { DescriptionList, DescriptionListItem, Flex, Heading, Link, StatusTag, Tag, Text } from '@hubspot/ui-extensions';
-import type { ContactSummary, StoryReferredBy, StoryReward } from '../../../functions/lib/contracts';
-import { contactUrl, formatAmount, formatDate } from '../../shared/format';
+import type { ContactSummary, StoryReferredBy, StoryReward } from '@referral-ops/contracts/app-functions';
+import { contactUrl, formatAmount, formatDate } from '@referral-ops/ui-shared/format';
 import { flagLabel, referralStatusLabel, rewardStatusLabel } from './labels';
 
 interface Props {

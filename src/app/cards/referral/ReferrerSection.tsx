@@ -1,6 +1,6 @@
 import { Button, DescriptionList, DescriptionListItem, Flex, Heading, Link, Statistics, StatisticsItem, StatusTag, Text } from '@hubspot/ui-extensions';
-import type { ContactSummary, StoryEnrolment, StoryReferral } from '../../../functions/lib/contracts';
-import { contactUrl, formatAmount, formatDate } from '../../shared/format';
+import type { ContactSummary, StoryEnrolment, StoryReferral } from '@referral-ops/contracts/app-functions';
+import { contactUrl, formatAmount, formatDate } from '@referral-ops/ui-shared/format';
 import { referralStatusLabel } from './labels';
 
 interface Props {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Flex, Heading, LoadingButton, Tag, Text, TextArea } from '@hubspot/ui-extensions';
-import type { ContactSummary, StoryReward } from '../../../functions/lib/contracts';
-import { formatAmount, formatDate } from '../../shared/format';
+import type { ContactSummary, StoryReward } from '@referral-ops/contracts/app-functions';
+import { formatAmount, formatDate } from '@referral-ops/ui-shared/format';
 import { flagLabel } from './labels';
 
 export type ReviewDecision = { decision: 'approve' } | { decision: 'reject'; reason: string };

@@ -1,4 +1,4 @@
-import type { ReferralStatus, RewardStatus } from '../../../functions/lib/contracts';
+import type { ReferralStatus, RewardStatus } from '@referral-ops/contracts/app-functions';
 
 type TagVariant = 'danger' | 'warning' | 'info' | 'success' | 'default';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ReferralStoryAnswer } from '../../../functions/lib/contracts';
-import { callFunction } from '../../shared/call-function';
+import type { ReferralStoryAnswer } from '@referral-ops/contracts/app-functions';
+import { callFunction } from '@referral-ops/ui-shared/call-function';
 
 export type StoryState =
   | { status: 'loading' }

@@ -2,8 +2,8 @@ import {
   Alert, BarChart, EmptyState, Flex, Heading, LineChart, Link, Statistics, StatisticsItem, Table, TableBody, TableCell,
   TableHead, TableHeader, TableRow, Text,
 } from '@hubspot/ui-extensions';
-import type { FunnelReport } from '../../../../server/reports/funnel-types';
-import { contactUrl, formatAmount } from '../../shared/format';
+import type { FunnelReport } from '@referral-ops/contracts/funnel-report';
+import { contactUrl, formatAmount } from '@referral-ops/ui-shared/format';
 
 interface Props {
   report: FunnelReport;

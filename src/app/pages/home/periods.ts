@@ -1,4 +1,4 @@
-import type { Interval } from '../../../../server/reports/funnel-types';
+import type { Interval } from '@referral-ops/contracts/funnel-report';
 
 /** The periods the home page offers, each ending with today in the user's time zone. */
 export const PERIODS = {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { FunnelReport } from '../../../../server/reports/funnel-types';
-import { callFunction } from '../../shared/call-function';
+import type { FunnelReport } from '@referral-ops/contracts/funnel-report';
+import { callFunction } from '@referral-ops/ui-shared/call-function';
 import type { ReportRange } from './periods';
 
 export type ReportState =

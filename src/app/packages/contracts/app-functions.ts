@@ -1,6 +1,6 @@
 /**
- * What the app functions answer, shared by the functions and the UI that calls them (type-only
- * imports from the UI, so no server code reaches the card bundle). Shapes follow docs/service-api.md.
+ * What the app functions answer, shared by the service, the functions and the UI that calls them.
+ * Types only, so importing them adds nothing to a UI bundle. Shapes follow docs/service-api.md.
  */
 
 export type ReferralStatus = 'captured' | 'qualified' | 'rejected';

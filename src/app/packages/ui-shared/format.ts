@@ -1,4 +1,4 @@
-import { formatMoney } from '../../domain/money';
+import { formatMoney } from '@referral-ops/domain/money';
 
 /** HubSpot passes the user's locale (e.g. "de-de"); a missing or unknown one falls back to US English. */
 export function userLocale(locale: string | undefined): string {

@@ -1,6 +1,6 @@
 /**
- * The funnel report's shape: plain types without imports, so the app home page can import them
- * (type-only) without pulling server code into its bundle. Definitions: funnel-report.ts.
+ * The funnel report's shape, as the service computes it (server/reports/funnel-report.ts) and the
+ * app home page shows it. Plain types without imports, so this package needs no dependencies.
  */
 
 export type Interval = 'day' | 'week';

@@ -1,5 +1,5 @@
 import { hubspot, type JsonValue } from '@hubspot/ui-extensions';
-import type { ActingUser, FunctionResult } from '../../functions/lib/contracts';
+import type { ActingUser, FunctionResult } from '@referral-ops/contracts/app-functions';
 
 /**
  * Runs one of the app's functions. Functions answer with a FunctionResult; a rejected call (function
