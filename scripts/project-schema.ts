@@ -101,10 +101,12 @@ export const settingsConfigSchema = z.strictObject({
   entrypoint: z.string().regex(/^\/app\/settings\/[^/]+\.(tsx|jsx)$/, 'settings entrypoint must be /app/settings/<File>.tsx'),
 });
 
-/** The app home page (`location: "home"`). */
+/**
+ * App pages as the 2026.03 templates declare them: only an entrypoint, whose module calls
+ * `hubspot.extend<'pages'>` with a page router. The older `location: "home"` form is legacy.
+ */
 export const pageConfigSchema = z.strictObject({
   entrypoint: z.string().regex(/^\/app\/pages\/[^/]+\.(tsx|jsx)$/, 'page entrypoint must be /app/pages/<File>.tsx'),
-  location: z.literal('home', 'the only page location is "home"'),
 });
 
 export const appFunctionConfigSchema = z.strictObject({

@@ -1,17 +1,16 @@
 import { useState } from 'react';
-import { Button, ErrorState, Flex, LoadingSpinner, Select, Text, hubspot, useExtensionContext } from '@hubspot/ui-extensions';
+import { Button, ErrorState, Flex, LoadingSpinner, Select, Text, useExtensionContext } from '@hubspot/ui-extensions';
+import { PageTitle } from '@hubspot/ui-extensions/pages';
 import { userLocale } from '@referral-ops/ui-shared/format';
 import { FunnelView } from './home/FunnelView';
 import { PERIODS, rangeFor, userTimeZone, type PeriodKey } from './home/periods';
 import { useFunnelReport } from './home/use-funnel-report';
 
-hubspot.extend<'home'>(() => <HomePage />);
-
 const PERIOD_OPTIONS = (Object.keys(PERIODS) as PeriodKey[]).map((value) => ({ value, label: PERIODS[value].label }));
 
 /** The app's home: how the referral programs are doing, headline figures first, then the trend. */
 export function HomePage({ now = Date.now, timeZone = userTimeZone() }: { now?: () => number; timeZone?: string }) {
-  const context = useExtensionContext<'home'>();
+  const context = useExtensionContext<'pages'>();
   const [period, setPeriod] = useState<PeriodKey>('30d');
   // Derived once per period choice: a new clock reading on every render would refetch forever.
   const [range, setRange] = useState(() => rangeFor(period, now(), timeZone));
@@ -24,6 +23,7 @@ export function HomePage({ now = Date.now, timeZone = userTimeZone() }: { now?: 
 
   return (
     <Flex direction="column" gap="medium">
+      <PageTitle>Referral program</PageTitle>
       <Select
         label="Period"
         name="period"

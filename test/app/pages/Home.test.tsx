@@ -2,7 +2,9 @@ import {
   Alert, BarChart, Button, EmptyState, ErrorState, LineChart, Link, LoadingSpinner, Select, StatisticsItem, TableRow, Text,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { PageTitle } from '@hubspot/ui-extensions/pages';
 import { HomePage } from '../../../src/app/pages/Home';
+import { ReferralPages } from '../../../src/app/pages/Pages';
 import { fail, mockFunctions, ok } from '../factories';
 import { buildBucket, buildFunnelReport, buildTotals } from './funnel-report-factory';
 
@@ -12,7 +14,7 @@ afterEach(() => jest.restoreAllMocks());
 const NOW = () => Date.parse('2026-03-02T09:00:00Z');
 
 function setup() {
-  const renderer = createRenderer('home');
+  const renderer = createRenderer('pages');
   Object.assign(renderer.mocks.context.user, { locale: 'en-US' });
   renderer.mocks.context.portal.id = 555;
   renderer.render(<HomePage now={NOW} timeZone="Europe/Berlin" />);
@@ -35,6 +37,14 @@ const activeReport = buildFunnelReport({
 });
 
 describe('app home page', () => {
+  test("is the app page's index route, titled for the program", () => {
+    mockFunctions({ 'funnel-report': () => new Promise(() => undefined) });
+    const { render, find } = createRenderer('pages');
+    render(<ReferralPages />);
+    expect(find(PageTitle).text).toBe('Referral program');
+    expect(find(LoadingSpinner).props.label).toBe('Loading the referral report');
+  });
+
   test('shows a spinner while the report loads', () => {
     mockFunctions({ 'funnel-report': () => new Promise(() => undefined) });
     const { find } = setup();
