@@ -63,6 +63,14 @@ export async function findInstallLocations(uploadDir: string): Promise<string[]>
   return answer.result.map((dir) => path.relative(uploadDir, dir).split(path.sep).join('/'));
 }
 
+/** The workspace members HubSpot's upload finds, relative to srcDir, with the package.json declaring each. */
+export async function findUploadWorkspaces(srcDir: string): Promise<Array<{ member: string; declaredIn: string }>> {
+  const answer = await runHubSpotTool<Array<{ workspaceDir: string; sourcePackageJsonPath: string }>>(['upload-workspaces', srcDir], srcDir);
+  if (!answer.ok) throw new Error(`HubSpot's upload would refuse the workspaces: ${answer.message}`);
+  const relative = (file: string) => path.relative(srcDir, file).split(path.sep).join('/');
+  return answer.result.map((w) => ({ member: relative(w.workspaceDir), declaredIn: relative(w.sourcePackageJsonPath) })).sort((a, b) => a.member.localeCompare(b.member));
+}
+
 /**
  * `npm install` in each location. `--prefer-offline` reads npm's cache first, so a machine that has
  * installed the repository once needs the registry only for what it has never seen.

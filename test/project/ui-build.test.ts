@@ -5,6 +5,7 @@ import {
   findInstallLocations,
   findUiExtensions,
   findUndeclaredImports,
+  findUploadWorkspaces,
   installDependencies,
   layOutAsUpload,
   type RunnerAnswer,
@@ -42,6 +43,13 @@ describe("HubSpot's build of the UI extensions, on the project laid out as an up
       { uid: 'referral_ops_home', type: 'page', folder: 'app/pages' },
       { uid: 'referral_settings', type: 'settings', folder: 'app/settings' },
     ]);
+  });
+
+  test("HubSpot's upload finds every workspace member inside srcDir, declared by src/app/package.json", async () => {
+    const declaredIn = 'app/package.json';
+    expect(await findUploadWorkspaces(srcDir)).toEqual(
+      ['app/cards', 'app/packages/contracts', 'app/packages/domain', 'app/packages/ui-shared', 'app/pages', 'app/settings'].map((member) => ({ member, declaredIn })),
+    );
   });
 
   test("HubSpot's CLI installs the UI workspace once, at src/app, and the functions on their own", () => {
