@@ -147,6 +147,7 @@ export class ActionModelJudge {
     return [first, ...rest];
   }
 
+  /** Problems of `value` read as `type`, a type expression as the attribute maps write it (`Array<Option>`). */
   check(value: unknown, type: string, at: string): string[] {
     if (type.startsWith('Array<') && type.endsWith('>')) {
       if (!Array.isArray(value)) return [`${at}: must be a list, got ${show(value)}`];

@@ -138,13 +138,13 @@ const option = z.strictObject({
 });
 
 /**
- * Which `fieldType`s fit each data `type`, as HubSpot's property documentation pairs them. The models
- * list both enums but not the pairing; a type or field type the models do not know fails before this.
+ * Which `fieldType`s fit each data `type`: the pairings HubSpot's action examples use. The models list
+ * both enums but not the pairing, so a pair outside this table is refused until someone confirms it.
  */
 const FIELD_TYPES: Record<string, readonly string[]> = {
-  string: ['text', 'textarea', 'phonenumber', 'file', 'html'],
-  enumeration: ['select', 'radio', 'checkbox', 'booleancheckbox'],
-  number: ['number', 'calculation_equation'],
+  string: ['text', 'textarea', 'phonenumber', 'file'],
+  enumeration: ['select', 'radio', 'checkbox'],
+  number: ['number'],
   bool: ['booleancheckbox'],
   date: ['date'],
   datetime: ['date'],
