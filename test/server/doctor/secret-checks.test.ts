@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { checkDeclaredSecrets, FUNCTIONS_META_DIR, FUNCTIONS_SOURCE_DIR } from '../../../server/doctor/secret-checks';
+import { checkDeclaredSecrets, checkServiceSecrets, FUNCTIONS_META_DIR, FUNCTIONS_SOURCE_DIR } from '../../../server/doctor/secret-checks';
 
 /** A copy of the project's function sources and hsmeta files, for edits a test makes. */
 const made: string[] = [];
@@ -64,5 +66,31 @@ describe('each function declares the secrets it reads', () => {
     expect(failures(checkDeclaredSecrets({ sourceDir, metaDir }))).toEqual([
       expect.stringMatching(/^function enrol-contact declares the secrets it reads: reads a secret by a computed name \(.*requireSecret\(env, n\)\)/),
     ]);
+  });
+});
+
+describe('the admin key the functions use, against a service', () => {
+  /** A service whose admin API lets everyone in: the key would protect nothing. */
+  let open: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    open = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"programs":[]}'));
+    await new Promise<void>((resolve) => open.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(open.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => open.close(() => resolve())));
+
+  test('an admin API that answers without a key fails the check', async () => {
+    const checks = await checkServiceSecrets({ publicBaseUrl: url, adminKey: 'any-key-at-all-0123' });
+    expect(checks.map((c) => [c.name, c.ok, c.detail])).toEqual([
+      ['SERVICE_URL and SERVICE_ADMIN_KEY open the admin API', true, `${url} let the functions' client in (0 programs)`],
+      ['the admin API refuses calls without the key', false, 'GET /api/programs without a key answered 200'],
+    ]);
+  });
+
+  test('without SERVICE_ADMIN_KEY here, the key cannot be tried and the check says how to provide it', async () => {
+    const [keyCheck] = await checkServiceSecrets({ publicBaseUrl: url, adminKey: undefined });
+    expect(keyCheck).toMatchObject({ ok: false, detail: expect.stringMatching(/SERVICE_ADMIN_KEY is not set where the doctor runs/) });
+    expect(keyCheck?.fix).toMatch(/npx hs app secret add SERVICE_ADMIN_KEY/);
   });
 });
