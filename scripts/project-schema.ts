@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { actionModelJudge } from './action-definition-models';
 
 export const PLATFORM_VERSION = '2026.03';
 
@@ -117,8 +118,15 @@ export const appFunctionConfigSchema = z.strictObject({
   endpoint: z.strictObject({ path: z.string().min(1), method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) }).optional(),
 });
 
+/**
+ * Workflow actions: the enums come from HubSpot's action-definition models in `@hubspot/api-client`
+ * (scripts/action-definition-models.ts), and a schema-valid config is then judged against those
+ * models as a whole (unknown keys, dependency variants, names that refer to fields and rules).
+ */
+const actionModels = actionModelJudge();
+
 /** Workflow actions name CRM objects in upper-case singular (`CONTACT`), unlike cards. */
-const actionObjectType = z.enum(['CONTACT', 'COMPANY', 'DEAL', 'TICKET', 'QUOTE', 'LINE_ITEM'], {
+const actionObjectType = z.enum(actionModels.enumValues('FieldTypeDefinitionReferencedObjectTypeEnum') as [string, ...string[]], {
   error: (issue) => `workflow action objectTypes use upper-case singular names like "CONTACT", got ${JSON.stringify(issue.input)}`,
 });
 
@@ -131,7 +139,10 @@ const option = z.strictObject({
   displayOrder: z.number().int().optional(),
 });
 
-/** Which `fieldType`s HubSpot accepts for each data `type`. */
+/**
+ * Which `fieldType`s fit each data `type`: the pairings HubSpot's action examples use. The models list
+ * both enums but not the pairing, so a pair outside this table is refused until someone confirms it.
+ */
 const FIELD_TYPES: Record<string, readonly string[]> = {
   string: ['text', 'textarea', 'phonenumber', 'file'],
   enumeration: ['select', 'radio', 'checkbox'],
@@ -145,11 +156,11 @@ const FIELD_TYPES: Record<string, readonly string[]> = {
 const typeDefinition = z
   .strictObject({
     name: fieldName,
-    type: z.enum(['string', 'enumeration', 'number', 'bool', 'date', 'datetime', 'phone_number']),
-    fieldType: z.enum(['text', 'textarea', 'select', 'radio', 'checkbox', 'number', 'booleancheckbox', 'date', 'phonenumber', 'file']),
+    type: z.enum(actionModels.allowedValues('FieldTypeDefinition', 'type')),
+    fieldType: z.enum(actionModels.allowedValues('FieldTypeDefinition', 'fieldType')),
     options: z.array(option).min(1).optional(),
     optionsUrl: httpsUrl.optional(),
-    referencedObjectType: z.enum(['OWNER']).optional(),
+    referencedObjectType: z.enum(actionModels.allowedValues('FieldTypeDefinition', 'referencedObjectType')).optional(),
     label: z.string().optional(),
     description: z.string().optional(),
     helpText: z.string().optional(),
@@ -169,25 +180,19 @@ const typeDefinition = z
 
 const inputField = z.strictObject({
   typeDefinition,
-  supportedValueTypes: z.array(z.enum(['STATIC_VALUE', 'OBJECT_PROPERTY', 'FIELD_DATA'])).min(1),
+  supportedValueTypes: z.array(z.enum(actionModels.allowedValues('InputFieldDefinition', 'supportedValueTypes'))).min(1),
   isRequired: z.boolean(),
 });
 
 const outputField = z.strictObject({ typeDefinition });
 
-const inputFieldDependency = z.discriminatedUnion('dependencyType', [
-  z.strictObject({
-    dependencyType: z.literal('SINGLE_FIELD'),
-    controllingFieldName: fieldName,
-    dependentFieldNames: z.array(fieldName).min(1),
-  }),
-  z.strictObject({
-    dependencyType: z.literal('CONDITIONAL'),
-    controllingFieldName: fieldName,
-    controllingFieldValue: z.string().min(1),
-    dependentFieldNames: z.array(fieldName).min(1),
-  }),
-]);
+/** The dependency variants HubSpot's models define, keyed by their `dependencyType`. */
+const dependencyVariants = actionModels.variants('PublicActionDefinitionInputFieldDependenciesInner').mapping;
+const inputFieldDependency = z.looseObject({
+  dependencyType: z.enum(Object.keys(dependencyVariants) as [string, ...string[]]),
+  controllingFieldName: fieldName,
+  dependentFieldNames: z.array(fieldName).min(1),
+});
 
 const actionLabels = z.strictObject({
   actionName: z.string().min(1),
@@ -196,6 +201,7 @@ const actionLabels = z.strictObject({
   actionCardContent: z.string().optional(),
   inputFieldLabels: z.record(fieldName, z.string().min(1)).optional(),
   inputFieldDescriptions: z.record(fieldName, z.string().min(1)).optional(),
+  inputFieldOptionLabels: z.record(fieldName, z.record(z.string(), z.string().min(1))).optional(),
   outputFieldLabels: z.record(fieldName, z.string().min(1)).optional(),
   executionRules: z.record(z.string(), z.string().min(1)).optional(),
 });
@@ -206,6 +212,7 @@ export const workflowActionConfigSchema = z
     isPublished: z.boolean(),
     supportedClients: z.array(z.strictObject({ client: z.literal('WORKFLOWS') })).min(1),
     objectTypes: z.array(actionObjectType).min(1),
+    objectRequestOptions: z.strictObject({ properties: z.array(z.string().min(1)) }).optional(),
     inputFields: z.array(inputField),
     inputFieldDependencies: z.array(inputFieldDependency).optional(),
     outputFields: z.array(outputField).optional(),
@@ -214,28 +221,29 @@ export const workflowActionConfigSchema = z
       .optional(),
     labels: z.record(z.string().regex(/^[a-z]{2}(-[a-z]{2})?$/), actionLabels).refine((l) => 'en' in l, 'labels.en is required'),
   })
-  .superRefine((action, ctx) => checkActionCrossReferences(action, ctx));
+  .superRefine((action, ctx) => {
+    checkEveryNameIsLabelled(action, ctx);
+    // Messages from the judge carry their own path from `config`.
+    for (const problem of actionModels.judgeActionConfig(action, '')) {
+      const separator = problem.indexOf(': ');
+      ctx.addIssue({ code: 'custom', path: problem.slice(0, separator).split(/[.[\]]+/).filter(Boolean), message: problem.slice(separator + 2) });
+    }
+  });
 
 type WorkflowActionConfig = z.infer<typeof workflowActionConfigSchema>;
 
-/** Labels, dependencies and rules refer to fields by name: a dangling name is a silent no-op in HubSpot. */
-function checkActionCrossReferences(action: WorkflowActionConfig, ctx: z.RefinementCtx): void {
-  const inputs = new Map(action.inputFields.map((f) => [f.typeDefinition.name, f.typeDefinition]));
-  const outputs = new Map((action.outputFields ?? []).map((f) => [f.typeDefinition.name, f.typeDefinition]));
+/**
+ * HubSpot shows a bare field name where a label is missing: the project's own rule is that every
+ * field and every execution rule has words in every locale. (Names that point nowhere are the judge's.)
+ */
+function checkEveryNameIsLabelled(action: WorkflowActionConfig, ctx: z.RefinementCtx): void {
   const issue = (pathParts: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: pathParts, message });
-
   for (const [locale, labels] of Object.entries(action.labels)) {
-    for (const name of inputs.keys()) {
+    for (const { typeDefinition: { name } } of action.inputFields) {
       if (!labels.inputFieldLabels?.[name]) issue(['labels', locale, 'inputFieldLabels', name], `input field "${name}" has no label`);
     }
-    for (const name of Object.keys({ ...labels.inputFieldLabels, ...labels.inputFieldDescriptions })) {
-      if (!inputs.has(name)) issue(['labels', locale, 'inputFieldLabels', name], `label for unknown input field "${name}"`);
-    }
-    for (const name of outputs.keys()) {
+    for (const { typeDefinition: { name } } of action.outputFields ?? []) {
       if (!labels.outputFieldLabels?.[name]) issue(['labels', locale, 'outputFieldLabels', name], `output field "${name}" has no label`);
-    }
-    for (const name of Object.keys(labels.outputFieldLabels ?? {})) {
-      if (!outputs.has(name)) issue(['labels', locale, 'outputFieldLabels', name], `label for unknown output field "${name}"`);
     }
     for (const rule of action.executionRules ?? []) {
       if (!labels.executionRules?.[rule.labelName]) {
@@ -243,26 +251,6 @@ function checkActionCrossReferences(action: WorkflowActionConfig, ctx: z.Refinem
       }
     }
   }
-  action.inputFieldDependencies?.forEach((dep, i) => {
-    for (const name of [dep.controllingFieldName, ...dep.dependentFieldNames]) {
-      if (!inputs.has(name)) issue(['inputFieldDependencies', i], `dependency names unknown input field "${name}"`);
-    }
-    if (dep.dependencyType === 'CONDITIONAL') {
-      const options = inputs.get(dep.controllingFieldName)?.options;
-      if (options && !options.some((o) => o.value === dep.controllingFieldValue)) {
-        issue(['inputFieldDependencies', i, 'controllingFieldValue'], `"${dep.controllingFieldValue}" is not an option of "${dep.controllingFieldName}"`);
-      }
-    }
-  });
-  action.executionRules?.forEach((rule, i) => {
-    for (const [name, value] of Object.entries(rule.conditions)) {
-      const output = outputs.get(name);
-      if (!output) issue(['executionRules', i, 'conditions', name], `condition on unknown output field "${name}"`);
-      else if (output.options && !output.options.some((o) => o.value === value)) {
-        issue(['executionRules', i, 'conditions', name], `${JSON.stringify(value)} is not an option of output "${name}"`);
-      }
-    }
-  });
 }
 
 export const webhooksConfigSchema = z.strictObject({

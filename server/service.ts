@@ -20,7 +20,7 @@ import { HubSpotGateway, TIER_LIMITS } from './hubspot/gateway';
 import { setUpPortal } from './setup/hubspot-setup';
 import { prepareSandboxDemo } from './sandbox-demo';
 
-const LOCAL_ADMIN_KEY_FILE = 'data/admin-key';
+export const LOCAL_ADMIN_KEY_FILE = 'data/admin-key';
 
 /**
  * Local use without SERVICE_ADMIN_KEY: a random key is kept in a file only this user can read, so

@@ -1,22 +1,28 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { actionModelJudge } from '../../scripts/action-definition-models';
 
 /**
  * A custom workflow action as HubSpot receives it: read from the project's own
  * `src/app/workflow-actions/*-hsmeta.json`, with `${VAR}` references resolved from a variables map the
  * way an hsprofile does, so the definition the sandbox calls is the one the project uploads.
+ *
+ * The sandbox follows HubSpot, not the product: a definition is judged by the action-definition
+ * models HubSpot ships in `@hubspot/api-client` (scripts/action-definition-models.ts), and one that
+ * an upload would refuse is refused here too. The schemas below only give the engine typed access.
  */
+const models = actionModelJudge();
 
 const typeDefinitionSchema = z.looseObject({
   name: z.string().min(1),
-  type: z.enum(['string', 'enumeration', 'number', 'bool', 'date', 'datetime', 'phone_number']),
+  type: z.enum(models.allowedValues('FieldTypeDefinition', 'type')),
   fieldType: z.string().min(1),
   options: z.array(z.looseObject({ value: z.string(), label: z.string() })).optional(),
   optionsUrl: z.string().optional(),
 });
 
-const valueTypeSchema = z.enum(['STATIC_VALUE', 'OBJECT_PROPERTY']);
+const valueTypeSchema = z.enum(models.allowedValues('InputFieldDefinition', 'supportedValueTypes'));
 
 const inputFieldSchema = z.looseObject({
   typeDefinition: typeDefinitionSchema,
@@ -80,10 +86,15 @@ export function resolveVariables(value: unknown, variables: Record<string, strin
 
 /** Validates a parsed hsmeta document (after variable resolution) as a workflow action. */
 export function parseActionDefinition(document: unknown, variables: Record<string, string>, source: string): ActionDefinition {
-  const parsed = hsmetaSchema.safeParse(resolveVariables(document, variables, source));
+  const resolved = resolveVariables(document, variables, source);
+  const parsed = hsmetaSchema.safeParse(resolved);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ActionDefinitionError(`${source} is not a valid workflow-action hsmeta file: ${problems.join('; ')}`);
+  }
+  const refused = models.judgeActionConfig((resolved as { config: unknown }).config);
+  if (refused.length > 0) {
+    throw new ActionDefinitionError(`${source} is refused by HubSpot's action-definition models: ${refused.join('; ')}`);
   }
   return { uid: parsed.data.uid, source, config: parsed.data.config };
 }

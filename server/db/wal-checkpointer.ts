@@ -38,6 +38,9 @@ export function startWalCheckpointer(file: string, everyMs = CHECKPOINT_EVERY_MS
   worker.unref();
   return {
     stop: async () => {
+      // Unref'd, the worker would not keep the process alive until it exits: a command that closes
+      // the database and then sets its exit code would end early, with code 0.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

@@ -18,12 +18,12 @@ export function errorMessage(err: unknown): string {
 }
 
 /** One line per check, then a summary; failures carry their fix on the next line. */
-export function formatDoctorReport(results: CheckResult[]): string {
+export function formatDoctorReport(results: CheckResult[], ready = 'the program is ready to go live.'): string {
   const lines = results.flatMap((r) => {
     const head = `  ${r.ok ? 'pass' : 'FAIL'}  ${r.group}: ${r.name}${r.detail ? ` — ${r.detail}` : ''}`;
     return r.ok || !r.fix ? [head] : [head, `        fix: ${r.fix}`];
   });
   const failed = results.filter((r) => !r.ok).length;
-  lines.push(failed === 0 ? `All ${results.length} checks pass: the program is ready to go live.` : `${failed} of ${results.length} checks fail.`);
+  lines.push(failed === 0 ? `All ${results.length} checks pass: ${ready}` : `${failed} of ${results.length} checks fail.`);
   return lines.join('\n');
 }

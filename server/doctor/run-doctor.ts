@@ -2,11 +2,12 @@ import type { Client } from '@hubspot/api-client';
 import type { Config } from '../config';
 import type { Db } from '../db/database';
 import { HubSpotGateway, TIER_LIMITS } from '../hubspot/gateway';
-import { findProgram } from '../programs/repository';
+import { findProgram, listPrograms } from '../programs/repository';
 import { checkWorkflowActions } from './action-checks';
 import { errorMessage, fail, pass, type CheckResult } from './check';
 import { checkCredentials, checkPortalSetup, checkScopes } from './hubspot-checks';
 import { checkProgram } from './program-checks';
+import { checkDeclaredSecrets, checkServiceSecrets } from './secret-checks';
 
 export interface DoctorDeps {
   config: Config;
@@ -35,12 +36,14 @@ async function checkServiceReachable(publicBaseUrl: string): Promise<CheckResult
   }
 }
 
-/**
- * The launch checklist for one program, as executable checks. Checks that depend on an earlier one
- * (HubSpot data needs working credentials, actions need a reachable service) are skipped with that
- * reason rather than failing a second time for the same cause.
- */
-export async function runDoctor(deps: DoctorDeps, programId: string): Promise<DoctorReport> {
+interface PortalChecks {
+  checks: CheckResult[];
+  serviceOk: boolean;
+  credentialsOk: boolean;
+}
+
+/** What every program relies on: the service, the HubSpot credentials and setup, the functions' secrets. */
+async function checkPortal(deps: DoctorDeps): Promise<PortalChecks> {
   const { config } = deps;
   const checks: CheckResult[] = [];
   const service = await checkServiceReachable(config.publicBaseUrl);
@@ -57,17 +60,57 @@ export async function runDoctor(deps: DoctorDeps, programId: string): Promise<Do
     checks.push(...(await checkPortalSetup(gateway)));
   }
 
+  checks.push(...checkDeclaredSecrets());
+  if (service.ok) checks.push(...(await checkServiceSecrets({ publicBaseUrl: config.publicBaseUrl, adminKey: config.adminKey })));
+  return { checks, serviceOk: service.ok, credentialsOk: credentials.ok };
+}
+
+export interface ProgramSummary {
+  id: string;
+  name: string;
+  status: string;
+}
+
+export interface PortalReport extends DoctorReport {
+  /** Every program in the service's database; undefined when they could not be read (a failed check says why). */
+  programs: ProgramSummary[] | undefined;
+}
+
+/** The checklist without a program: the portal, the service and the secrets, and which programs exist. */
+export async function runPortalDoctor(deps: DoctorDeps): Promise<PortalReport> {
+  const { checks } = await checkPortal(deps);
+  let programs: ProgramSummary[] | undefined;
+  try {
+    programs = (await listPrograms(deps.db)).map((p) => ({ id: p.id, name: p.name, status: p.status }));
+    checks.push(pass('Program', 'programs can be read', `${programs.length} program${programs.length === 1 ? '' : 's'}`));
+  } catch (err) {
+    checks.push(fail('Program', 'programs can be read', `cannot read programs: ${errorMessage(err)}`, PROGRAMS_FIX));
+  }
+  return { ok: checks.every((c) => c.ok), checks, programs };
+}
+
+const PROGRAMS_FIX = 'point DATABASE_URL at the service\'s database (run `npm run migrate` on a new one)';
+
+/**
+ * The launch checklist for one program, as executable checks. Checks that depend on an earlier one
+ * (HubSpot data needs working credentials, actions need a reachable service) are skipped with that
+ * reason rather than failing a second time for the same cause.
+ */
+export async function runDoctor(deps: DoctorDeps, programId: string): Promise<DoctorReport> {
+  const { config } = deps;
+  const { checks, serviceOk, credentialsOk } = await checkPortal(deps);
+
   const program = await findProgram(deps.db, programId).catch((err: unknown) => err instanceof Error ? err : new Error(String(err)));
   if (program instanceof Error) {
-    checks.push(fail('Program', `"${programId}" exists`, `cannot read programs: ${program.message}`, 'point DATABASE_URL at the service\'s database (run `npm run migrate` on a new one)'));
+    checks.push(fail('Program', `"${programId}" exists`, `cannot read programs: ${program.message}`, PROGRAMS_FIX));
   } else if (!program) {
     checks.push(fail('Program', `"${programId}" exists`, 'no program with this id in the service\'s database', 'create it in the settings page, or check the id and DATABASE_URL'));
   } else {
     checks.push(pass('Program', `"${programId}" exists`, program.name));
-    if (credentials.ok) checks.push(...(await checkProgram(deps.hubspot, program)));
+    if (credentialsOk) checks.push(...(await checkProgram(deps.hubspot, program)));
   }
 
-  if (service.ok) {
+  if (serviceOk) {
     checks.push(...(await checkWorkflowActions({
       publicBaseUrl: config.publicBaseUrl,
       clientSecret: config.hubspot.clientSecret,

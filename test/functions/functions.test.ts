@@ -99,7 +99,7 @@ describe('referral-story', () => {
 
   test('a missing secret names the secret and the command to add it', async () => {
     const result = await referralStory(onRecord('123', {}), deps({ SERVICE_ADMIN_KEY: undefined }));
-    expect(result).toEqual({ ok: false, error: { code: 'MISSING_SECRET', message: expect.stringContaining('hs secret add SERVICE_ADMIN_KEY') } });
+    expect(result).toEqual({ ok: false, error: { code: 'MISSING_SECRET', message: expect.stringContaining('hs app secret add SERVICE_ADMIN_KEY') } });
     expect(sent).toEqual([]);
   });
 

@@ -43,7 +43,7 @@ function resolveActor(context: z.infer<typeof contextSchema>): string | null {
 function requireSecret(env: FunctionDeps['env'], name: string): string {
   const value = env[name]?.trim();
   if (!value) {
-    throw new ServiceError('MISSING_SECRET', `The Referral Ops app is missing its ${name} secret. A HubSpot admin must add it (hs secret add ${name}) and redeploy.`);
+    throw new ServiceError('MISSING_SECRET', `The Referral Ops app is missing its ${name} secret. A HubSpot admin must add it (hs app secret add ${name}) and redeploy.`);
   }
   return value;
 }

@@ -36,6 +36,18 @@ describe('workflow action definitions from hsmeta files', () => {
     expect(() => parseActionDefinition(document, variables, 'x-hsmeta.json')).toThrow(/config\.objectTypes\.0: object types are upper case/);
   });
 
+  test("a dependency type HubSpot's models do not have is refused, naming the ones they do", () => {
+    const document = fixture();
+    (document.config as Record<string, unknown>).inputFieldDependencies = [
+      { dependencyType: 'CONDITIONAL', controllingFieldName: 'channel', controllingFieldValue: 'sms', dependentFieldNames: ['company_name'] },
+    ];
+    expect(() => parseActionDefinition(document, variables, 'x-hsmeta.json')).toThrow(
+      /x-hsmeta\.json is refused by HubSpot's action-definition models: config\.inputFieldDependencies\[0\]\.dependencyType: "CONDITIONAL" is not one of CONDITIONAL_SINGLE_FIELD, SINGLE_FIELD/,
+    );
+    (document.config as { inputFieldDependencies: Array<Record<string, unknown>> }).inputFieldDependencies[0]!.dependencyType = 'CONDITIONAL_SINGLE_FIELD';
+    expect(parseActionDefinition(document, variables, 'x-hsmeta.json').uid).toBe('notify_referrer_action');
+  });
+
   test('hsmeta files in nested folders are not found, as HubSpot skips them', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'workflow-actions-'));
     try {
