@@ -3,7 +3,7 @@ import type pino from 'pino';
 import { Portal } from './portal';
 import { seedPortal } from './seed';
 import { createSandboxApp, listenSandbox, type SandboxAppOptions } from './server';
-import { WorkflowEngine } from './workflows/engine';
+import { WorkflowEngine, type CompletionRefusal } from './workflows/engine';
 import type { RequestStats } from './http/stats';
 import type { RetryPolicy } from './workflows/response-rules';
 import { RealScheduler, type Scheduler } from './workflows/scheduler';
@@ -11,7 +11,7 @@ import type { WorkflowInput } from './workflows/workflow-definition';
 import { workflowRoutes } from './workflows/routes';
 
 export { signRequest, signRequestV1, signatureV1, signatureV2, signatureV3 } from './signing';
-export { WorkflowEngine, type Execution, type Attempt, type ActionPayload } from './workflows/engine';
+export { WorkflowEngine, type Execution, type Attempt, type ActionPayload, type CompletionRefusal } from './workflows/engine';
 export { RealScheduler, VirtualScheduler, type Scheduler } from './workflows/scheduler';
 export type { WorkflowInput, Workflow } from './workflows/workflow-definition';
 
@@ -35,6 +35,8 @@ export interface StartSandboxOptions {
   scheduler?: Scheduler;
   retryPolicy?: Partial<RetryPolicy>;
   requestTimeoutMs?: number;
+  /** Fault mode: callback completions refused until `forMs` after the BLOCK answer was recorded. */
+  completionRefusal?: CompletionRefusal;
   tier?: SandboxAppOptions['tier'];
   scale?: SandboxAppOptions['scale'];
   faults?: SandboxAppOptions['faults'];
@@ -67,6 +69,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(options.retryPolicy && { retryPolicy: options.retryPolicy }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.logger && { logger: options.logger }),
+    ...(options.completionRefusal && { completionRefusal: options.completionRefusal }),
   });
   const workflows = [...(options.workflows ?? []), ...(options.workflowsFile ? readWorkflowsFile(options.workflowsFile) : [])];
   try {

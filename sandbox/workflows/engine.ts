@@ -72,6 +72,8 @@ export interface Execution {
   payload: ActionPayload;
   attempts: Attempt[];
   startedAt: string;
+  /** When the BLOCK answer was recorded. */
+  blockedAt?: string;
   nextAttemptAt?: string;
   expiresAt?: string;
   finishedAt?: string;
@@ -98,6 +100,18 @@ export interface WorkflowEngineOptions {
   requestTimeoutMs?: number;
   retryPolicy?: Partial<RetryPolicy>;
   logger?: Pick<pino.Logger, 'info' | 'warn'>;
+  /** Fault mode: completions refused until a while after the BLOCK answer was recorded (off by default). */
+  completionRefusal?: CompletionRefusal;
+}
+
+/**
+ * Whether HubSpot accepts a completion before it has recorded the action's BLOCK answer, and how
+ * long recording takes, is undocumented. With this set, a completion is refused with `status`
+ * while the call is in flight or a retry is pending, and for `forMs` after the BLOCK was recorded.
+ */
+export interface CompletionRefusal {
+  forMs: number;
+  status: 400 | 404;
 }
 
 export const DEFAULT_ACTIONS_DIR = path.resolve(__dirname, '../../src/app/workflow-actions');
@@ -109,6 +123,8 @@ interface Run {
   execution: Execution;
   workflow: Workflow;
   firstAttemptAt: number;
+  /** When the BLOCK answer was recorded (what the completion refusal fault counts from). */
+  blockedAt?: number;
   cancelTimer?: () => void;
 }
 
@@ -127,6 +143,7 @@ export class WorkflowEngine {
   private readonly enrolled = new Set<string>();
   private readonly actionIds = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
+  private refusal: CompletionRefusal | undefined;
   private nextWorkflowId = 1;
   private nextExecution = 1;
   /**
@@ -150,6 +167,7 @@ export class WorkflowEngine {
     this.scheduler = options.scheduler ?? new RealScheduler();
     this.retryPolicy = { ...HUBSPOT_RETRY_POLICY, ...options.retryPolicy };
     this.logger = options.logger ?? pino({ level: 'silent' });
+    this.refusal = options.completionRefusal;
     this.portal.on('change', this.onChange);
   }
 
@@ -226,10 +244,18 @@ export class WorkflowEngine {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
+  /** The completion refusal fault mode; undefined (or `forMs` 0) turns it off. */
+  setCompletionRefusal(refusal: CompletionRefusal | undefined): void {
+    this.refusal = refusal && refusal.forMs > 0 ? { ...refusal } : undefined;
+  }
+
+  completionRefusal(): CompletionRefusal | undefined {
+    return this.refusal && { ...this.refusal };
+  }
+
   /**
    * `POST /automation/v4/actions/callbacks/{callbackId}/complete`. Throws HubSpotError (404 unknown callback,
-   * 400 finished one). Accepted while an attempt is still pending too, since a service may finish its work
-   * before HubSpot has recorded the BLOCK answer.
+   * 400 finished one). Without the completion refusal fault, accepted while an attempt is still pending too.
    */
   complete(callbackId: string, outputFields: Record<string, string>): void {
     this.checkCompletion(callbackId, outputFields);
@@ -355,6 +381,8 @@ export class WorkflowEngine {
       case 'block': {
         execution.status = 'BLOCKED';
         execution.outputFields = decision.outputFields;
+        run.blockedAt = this.scheduler.now();
+        execution.blockedAt = iso(run.blockedAt);
         const expiresAt = now + decision.expiresInMs;
         execution.expiresAt = iso(expiresAt);
         run.cancelTimer = this.scheduler.at(expiresAt, () => {
@@ -424,6 +452,11 @@ export class WorkflowEngine {
     const state = outputFields.hs_execution_state;
     if (state !== undefined && state !== 'SUCCESS' && state !== 'FAIL_CONTINUE') {
       throw validationError(`hs_execution_state "${state}" cannot complete a callback (expected SUCCESS or FAIL_CONTINUE)`);
+    }
+    const refusal = this.refusal;
+    if (refusal && (run.blockedAt === undefined || this.scheduler.now() < run.blockedAt + refusal.forMs)) {
+      const message = `Callback ${callbackId} is not waiting for a completion (yet)`;
+      throw refusal.status === 404 ? notFound(message) : validationError(message);
     }
   }
 

@@ -21,6 +21,8 @@ export interface Reply {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Runs before the answer is sent, e.g. to call the sandbox while HubSpot still waits for it. */
+  before?: (call: ReceivedCall) => Promise<void>;
 }
 
 export interface ActionReceiver {
@@ -43,16 +45,18 @@ export async function startActionReceiver(): Promise<ActionReceiver> {
   let replies: Reply[] = [buildReply()];
   const app = express();
   app.use(express.raw({ type: '*/*' }));
-  app.all('/{*path}', (req, res) => {
+  app.all('/{*path}', async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    calls.push({
+    const call: ReceivedCall = {
       method: req.method,
       url: `http://${req.headers.host}${req.originalUrl}`,
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
       rawBody,
       body: JSON.parse(rawBody) as ReceivedCall['body'],
-    });
+    };
+    calls.push(call);
     const reply = replies.length > 1 ? replies.shift()! : replies[0]!;
+    await reply.before?.(call);
     res.status(reply.status ?? 200).set(reply.headers ?? {});
     if (reply.body === undefined) res.end();
     else if (typeof reply.body === 'string') res.send(reply.body);
