@@ -4,6 +4,7 @@ import { notFound, validationError } from '../crm/errors';
 import type { PortalChange } from '../portal';
 import { findActionFile, loadActionDefinition } from './action-definition';
 import { postSigned } from './delivery';
+import { checkOptionsUrlFields, type OptionsFetch } from './options-fetch';
 import {
   HUBSPOT_RETRY_POLICY,
   backoffDelay,
@@ -142,6 +143,7 @@ export class WorkflowEngine {
   private readonly runs = new Map<string, Run>();
   private readonly enrolled = new Set<string>();
   private readonly actionIds = new Map<string, number>();
+  private readonly fetchedOptions = new Map<number, OptionsFetch[]>();
   private readonly inFlight = new Set<Promise<void>>();
   private refusal: CompletionRefusal | undefined;
   private nextWorkflowId = 1;
@@ -180,6 +182,34 @@ export class WorkflowEngine {
    * WorkflowDefinitionError / ActionDefinitionError naming what is wrong.
    */
   register(input: WorkflowInput): Workflow {
+    return this.store(this.prepare(input));
+  }
+
+  /**
+   * Registers a workflow as a user defines it in HubSpot's editor: also fetches the options of every
+   * `optionsUrl` field from the service, and refuses static values the service does not offer
+   * (options-fetch.ts). `POST /sandbox/workflows` uses this; `register` skips it, for workflows set up
+   * before the service listens.
+   */
+  async define(input: WorkflowInput): Promise<Workflow> {
+    const workflow = this.prepare(input);
+    const { problems, fetches } = await checkOptionsUrlFields(workflow, {
+      clientSecret: this.options.clientSecret,
+      portalId: this.portalId,
+      now: this.scheduler.now(),
+      timeoutMs: this.options.requestTimeoutMs ?? 20_000,
+    });
+    this.fetchedOptions.set(workflow.id, fetches);
+    if (problems.length > 0) throw new WorkflowDefinitionError(problems.join('; '), problems);
+    return this.store(workflow);
+  }
+
+  /** The options requests made when a workflow was defined, with their answers. */
+  optionsFetches(workflowId: number): OptionsFetch[] {
+    return structuredClone(this.fetchedOptions.get(workflowId) ?? []);
+  }
+
+  private prepare(input: WorkflowInput): Workflow {
     const parsed = parseWorkflowInput(input);
     const { objectType, property } = parsed.trigger;
     if (this.portal.propertyDefinition && !this.portal.propertyDefinition(objectType, property)) {
@@ -203,9 +233,13 @@ export class WorkflowEngine {
       inputFields,
       action: { ...action, actionDefinitionId: this.actionIds.get(actionKey)!, actionDefinitionVersion: 1 },
     };
+    return workflow;
+  }
+
+  private store(workflow: Workflow): Workflow {
     this.workflowsById.set(workflow.id, workflow);
     this.logger.info(
-      { workflowId: workflow.id, trigger: workflow.trigger, action: action.uid, actionUrl: action.config.actionUrl },
+      { workflowId: workflow.id, trigger: workflow.trigger, action: workflow.action.uid, actionUrl: workflow.action.config.actionUrl },
       'workflow registered',
     );
     return workflow;

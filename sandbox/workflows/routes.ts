@@ -75,9 +75,9 @@ export function workflowRoutes(engine: WorkflowEngine): (router: Router) => void
       res.status(204).end();
     });
 
-    router.post('/sandbox/workflows', json, (req, res) => {
+    router.post('/sandbox/workflows', json, async (req, res) => {
       try {
-        res.status(201).json(describeWorkflow(engine.register(req.body as WorkflowInput)));
+        res.status(201).json(describeWorkflow(await engine.define(req.body as WorkflowInput)));
       } catch (error) {
         if (error instanceof WorkflowDefinitionError) {
           throw validationError(error.message, error.problems.map((message) => ({ message })));
@@ -112,6 +112,10 @@ export function workflowRoutes(engine: WorkflowEngine): (router: Router) => void
     router.delete('/sandbox/workflows/:id', (req, res) => {
       engine.remove(requireWorkflow(engine, req.params.id).id);
       res.status(204).end();
+    });
+
+    router.get('/sandbox/workflows/:id/options-fetches', (req, res) => {
+      res.json({ results: engine.optionsFetches(requireWorkflow(engine, req.params.id).id) });
     });
 
     router.get('/sandbox/workflows/:id/executions', (req, res) => {

@@ -29,6 +29,12 @@ export interface ActionReceiver {
   /** Base URL to use as `${SERVICE_URL}`. */
   baseUrl: string;
   calls: ReceivedCall[];
+  /**
+   * optionsUrl requests (bodies with `inputFieldName`), kept apart from action calls. Answered by
+   * `answerOptions`, by default with the value the workflow already chose (so any choice is offered).
+   */
+  optionsCalls: Array<{ url: string; headers: Record<string, string>; body: Record<string, unknown> }>;
+  answerOptions(handler: (body: Record<string, unknown>) => Reply): void;
   /** Answers calls in order; the last reply repeats. Default: 200 SUCCESS. */
   replyWith(...replies: Reply[]): void;
   close(): Promise<void>;
@@ -42,11 +48,21 @@ export const buildReply = (overrides: Reply = {}): Reply => ({
 
 export async function startActionReceiver(): Promise<ActionReceiver> {
   const calls: ReceivedCall[] = [];
+  const optionsCalls: ActionReceiver['optionsCalls'] = [];
+  let optionsHandler = echoChosenValue;
   let replies: Reply[] = [buildReply()];
   const app = express();
   app.use(express.raw({ type: '*/*' }));
   app.all('/{*path}', async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+    const parsed = JSON.parse(rawBody) as Record<string, unknown>;
+    if ('inputFieldName' in parsed) {
+      optionsCalls.push({ url: `http://${req.headers.host}${req.originalUrl}`, headers, body: parsed });
+      const reply = optionsHandler(parsed);
+      res.status(reply.status ?? 200).json(reply.body);
+      return;
+    }
     const call: ReceivedCall = {
       method: req.method,
       url: `http://${req.headers.host}${req.originalUrl}`,
@@ -69,6 +85,10 @@ export async function startActionReceiver(): Promise<ActionReceiver> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     calls,
+    optionsCalls,
+    answerOptions: (handler) => {
+      optionsHandler = handler;
+    },
     replyWith: (...next) => {
       replies = next.length > 0 ? next : [buildReply()];
     },
@@ -79,4 +99,10 @@ export async function startActionReceiver(): Promise<ActionReceiver> {
         server.closeAllConnections();
       }),
   };
+}
+
+function echoChosenValue(body: Record<string, unknown>): Reply {
+  const fields = body.inputFields as Record<string, { value?: string }>;
+  const chosen = fields[String(body.inputFieldName)]?.value;
+  return { body: { options: chosen === undefined ? [] : [{ label: chosen, value: chosen }] } };
 }
