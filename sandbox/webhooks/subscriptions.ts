@@ -10,8 +10,12 @@ import { ActionDefinitionError, resolveVariables } from '../workflows/action-def
  */
 export const DEFAULT_WEBHOOKS_FILE = path.resolve(__dirname, '../../src/app/webhooks/webhooks-hsmeta.json');
 
-const subscriptionSchema = z.strictObject({
-  subscriptionType: z.enum(['object.creation', 'object.deletion', 'object.propertyChange', 'object.privacyDeletion', 'object.merge', 'object.restore', 'object.associationChange']),
+/**
+ * Subscription types are read as any string: the sandbox sends the ones it models
+ * (webhook-sender.ts) and ignores others, rather than refusing a project HubSpot may accept.
+ */
+const subscriptionSchema = z.looseObject({
+  subscriptionType: z.string().min(1),
   objectType: z.string().min(1),
   propertyName: z.string().min(1).optional(),
   active: z.boolean().default(true),
@@ -37,7 +41,7 @@ const hsmetaSchema = z.strictObject({
 });
 
 export type WebhooksComponent = z.output<typeof hsmetaSchema>;
-export type CrmSubscription = WebhooksComponent['config']['subscriptions']['crmObjects'][number] & { subscriptionId: number };
+export type CrmSubscription = z.output<typeof subscriptionSchema> & { subscriptionId: number };
 
 export interface WebhookSettings {
   uid: string;

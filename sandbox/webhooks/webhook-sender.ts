@@ -1,9 +1,9 @@
+import type { Router } from 'express';
 import pino from 'pino';
 import { findObjectType } from '../crm/object-types';
 import type { PortalChange } from '../portal';
 import { signatureV1, signatureV3 } from '../signing';
-import type { Scheduler } from '../workflows/scheduler';
-import { RealScheduler } from '../workflows/scheduler';
+import { RealScheduler, type Scheduler } from '../workflows/scheduler';
 import { DEFAULT_WEBHOOKS_FILE, loadWebhooks, type CrmSubscription, type WebhookSettings } from './subscriptions';
 
 /**
@@ -201,7 +201,7 @@ export class WebhookSender {
 }
 
 /** `GET /sandbox/webhooks/deliveries`: what was sent, each attempt with its headers, body and answer. */
-export function webhookRoutes(sender: WebhookSender): (router: import('express').Router) => void {
+export function webhookRoutes(sender: WebhookSender): (router: Router) => void {
   return (router) => {
     router.get('/sandbox/webhooks/deliveries', (_req, res) => {
       res.json({ targetUrl: sender.settings.targetUrl, results: sender.deliveries() });

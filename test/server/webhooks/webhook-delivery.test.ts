@@ -48,6 +48,7 @@ describe.each(dialects)('HubSpot webhook signatures on %s', (dialect) => {
   };
   const v1 = (payload = body, secret = TEST_CLIENT_SECRET) => ({ 'X-HubSpot-Signature': signatureV1({ clientSecret: secret, body: payload }), 'X-HubSpot-Signature-Version': 'v1' });
   const v2 = () => ({ 'X-HubSpot-Signature': signatureV2({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: url(), body }), 'X-HubSpot-Signature-Version': 'v2' });
+  let refusedEventId = 100;
   const recorded = () => h.database.db.selectFrom('webhook_events').select('event_id').execute();
 
   it.each([
@@ -71,11 +72,12 @@ describe.each(dialects)('HubSpot webhook signatures on %s', (dialect) => {
     ['an older signature without its version header', (sent: string) => ({ 'X-HubSpot-Signature': v1(sent)['X-HubSpot-Signature'] }), /X-HubSpot-Signature-Version is missing/],
   ])('refuses %s with 401, writing nothing', async (_name, headersFor, reason) => {
     // Signed over `sent` except in the tampered cases, which were signed over the original `body`.
-    const sent = body.replace('"eventId":1', '"eventId":77').replace('"propertyValue":"1"', '"propertyValue":"2"');
+    const eventId = String(++refusedEventId);
+    const sent = body.replace('"eventId":1', `"eventId":${eventId}`).replace('"propertyValue":"1"', '"propertyValue":"2"');
     const res = await send(headersFor(sent), sent);
     expect(res.status).toBe(401);
     expect(res.body.error.message).toMatch(reason);
-    expect((await recorded()).map((r) => r.event_id)).not.toContain('77');
+    expect((await recorded()).map((r) => r.event_id)).not.toContain(eventId);
   });
 });
 
