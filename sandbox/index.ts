@@ -3,15 +3,17 @@ import type pino from 'pino';
 import { Portal } from './portal';
 import { seedPortal } from './seed';
 import { createSandboxApp, listenSandbox, type SandboxAppOptions } from './server';
-import { WorkflowEngine } from './workflows/engine';
+import { WorkflowEngine, type CompletionRefusal } from './workflows/engine';
 import type { RequestStats } from './http/stats';
 import type { RetryPolicy } from './workflows/response-rules';
 import { RealScheduler, type Scheduler } from './workflows/scheduler';
 import type { WorkflowInput } from './workflows/workflow-definition';
 import { workflowRoutes } from './workflows/routes';
+import { WebhookSender, webhookRoutes } from './webhooks/webhook-sender';
 
 export { signRequest, signRequestV1, signatureV1, signatureV2, signatureV3 } from './signing';
-export { WorkflowEngine, type Execution, type Attempt, type ActionPayload } from './workflows/engine';
+export { WorkflowEngine, type Execution, type Attempt, type ActionPayload, type CompletionRefusal } from './workflows/engine';
+export { WebhookSender, type WebhookDelivery, type WebhookEvent } from './webhooks/webhook-sender';
 export { RealScheduler, VirtualScheduler, type Scheduler } from './workflows/scheduler';
 export type { WorkflowInput, Workflow } from './workflows/workflow-definition';
 
@@ -35,6 +37,14 @@ export interface StartSandboxOptions {
   scheduler?: Scheduler;
   retryPolicy?: Partial<RetryPolicy>;
   requestTimeoutMs?: number;
+  /** Fault mode: callback completions refused until `forMs` after the BLOCK answer was recorded. */
+  completionRefusal?: CompletionRefusal;
+  /**
+   * Send the project's webhooks (`src/app/webhooks/webhooks-hsmeta.json`, or `file`) for CRM changes
+   * to its `targetUrl`. Off unless asked for: a test that writes deals should not get deliveries it
+   * did not expect.
+   */
+  webhooks?: boolean | { file?: string };
   tier?: SandboxAppOptions['tier'];
   scale?: SandboxAppOptions['scale'];
   faults?: SandboxAppOptions['faults'];
@@ -46,6 +56,8 @@ export interface RunningSandbox {
   url: string;
   portal: Portal;
   engine: WorkflowEngine;
+  /** Present when `webhooks` was asked for. */
+  webhooks?: WebhookSender;
   scheduler: Scheduler;
   /** API calls answered, by endpoint and status: what a piece of work cost against the rate limits. */
   stats: RequestStats;
@@ -67,10 +79,29 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(options.retryPolicy && { retryPolicy: options.retryPolicy }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.logger && { logger: options.logger }),
+    ...(options.completionRefusal && { completionRefusal: options.completionRefusal }),
   });
   const workflows = [...(options.workflows ?? []), ...(options.workflowsFile ? readWorkflowsFile(options.workflowsFile) : [])];
   try {
     for (const workflow of workflows) engine.register(workflow);
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
+
+  let webhooks: WebhookSender | undefined;
+  try {
+    if (options.webhooks) {
+      webhooks = new WebhookSender({
+        portal,
+        clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+        variables: options.variables ?? {},
+        scheduler,
+        portalId: engine.portalId,
+        ...(typeof options.webhooks === 'object' && options.webhooks.file !== undefined && { file: options.webhooks.file }),
+        ...(options.logger && { logger: options.logger }),
+      });
+    }
   } catch (error) {
     engine.close();
     throw error;
@@ -83,17 +114,19 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(options.scale !== undefined && { scale: options.scale }),
     ...(options.faults !== undefined && { faults: options.faults }),
     ...(options.clock !== undefined && { clock: options.clock }),
-    extensions: [workflowRoutes(engine)],
+    extensions: [workflowRoutes(engine), ...(webhooks ? [webhookRoutes(webhooks)] : [])],
   });
   const server = await listenSandbox(app, options.port ?? 0);
   return {
     url: server.url,
     portal,
     engine,
+    ...(webhooks && { webhooks }),
     scheduler,
     stats,
     close: async () => {
       engine.close();
+      webhooks?.close();
       await server.close();
     },
   };

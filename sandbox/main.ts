@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     clientSecret: config.SANDBOX_CLIENT_SECRET ?? config.HUBSPOT_CLIENT_SECRET ?? DEFAULT_CLIENT_SECRET,
     variables,
     ...(config.SANDBOX_WORKFLOWS && { workflowsFile: config.SANDBOX_WORKFLOWS }),
+    // The project's webhooks go to SERVICE_URL, as HubSpot sends them to an installed app.
+    webhooks: true,
     logger,
   });
   logger.info(

@@ -24,6 +24,7 @@ const configSchema = z.object({
   SERVICE_ADMIN_KEY: z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional(),
   SANDBOX_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3001),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CALLBACK_RETRY_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).min(0).max(10_080).default(15),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -42,6 +43,8 @@ export interface Config {
   adminKey: string | undefined;
   sandboxPort: number;
   logLevel: Env['LOG_LEVEL'];
+  /** How long a callback completion HubSpot refuses (400/404) is retried before a person is asked. */
+  callbackRetryWindowMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -64,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: e.SERVICE_ADMIN_KEY,
     sandboxPort: e.SANDBOX_PORT,
     logLevel: e.LOG_LEVEL,
+    callbackRetryWindowMs: e.CALLBACK_RETRY_MINUTES * 60_000,
   };
 }

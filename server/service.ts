@@ -72,6 +72,8 @@ async function connectHubSpot(config: Config, logger: Logger) {
     variables: { SERVICE_URL: config.publicBaseUrl },
     // A small, deterministic portal to try the product on: owners, companies, contacts and deals.
     seed: { owners: 5, companies: 20, contacts: 200, deals: 50, seed: 42 },
+    // Deal-stage webhooks reach the service as HubSpot would send them.
+    webhooks: true,
     logger,
   });
   // The sandbox portal is set up as `npm run setup` would set up a real one.

@@ -4,6 +4,7 @@ import { notFound, validationError } from '../crm/errors';
 import type { PortalChange } from '../portal';
 import { findActionFile, loadActionDefinition } from './action-definition';
 import { postSigned } from './delivery';
+import { checkOptionsUrlFields, type OptionsFetch } from './options-fetch';
 import {
   HUBSPOT_RETRY_POLICY,
   backoffDelay,
@@ -72,6 +73,8 @@ export interface Execution {
   payload: ActionPayload;
   attempts: Attempt[];
   startedAt: string;
+  /** When the BLOCK answer was recorded. */
+  blockedAt?: string;
   nextAttemptAt?: string;
   expiresAt?: string;
   finishedAt?: string;
@@ -98,6 +101,18 @@ export interface WorkflowEngineOptions {
   requestTimeoutMs?: number;
   retryPolicy?: Partial<RetryPolicy>;
   logger?: Pick<pino.Logger, 'info' | 'warn'>;
+  /** Fault mode: completions refused until a while after the BLOCK answer was recorded (off by default). */
+  completionRefusal?: CompletionRefusal;
+}
+
+/**
+ * Whether HubSpot accepts a completion before it has recorded the action's BLOCK answer, and how
+ * long recording takes, is undocumented. With this set, a completion is refused with `status`
+ * while the call is in flight or a retry is pending, and for `forMs` after the BLOCK was recorded.
+ */
+export interface CompletionRefusal {
+  forMs: number;
+  status: 400 | 404;
 }
 
 export const DEFAULT_ACTIONS_DIR = path.resolve(__dirname, '../../src/app/workflow-actions');
@@ -109,6 +124,8 @@ interface Run {
   execution: Execution;
   workflow: Workflow;
   firstAttemptAt: number;
+  /** When the BLOCK answer was recorded (what the completion refusal fault counts from). */
+  blockedAt?: number;
   cancelTimer?: () => void;
 }
 
@@ -126,7 +143,9 @@ export class WorkflowEngine {
   private readonly runs = new Map<string, Run>();
   private readonly enrolled = new Set<string>();
   private readonly actionIds = new Map<string, number>();
+  private readonly fetchedOptions = new Map<number, OptionsFetch[]>();
   private readonly inFlight = new Set<Promise<void>>();
+  private refusal: CompletionRefusal | undefined;
   private nextWorkflowId = 1;
   private nextExecution = 1;
   /**
@@ -150,6 +169,7 @@ export class WorkflowEngine {
     this.scheduler = options.scheduler ?? new RealScheduler();
     this.retryPolicy = { ...HUBSPOT_RETRY_POLICY, ...options.retryPolicy };
     this.logger = options.logger ?? pino({ level: 'silent' });
+    this.refusal = options.completionRefusal;
     this.portal.on('change', this.onChange);
   }
 
@@ -162,6 +182,34 @@ export class WorkflowEngine {
    * WorkflowDefinitionError / ActionDefinitionError naming what is wrong.
    */
   register(input: WorkflowInput): Workflow {
+    return this.store(this.prepare(input));
+  }
+
+  /**
+   * Registers a workflow as a user defines it in HubSpot's editor: also fetches the options of every
+   * `optionsUrl` field from the service, and refuses static values the service does not offer
+   * (options-fetch.ts). `POST /sandbox/workflows` uses this; `register` skips it, for workflows set up
+   * before the service listens.
+   */
+  async define(input: WorkflowInput): Promise<Workflow> {
+    const workflow = this.prepare(input);
+    const { problems, fetches } = await checkOptionsUrlFields(workflow, {
+      clientSecret: this.options.clientSecret,
+      portalId: this.portalId,
+      now: this.scheduler.now(),
+      timeoutMs: this.options.requestTimeoutMs ?? 20_000,
+    });
+    this.fetchedOptions.set(workflow.id, fetches);
+    if (problems.length > 0) throw new WorkflowDefinitionError(problems.join('; '), problems);
+    return this.store(workflow);
+  }
+
+  /** The options requests made when a workflow was defined, with their answers. */
+  optionsFetches(workflowId: number): OptionsFetch[] {
+    return structuredClone(this.fetchedOptions.get(workflowId) ?? []);
+  }
+
+  private prepare(input: WorkflowInput): Workflow {
     const parsed = parseWorkflowInput(input);
     const { objectType, property } = parsed.trigger;
     if (this.portal.propertyDefinition && !this.portal.propertyDefinition(objectType, property)) {
@@ -185,9 +233,13 @@ export class WorkflowEngine {
       inputFields,
       action: { ...action, actionDefinitionId: this.actionIds.get(actionKey)!, actionDefinitionVersion: 1 },
     };
+    return workflow;
+  }
+
+  private store(workflow: Workflow): Workflow {
     this.workflowsById.set(workflow.id, workflow);
     this.logger.info(
-      { workflowId: workflow.id, trigger: workflow.trigger, action: action.uid, actionUrl: action.config.actionUrl },
+      { workflowId: workflow.id, trigger: workflow.trigger, action: workflow.action.uid, actionUrl: workflow.action.config.actionUrl },
       'workflow registered',
     );
     return workflow;
@@ -226,10 +278,18 @@ export class WorkflowEngine {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
+  /** The completion refusal fault mode; undefined (or `forMs` 0) turns it off. */
+  setCompletionRefusal(refusal: CompletionRefusal | undefined): void {
+    this.refusal = refusal && refusal.forMs > 0 ? { ...refusal } : undefined;
+  }
+
+  completionRefusal(): CompletionRefusal | undefined {
+    return this.refusal && { ...this.refusal };
+  }
+
   /**
    * `POST /automation/v4/actions/callbacks/{callbackId}/complete`. Throws HubSpotError (404 unknown callback,
-   * 400 finished one). Accepted while an attempt is still pending too, since a service may finish its work
-   * before HubSpot has recorded the BLOCK answer.
+   * 400 finished one). Without the completion refusal fault, accepted while an attempt is still pending too.
    */
   complete(callbackId: string, outputFields: Record<string, string>): void {
     this.checkCompletion(callbackId, outputFields);
@@ -355,6 +415,8 @@ export class WorkflowEngine {
       case 'block': {
         execution.status = 'BLOCKED';
         execution.outputFields = decision.outputFields;
+        run.blockedAt = this.scheduler.now();
+        execution.blockedAt = iso(run.blockedAt);
         const expiresAt = now + decision.expiresInMs;
         execution.expiresAt = iso(expiresAt);
         run.cancelTimer = this.scheduler.at(expiresAt, () => {
@@ -424,6 +486,11 @@ export class WorkflowEngine {
     const state = outputFields.hs_execution_state;
     if (state !== undefined && state !== 'SUCCESS' && state !== 'FAIL_CONTINUE') {
       throw validationError(`hs_execution_state "${state}" cannot complete a callback (expected SUCCESS or FAIL_CONTINUE)`);
+    }
+    const refusal = this.refusal;
+    if (refusal && (run.blockedAt === undefined || this.scheduler.now() < run.blockedAt + refusal.forMs)) {
+      const message = `Callback ${callbackId} is not waiting for a completion (yet)`;
+      throw refusal.status === 404 ? notFound(message) : validationError(message);
     }
   }
 

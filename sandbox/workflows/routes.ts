@@ -11,10 +11,27 @@ import { WorkflowDefinitionError, type Workflow, type WorkflowInput } from './wo
  * workflows and read their executions.
  */
 
-const outputFieldsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
-const completionSchema = z.object({ outputFields: outputFieldsSchema });
+const outputFieldsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String), {
+  error: 'outputFields is required (an object of output field values)',
+});
+/**
+ * HubSpot's API reference (v4 and 2026-03) marks both `outputFields` and `typedOutputs` required;
+ * `@hubspot/api-client` 14's CallbacksApi sends only the first, so the sandbox refuses what it sends.
+ */
+const completionFields = {
+  outputFields: outputFieldsSchema,
+  typedOutputs: z.record(z.string(), z.unknown(), { error: 'typedOutputs is required (an object, the typed output values)' }),
+  failureReasonType: z.string().optional(),
+  requestContext: z.looseObject({ source: z.string() }).optional(),
+};
+const completionSchema = z.object(completionFields);
 const batchCompletionSchema = z.object({
-  inputs: z.array(z.object({ callbackId: z.string().min(1), outputFields: outputFieldsSchema })).min(1).max(100),
+  inputs: z.array(z.object({ callbackId: z.string().min(1), ...completionFields })).min(1).max(100),
+});
+
+const refusalSchema = z.object({
+  forMs: z.number().int().min(0),
+  status: z.union([z.literal(400), z.literal(404)]).default(400),
 });
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -58,9 +75,9 @@ export function workflowRoutes(engine: WorkflowEngine): (router: Router) => void
       res.status(204).end();
     });
 
-    router.post('/sandbox/workflows', json, (req, res) => {
+    router.post('/sandbox/workflows', json, async (req, res) => {
       try {
-        res.status(201).json(describeWorkflow(engine.register(req.body as WorkflowInput)));
+        res.status(201).json(describeWorkflow(await engine.define(req.body as WorkflowInput)));
       } catch (error) {
         if (error instanceof WorkflowDefinitionError) {
           throw validationError(error.message, error.problems.map((message) => ({ message })));
@@ -68,6 +85,16 @@ export function workflowRoutes(engine: WorkflowEngine): (router: Router) => void
         if (error instanceof ActionDefinitionError) throw validationError(error.message);
         throw error;
       }
+    });
+
+    router.get('/sandbox/callbacks/refusal', (_req, res) => {
+      res.json(engine.completionRefusal() ?? { forMs: 0 });
+    });
+
+    router.post('/sandbox/callbacks/refusal', json, (req, res) => {
+      const refusal = parseBody(refusalSchema, req.body);
+      engine.setCompletionRefusal(refusal);
+      res.json(engine.completionRefusal() ?? { forMs: 0 });
     });
 
     router.post('/sandbox/executions/:callbackId/redeliver', async (req, res) => {
@@ -85,6 +112,10 @@ export function workflowRoutes(engine: WorkflowEngine): (router: Router) => void
     router.delete('/sandbox/workflows/:id', (req, res) => {
       engine.remove(requireWorkflow(engine, req.params.id).id);
       res.status(204).end();
+    });
+
+    router.get('/sandbox/workflows/:id/options-fetches', (req, res) => {
+      res.json({ results: engine.optionsFetches(requireWorkflow(engine, req.params.id).id) });
     });
 
     router.get('/sandbox/workflows/:id/executions', (req, res) => {

@@ -5,7 +5,10 @@ import { validationError } from '../errors';
 import { listPrograms } from '../programs/repository';
 import { readLifecycleStages, readPipelines } from './live-data';
 
-/** HubSpot's optionsUrl request: it asks for one input field's choices, optionally filtered by `q`. */
+/**
+ * HubSpot's optionsUrl request: it asks for one input field's choices, optionally filtered by `q`.
+ * The other fields' values arrive typed (`{type: "STATIC_VALUE", value}`); a plain string is read too.
+ */
 const optionsRequest = z.looseObject({
   inputFields: z.record(z.string(), z.unknown()).default({}),
   fetchOptions: z.looseObject({ q: z.string().optional(), after: z.string().optional() }).optional(),
@@ -15,6 +18,14 @@ interface Option {
   label: string;
   value: string;
   description?: string;
+}
+
+/** A field's static value as chosen so far; undefined for a property reference or nothing chosen. */
+function staticValue(inputFields: Record<string, unknown>, name: string): string | undefined {
+  const field = inputFields[name];
+  if (typeof field === 'string') return field || undefined;
+  const typed = field as { type?: unknown; value?: unknown } | undefined;
+  return typed?.type === 'STATIC_VALUE' && typeof typed.value === 'string' && typed.value ? typed.value : undefined;
 }
 
 function answer(options: Option[], q: string | undefined) {
@@ -48,7 +59,7 @@ export function optionsFeature(ctx: AppContext): Feature {
   });
   hubspot.post('/options/deal-stages', async (req, res) => {
     const { inputFields, fetchOptions } = parse(req.body);
-    const pipelineId = typeof inputFields.pipeline === 'string' ? inputFields.pipeline : undefined;
+    const pipelineId = staticValue(inputFields, 'pipeline');
     const pipelines = (await readPipelines(ctx.hubspot)).filter((p) => !pipelineId || p.id === pipelineId);
     const options = pipelines.flatMap((p) =>
       [...p.stages].sort((a, b) => a.displayOrder - b.displayOrder).map((s) => ({

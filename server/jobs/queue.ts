@@ -58,6 +58,9 @@ export class RetryLater extends Error {
   }
 }
 
+/** The job cannot succeed any more: it is dead now, whatever its attempt count (and `onDead` runs). */
+export class GiveUp extends Error {}
+
 export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   batchHandlers?: Record<string, BatchJobHandler>;
@@ -187,7 +190,7 @@ export class JobWorker {
     const now = this.opts.clock();
     const message = err instanceof Error ? err.message : String(err);
     const attempts = job.attempts + 1;
-    const dead = attempts >= (this.opts.maxAttempts ?? 12);
+    const dead = err instanceof GiveUp || attempts >= (this.opts.maxAttempts ?? 12);
     const delay = err instanceof RetryLater ? err.afterMs : backoffMs(attempts);
     await this.database.db
       .updateTable('jobs')

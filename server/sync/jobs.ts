@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { hubspotStatus } from '../hubspot/client';
-import type { BatchJobHandler, JobHandler, NewJob } from '../jobs/queue';
+import { backoffMs, GiveUp, RetryLater, type BatchJobHandler, type JobHandler, type JobRow, type NewJob } from '../jobs/queue';
+import { completeCallback, completeCallbacks, type Completion } from './callback-completion';
 import { contactReferralProperties } from './contact-properties';
 
 export const SYNC_CONTACT = 'hubspot.sync-contact';
@@ -26,14 +27,16 @@ export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> 
   };
 }
 
-interface Completion {
-  callbackId: string;
-  outputFields: Record<string, string>;
-}
-
 /**
  * Callback completions go to HubSpot a hundred at a time. A batch with one callback HubSpot refuses
- * (expired, unknown) completes none, so then each is sent alone to tell which.
+ * completes none, so then each is sent alone to tell which.
+ *
+ * A refusal (400/404) is not final at once. Whether HubSpot accepts a completion that arrives
+ * before it has recorded the BLOCK answer is undocumented, and the decision usually follows the
+ * answer within seconds: so a refused completion is retried with backoff until
+ * `callbackRetryWindowMs` (CALLBACK_RETRY_MINUTES) after the BLOCK was answered. Past that the
+ * callback is taken as expired, deleted or unknown: the job gives up and the worker's `onDead` hook
+ * raises one owner task, because the workflow will not move on by itself.
  */
 export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHandler> {
   const completed = (callbackIds: string[]) => ctx.database.db
@@ -42,28 +45,28 @@ export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHa
     .where('callback_id', 'in', callbackIds)
     .execute();
 
-  const completeOne = async ({ callbackId, outputFields }: Completion): Promise<unknown> => {
+  const completeOne = async ({ payload, job }: { payload: unknown; job: JobRow }): Promise<unknown> => {
+    const completion = payload as Completion;
     try {
-      await ctx.hubspot.automation.actions.callbacksApi.complete(callbackId, { outputFields });
+      await completeCallback(ctx.hubspot, completion);
     } catch (err) {
       if (!isRefused(err)) return err;
-      ctx.logger.warn({ callbackId, status: hubspotStatus(err) }, 'workflow callback could not be completed (expired or unknown); the ledger decision stands');
-      return undefined;
+      return refusal(ctx, completion.callbackId, job, err);
     }
-    await completed([callbackId]);
+    await completed([completion.callbackId]);
     return undefined;
   };
 
   return {
     [COMPLETE_CALLBACK]: async (jobs) => {
+      if (jobs.length === 1) return [await completeOne(jobs[0]!)];
       const inputs = jobs.map(({ payload }) => payload as Completion);
-      if (inputs.length === 1) return [await completeOne(inputs[0]!)];
       try {
-        await ctx.hubspot.automation.actions.callbacksApi.completeBatch({ inputs });
+        await completeCallbacks(ctx.hubspot, inputs);
       } catch (err) {
         if (!isRefused(err)) throw err;
         const outcomes: unknown[] = [];
-        for (const input of inputs) outcomes.push(await completeOne(input));
+        for (const job of jobs) outcomes.push(await completeOne(job));
         return outcomes;
       }
       await completed(inputs.map((i) => i.callbackId));
@@ -72,7 +75,23 @@ export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHa
   };
 }
 
-/** An expired or already completed callback will never accept a completion: retrying is pointless. */
+/** Retry later while HubSpot may still be recording the BLOCK; give up once that is implausible. */
+async function refusal(ctx: AppContext, callbackId: string, job: JobRow, err: unknown): Promise<Error> {
+  const answeredAt = (await ctx.database.db.selectFrom('action_decisions').select('created_at')
+    .where('callback_id', '=', callbackId).executeTakeFirst())?.created_at ?? job.created_at;
+  const giveUpAt = answeredAt + ctx.config.callbackRetryWindowMs;
+  const now = ctx.clock();
+  const status = hubspotStatus(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (now >= giveUpAt) {
+    ctx.logger.warn({ callbackId, status }, 'HubSpot still refuses the callback completion; giving up and asking the program owner');
+    return new GiveUp(`${message} (still refused ${Math.round((now - answeredAt) / 60_000)} min after the BLOCK answer)`);
+  }
+  ctx.logger.info({ callbackId, status }, 'HubSpot refused the callback completion; retrying, it may not have recorded the BLOCK yet');
+  return new RetryLater(Math.min(backoffMs(job.attempts + 1), giveUpAt - now), message);
+}
+
+/** 400/404: HubSpot does not (or not yet) know the callback as waiting for a completion. */
 function isRefused(err: unknown): boolean {
   const status = hubspotStatus(err);
   return status === 404 || status === 400;

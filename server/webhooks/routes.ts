@@ -1,4 +1,7 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import type { RawBodyRequest } from '../app';
+import { AppError } from '../errors';
+import { verifyWebhookSignature } from './webhook-signature';
 import type { AppContext, Feature } from '../context';
 import { cancelRewardsOfDeal, dealWonNow } from './deal-stage-cancellation';
 import { isDealStageChange, parseWebhookBatch, type WebhookEvent } from './events';
@@ -13,16 +16,38 @@ export interface WebhookOutcome {
  * HubSpot webhooks (src/app/webhooks): a deal that leaves closed won cancels the rewards it earned
  * that are not yet issued. An event is recorded once handled, so a redelivery changes nothing; an
  * event that fails is not recorded and the 5xx makes HubSpot deliver it again.
+ *
+ * Mounted in the public zone with its own signature check, not behind the `/hubspot` gate: webhook
+ * deliveries carry v3 or v1 signatures, action calls v3 or v2 (webhook-signature.ts). Nothing is
+ * read or written before the check passes.
  */
 export function webhooksFeature(ctx: AppContext): Feature {
-  const hubspot = Router();
-  hubspot.post('/webhooks', async (req, res) => {
+  const router = Router();
+  router.post('/hubspot/webhooks', requireWebhookSignature(ctx), async (req, res) => {
     const events = parseWebhookBatch(req.body);
     const results: WebhookOutcome[] = [];
     for (const event of events) results.push(await handleEvent(ctx, event));
     res.json({ results });
   });
-  return { hubspot };
+  return { public: router };
+}
+
+function requireWebhookSignature(ctx: AppContext): RequestHandler {
+  return (req, _res, next) => {
+    const { clientSecret } = ctx.config.hubspot;
+    if (!clientSecret) {
+      return next(new AppError('INVALID_SIGNATURE', 'HUBSPOT_CLIENT_SECRET is not configured, so HubSpot webhooks cannot be verified'));
+    }
+    const raw = (req as RawBodyRequest).rawBody;
+    const check = verifyWebhookSignature(
+      { method: req.method, url: ctx.config.publicBaseUrl + req.originalUrl, rawBody: raw ? raw.toString('utf8') : '', header: (name) => req.get(name) },
+      clientSecret,
+      ctx.clock(),
+    );
+    if (!check.ok) return next(new AppError('INVALID_SIGNATURE', `Rejected: ${check.reason}`));
+    req.actor = { type: 'system', id: null };
+    next();
+  };
 }
 
 async function handleEvent(ctx: AppContext, event: WebhookEvent): Promise<WebhookOutcome> {

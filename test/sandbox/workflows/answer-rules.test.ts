@@ -86,7 +86,8 @@ describe('retries', () => {
   test('an actionUrl that refuses connections is retried like a 5xx', async () => {
     await sandbox.close();
     sandbox = await startWorkflowSandbox({ variables: { SERVICE_URL: 'http://127.0.0.1:9' } });
-    await sandbox.registerWorkflow(buildWorkflowInput());
+    // In process: defining it over HTTP would fetch the action's options from the unreachable service.
+    sandbox.engine.register(buildWorkflowInput());
     await enrolContact();
     const execution = onlyExecution();
     expect(execution.status).toBe('RETRY_SCHEDULED');
