@@ -44,8 +44,9 @@ export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
   app.use(securityHeaders);
-  // Public forms post urlencoded; everything else is JSON. Other types are refused, never ignored.
-  app.use(acceptBodies([JSON_BODY, FORM_BODY]));
+  // Public forms post urlencoded; everything else is JSON. Other types are refused, never ignored;
+  // the signed and admin zones below narrow this to JSON.
+  app.use(acceptBodies([JSON_BODY, FORM_BODY], 'This service'));
   app.use(
     express.json({
       limit: '1mb',

@@ -10,11 +10,13 @@ export const FORM_BODY = 'application/x-www-form-urlencoded';
  * real run with the defaults, and a signed endpoint would check its signature over an empty body
  * while the bytes that were sent go unread. Requests without a body pass.
  */
-export function acceptBodies(types: string[]): RequestHandler {
+export function acceptBodies(types: string[], where = 'This endpoint'): RequestHandler {
   return (req, _res, next) => {
-    // `req.is` answers null when there is no body at all, false when its type is not listed.
-    if (req.is(types) !== false) return next();
+    // `req.is` answers null when there is no body at all, false when its type is not listed. An
+    // empty body (what fetch sends for a bodiless POST: Content-Length 0) carries nothing to bind.
+    const empty = req.get('content-length') === '0' && req.get('transfer-encoding') === undefined;
+    if (empty || req.is(types) !== false) return next();
     const given = req.get('content-type') ?? 'no Content-Type';
-    next(new AppError('UNSUPPORTED_MEDIA_TYPE', `This endpoint reads ${types.join(' or ')} bodies, not ${given}`, { accepted: types }));
+    next(new AppError('UNSUPPORTED_MEDIA_TYPE', `${where} reads ${types.join(' or ')} bodies, not ${given}`, { accepted: types }));
   };
 }
