@@ -49,8 +49,10 @@ const trustProxy = z.string().trim().transform((value, ctx): TrustProxy => {
   return z.NEVER;
 });
 
-const perMinute = (what: string) =>
-  z.coerce.number({ message: `must be a whole number of ${what} per minute` }).int({ message: `must be a whole number of ${what} per minute` }).min(1, { message: `must be at least 1 ${what} per minute` });
+const perMinute = (what: string) => {
+  const message = `must be a whole number of ${what} per minute, at least 1`;
+  return z.coerce.number({ message }).int({ message }).min(1, { message });
+};
 
 const configSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
