@@ -59,7 +59,7 @@ export interface RunningService {
    * open after SHUTDOWN_DRAIN_MS; let running handlers, the job worker and the hold release finish;
    * then close the database. It is closed only once no handler runs: if one is still running after
    * a second SHUTDOWN_DRAIN_MS, the database is left open (and the error logged) for the process
-   * exit to end, which the ledger survives as it survives a crash.
+   * exit to end, as a crash would, rather than fail that request halfway by closing it underneath.
    */
   stop(): Promise<void>;
 }
