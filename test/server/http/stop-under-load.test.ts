@@ -50,13 +50,16 @@ async function hammer(url: string, code: string, client: number, onAccepted: () 
   }
 }
 
+/** Resolves once the service logs `pattern`; both outputs are read throughout, so neither pipe fills. */
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    child.stdout!.on('data', (chunk) => {
-      seen += String(chunk);
+    const read = (chunk: Buffer) => {
+      seen = (seen + String(chunk)).slice(-10_000);
       if (pattern.test(seen)) resolve();
-    });
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
     child.once('exit', (code) => reject(new Error(`service exited (${code}) before it listened: ${seen.slice(-2000)}`)));
   });
 }
