@@ -3,6 +3,8 @@ import type { AppContext, Feature } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRoutes } from './http/health';
 import { requireAdminKey, requireHubSpotSignature } from './http/auth';
+import { FORM_BODY, JSON_BODY, acceptBodies } from './http/body-types';
+import { securityHeaders } from './http/security-headers';
 import { programsFeature } from './programs/routes';
 import { qualifyFeature } from './qualify/routes';
 import { optionsFeature } from './hubspot/options-routes';
@@ -40,7 +42,11 @@ export const FEATURES: FeatureFactory[] = [
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.use(securityHeaders);
+  // Public forms post urlencoded; everything else is JSON. Other types are refused, never ignored;
+  // the signed and admin zones below narrow this to JSON.
+  app.use(acceptBodies([JSON_BODY, FORM_BODY], 'This service'));
   app.use(
     express.json({
       limit: '1mb',
@@ -61,8 +67,10 @@ export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES
     publicBaseUrl: ctx.config.publicBaseUrl,
     clock: ctx.clock,
   });
-  app.use('/hubspot', gate(signed, zone((f) => f.hubspot)));
-  app.use('/api', gate(requireAdminKey(ctx.config.adminKey), zone((f) => f.admin)));
+  // Only a JSON body keeps its raw bytes for the signature, and the admin API speaks JSON alone.
+  const jsonOnly = acceptBodies([JSON_BODY]);
+  app.use('/hubspot', jsonOnly, gate(signed, zone((f) => f.hubspot)));
+  app.use('/api', gate(requireAdminKey(ctx.config.adminKey), zone((f) => f.admin), jsonOnly));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));
@@ -70,9 +78,9 @@ export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES
 }
 
 /** One check in front of all routers of a zone, so a request is verified once. */
-function gate(check: RequestHandler, routers: Router[]): Router {
+function gate(check: RequestHandler, routers: Router[], ...after: RequestHandler[]): Router {
   const zone = Router();
-  zone.use(check);
+  zone.use(check, ...after);
   for (const router of routers) zone.use(router);
   return zone;
 }

@@ -20,9 +20,13 @@ async function main() {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    // A second signal means "now": the operator has stopped waiting for the drain.
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'stopping: no new connections, finishing requests in flight');
     await service.stop();
     logger.info('stopped');
     process.exit(0);

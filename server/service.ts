@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, FEATURES, type FeatureFactory } from './app';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { migrateToLatest, openDatabase } from './db/database';
+import { answerClientError } from './http/client-errors';
+import { ConnectionDrain } from './http/connection-drain';
 import { createHubSpotClient } from './hubspot/client';
 import { JobWorker } from './jobs/queue';
 import type { Logger } from './logger';
@@ -52,7 +54,13 @@ export interface RunningService {
   server: Server;
   url: string;
   sandbox: RunningSandbox | undefined;
-  /** Stop accepting, finish requests in flight, stop the loops, close the database. */
+  /**
+   * Stop accepting connections; close kept-alive ones as their requests end, cutting those still
+   * open after SHUTDOWN_DRAIN_MS; let running handlers, the job worker and the hold release finish;
+   * then close the database. It is closed only once no handler runs: if one is still running after
+   * a second SHUTDOWN_DRAIN_MS, the database is left open (and the error logged) for the process
+   * exit to end, as a crash would, rather than fail that request halfway by closing it underneath.
+   */
   stop(): Promise<void>;
 }
 
@@ -108,18 +116,32 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   });
 
   const app = createApp(ctx, opts.features ?? FEATURES);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, '0.0.0.0', () => resolve(s));
-  });
+  const server = createServer(app);
+  server.on('clientError', answerClientError);
+  const connections = new ConnectionDrain(server);
+  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let holdTimer: NodeJS.Timeout | undefined;
+  let releasing: Promise<unknown> = Promise.resolve();
   if (opts.background !== false) {
     worker.start();
     holdTimer = setInterval(() => {
-      releaseDueHolds(ctx).catch((err) => logger.error({ err }, 'releasing held rewards failed'));
+      releasing = releaseDueHolds(ctx).catch((err) => logger.error({ err }, 'releasing held rewards failed'));
     }, 60_000);
   }
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    const drainMs = config.shutdownDrainMs;
+    const { cut } = await connections.close(drainMs);
+    if (cut > 0) logger.warn({ connections: cut, drainMs }, 'stopping: cut connections still busy after the drain');
+    if (holdTimer) clearInterval(holdTimer);
+    const [handlersDone] = await Promise.all([connections.handlersDone(drainMs), worker.stop(), releasing]);
+    if (handlersDone) await database.close();
+    else logger.error({ handlers: connections.runningHandlers }, 'stopping: requests still running after the drain; leaving the database to the process exit');
+    await sandbox?.close();
+  };
 
   return {
     ctx,
@@ -127,15 +149,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     server,
     url,
     sandbox,
-    stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      if (holdTimer) clearInterval(holdTimer);
-      await worker.stop();
-      await database.close();
-      await sandbox?.close();
-    },
+    stop: () => (stopping ??= stop()),
   };
 }

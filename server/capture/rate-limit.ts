@@ -1,34 +1,33 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { AppError } from '../errors';
+import { clientKey } from '../http/client-address';
+import { secondsLeftInWindow, type WindowCounters } from '../http/window-counters';
 
-export interface FixedWindowOptions {
-  /** Requests each client may make per window. */
+export interface ClientLimitOptions {
+  counters: WindowCounters;
+  /** Names the limit; limits with different scopes count separately. */
+  scope: string;
+  /** Requests each client may make per minute. */
   max: number;
-  windowMs: number;
   clock: () => number;
 }
 
 /**
- * Per-client-IP limiter for the public endpoints: a fixed window counted in this process's memory.
- * Enough for one process; with several replicas each allows `max`, so put a shared limiter (or the
- * load balancer's) in front when scaling out. Client IPs come from `req.ip` (the app trusts the proxy).
+ * Per-client limit of a public endpoint, in fixed one-minute windows. The client is its address as
+ * TRUST_PROXY lets Express see it, so a forged X-Forwarded-For is not a new client.
  */
-export function fixedWindowLimit(opts: FixedWindowOptions): RequestHandler {
-  let windowStart = 0;
-  let counts = new Map<string, number>();
-  return (req, res, next) => {
+export function limitPerClient(opts: ClientLimitOptions): RequestHandler {
+  return async (req, res, next) => {
     const now = opts.clock();
-    // A new window drops every old count at once, so memory stays bounded by one window's clients.
-    if (now - windowStart >= opts.windowMs) {
-      windowStart = now;
-      counts = new Map();
-    }
-    const key = req.ip ?? 'unknown';
-    const used = (counts.get(key) ?? 0) + 1;
-    counts.set(key, used);
+    const [used = 0] = await opts.counters.add([`${opts.scope}:client:${clientKey(req)}`], now);
     if (used <= opts.max) return next();
-    const retryAfter = Math.max(1, Math.ceil((windowStart + opts.windowMs - now) / 1000));
-    res.setHeader('Retry-After', String(retryAfter));
-    next(new AppError('RATE_LIMITED', `Too many requests from your network; try again in ${retryAfter} seconds`));
+    next(rateLimited(res, now, 'Too many requests from your network'));
   };
+}
+
+/** A 429 with Retry-After: when the current window ends. */
+export function rateLimited(res: Response, now: number, what: string): AppError {
+  const retryAfter = secondsLeftInWindow(now);
+  res.setHeader('Retry-After', String(retryAfter));
+  return new AppError('RATE_LIMITED', `${what}; try again in ${retryAfter} seconds`);
 }

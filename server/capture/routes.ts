@@ -1,26 +1,26 @@
 import { Router, type Response } from 'express';
 import { normaliseCode } from '../../src/app/packages/domain/codes';
 import type { Program } from '../../src/app/packages/domain/program';
+import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
 import { findEnrolmentByCode } from '../enrolment/repository';
 import { AppError } from '../errors';
+import { sharedWindowCounters } from '../http/window-counters';
 import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { findReferredByTypeId } from '../setup/hubspot-setup';
 import { captureReferral, type CaptureDeps } from './capture-referral';
-import { REFERRAL_COOKIE, readCookie, referralCookie } from './cookie';
+import { REFERRAL_COOKIE, readCookie } from './cookie';
 import { PAGE_SECURITY_POLICY, closedProgramPage, genericPage, landingPage, thankYouPage } from './landing-page';
-import { fixedWindowLimit } from './rate-limit';
+import { limitPerClient } from './rate-limit';
+import { referralLink } from './referral-link';
 import { parseReferralInput, type ReferralInput } from './referral-input';
 
 export interface CaptureFeatureOptions {
   gateway?: (ctx: AppContext) => HubSpotGateway;
-  /** Per client IP and minute. */
-  limits?: { pageViews?: number; submissions?: number };
+  /** Per minute; unset ones come from the configuration (RATE_LIMIT_*). */
+  limits?: Partial<RateLimits>;
 }
-
-const MINUTE = 60_000;
-const DAY_SECONDS = 86_400;
 
 /**
  * Capture: the referral link (`/r/:code`), the landing page (`/refer/:programId`) and the
@@ -44,25 +44,16 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
     };
     const deps: CaptureDeps = { database: ctx.database, gateway, clock: ctx.clock, logger: ctx.logger, referredByTypeId };
 
-    const pages = fixedWindowLimit({ max: opts.limits?.pageViews ?? 120, windowMs: MINUTE, clock: ctx.clock });
-    const submissions = fixedWindowLimit({ max: opts.limits?.submissions ?? 20, windowMs: MINUTE, clock: ctx.clock });
+    const limits = { ...ctx.config.rateLimits, ...opts.limits };
+    const counters = sharedWindowCounters(ctx.database);
+    const pages = limitPerClient({ counters, scope: 'capture-pages', max: limits.pageViews, clock: ctx.clock });
+    const submissions = limitPerClient({ counters, scope: 'capture-submissions', max: limits.submissions, clock: ctx.clock });
     const router = Router();
 
-    router.get('/r/:code', pages, async (req, res) => {
-      const raw = String(req.params.code);
-      const code = normaliseCode(raw);
-      const enrolment = code ? await findEnrolmentByCode(db, code) : undefined;
-      const program = enrolment ? await findProgram(db, enrolment.program_id) : undefined;
-      await db.insertInto('clicks').values({
-        program_id: program?.id ?? null, enrolment_id: enrolment?.id ?? null, code: (code ?? raw).slice(0, 64), at: ctx.clock(),
-      }).execute();
-      res.setHeader('Cache-Control', 'no-store');
-      if (!code || !enrolment || enrolment.status !== 'active' || !program || program.status !== 'active') {
-        return void res.redirect(302, '/refer');
-      }
-      res.setHeader('Set-Cookie', referralCookie(code, { maxAgeSeconds: program.capture.attributionWindowDays * DAY_SECONDS, secure }));
-      res.redirect(302, landingUrl(program, code));
-    });
+    router.get('/r/:code', pages, referralLink({
+      db, counters, clock: ctx.clock, secureCookie: secure,
+      limits: { missesPerPrefix: limits.linkMissesPerPrefix, misses: limits.linkMisses },
+    }));
 
     router.get('/refer', pages, (_req, res) => {
       sendPage(res, 200, genericPage());
@@ -121,14 +112,6 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
 }
 
 export const captureFeature = createCaptureFeature();
-
-/** A landing page hosted elsewhere cannot read our cookie, so the code travels in its address too. */
-function landingUrl(program: Program, code: string): string {
-  if (!program.enrolment.landingUrl) return `/refer/${encodeURIComponent(program.id)}`;
-  const url = new URL(program.enrolment.landingUrl);
-  url.searchParams.set('ref', code);
-  return url.toString();
-}
 
 /** Sends a public page with its Content-Security-Policy (by default: no scripts at all). */
 export function sendPage(res: Response, status: number, body: string, policy = PAGE_SECURITY_POLICY) {

@@ -16,6 +16,7 @@ export interface Database {
   bulk_runs: BulkRunTable;
   webhook_events: WebhookEventTable;
   owner_tasks: OwnerTaskTable;
+  rate_limit_windows: RateLimitWindowTable;
 }
 
 export interface ProgramTable {
@@ -125,6 +126,13 @@ export interface ClickTable {
   enrolment_id: string | null;
   code: string;
   at: number;
+}
+
+/** One fixed window of a rate limit's count (server/http/window-counters.ts). */
+export interface RateLimitWindowTable {
+  key: string;
+  window_start: number;
+  hits: number;
 }
 
 export type JobStatus = 'pending' | 'done' | 'dead';

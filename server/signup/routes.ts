@@ -1,8 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { fixedWindowLimit } from '../capture/rate-limit';
+import { limitPerClient } from '../capture/rate-limit';
 import { sendPage } from '../capture/routes';
+import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
 import { AppError, type FieldIssue } from '../errors';
+import { sharedWindowCounters } from '../http/window-counters';
 import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { SHARE_PAGE_SECURITY_POLICY } from './share-script';
@@ -12,11 +14,9 @@ import { joinPage, signedUpPage, signupClosedPage, signupReceivedPage, unknownPr
 
 export interface SignupFeatureOptions {
   gateway?: (ctx: AppContext) => HubSpotGateway;
-  /** Per client IP and minute. */
-  limits?: { pageViews?: number; submissions?: number };
+  /** Per client and minute; unset ones come from the configuration (RATE_LIMIT_*). */
+  limits?: Partial<Pick<RateLimits, 'pageViews' | 'submissions'>>;
 }
-
-const MINUTE = 60_000;
 
 /**
  * Self sign-up of referrers: the join page (`/join/:programId`) and `POST /api/signups` (its form
@@ -27,8 +27,10 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
     const gateway = opts.gateway?.(ctx) ?? sharedGateway(ctx.hubspot, { limits: TIER_LIMITS.professional, logger: ctx.logger });
     const deps: SignupDeps = { database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl, logger: ctx.logger };
     const { db } = ctx.database;
-    const pages = fixedWindowLimit({ max: opts.limits?.pageViews ?? 120, windowMs: MINUTE, clock: ctx.clock });
-    const submissions = fixedWindowLimit({ max: opts.limits?.submissions ?? 20, windowMs: MINUTE, clock: ctx.clock });
+    const limits = { ...ctx.config.rateLimits, ...opts.limits };
+    const counters = sharedWindowCounters(ctx.database);
+    const pages = limitPerClient({ counters, scope: 'signup-pages', max: limits.pageViews, clock: ctx.clock });
+    const submissions = limitPerClient({ counters, scope: 'signup-submissions', max: limits.submissions, clock: ctx.clock });
     const router = Router();
 
     router.get('/join/:programId', pages, async (req, res) => {

@@ -11,7 +11,7 @@ interface Props {
 
 const options = (values: readonly string[]) => values.map((v) => ({ label: v.replace(/_/g, ' '), value: v }));
 
-/** One program's settings, section by section, in the shape of src/domain/program.ts. */
+/** One program's settings, section by section, in the shape of the domain package's program.ts. */
 export function ProgramForm({ draft, issues, onChange }: Props) {
   const f = { draft, issues, onChange };
   const currency = String(getAt(draft, 'rewards.referrer.currency') ?? 'USD');

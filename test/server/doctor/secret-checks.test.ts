@@ -12,7 +12,7 @@ afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: tr
 function copyProject(): { sourceDir: string; metaDir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-secrets-'));
   made.push(dir);
-  // The functions import src/domain, so the copy keeps the same layout under src/.
+  // The functions import the domain package under src/app/packages, so the copy keeps the same layout under src/.
   const sourceDir = path.join(dir, 'src/functions');
   const metaDir = path.join(dir, 'src/app/functions');
   fs.cpSync(FUNCTIONS_SOURCE_DIR, sourceDir, { recursive: true });
