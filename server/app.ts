@@ -14,6 +14,7 @@ import { webhooksFeature } from './webhooks/routes';
 import { captureFeature } from './capture/routes';
 import { signupFeature } from './signup/routes';
 import { reportsFeature } from './reports/routes';
+import { privacyFeature } from './privacy/routes';
 
 export type { AppContext } from './context';
 
@@ -35,6 +36,7 @@ export const FEATURES: FeatureFactory[] = [
   webhooksFeature,
   reportsFeature,
   doctorFeature,
+  privacyFeature,
 ];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {

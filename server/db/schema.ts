@@ -16,6 +16,7 @@ export interface Database {
   bulk_runs: BulkRunTable;
   webhook_events: WebhookEventTable;
   owner_tasks: OwnerTaskTable;
+  privacy_erasures: PrivacyErasureTable;
 }
 
 export interface ProgramTable {
@@ -127,7 +128,8 @@ export interface ClickTable {
   at: number;
 }
 
-export type JobStatus = 'pending' | 'done' | 'dead';
+/** `canceled`: the job would have written a person's erased data back to HubSpot (docs/privacy.md). */
+export type JobStatus = 'pending' | 'done' | 'dead' | 'canceled';
 
 export interface JobTable {
   id: Generated<number>;
@@ -185,4 +187,18 @@ export interface OwnerTaskTable {
   reason: string;
   created_at: number;
   updated_at: number;
+}
+
+export interface PrivacyErasureTable {
+  id: string;
+  /** The person's pseudonym (`erased:…`), never their contact id or email. */
+  subject: string;
+  trigger: 'hubspot_deletion' | 'hubspot_privacy_deletion' | 'admin';
+  actor_type: AuditEventTable['actor_type'];
+  actor_id: string | null;
+  /** The HubSpot webhook event that asked for it. */
+  event_id: string | null;
+  /** JSON: how many rows of each kind were erased or canceled. */
+  erased: string;
+  at: number;
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { hubspotStatus } from '../hubspot/client';
 import type { BatchJobHandler, JobHandler, NewJob } from '../jobs/queue';
+import { isPseudonym } from '../privacy/pseudonym';
 import { contactReferralProperties } from './contact-properties';
 
 export const SYNC_CONTACT = 'hubspot.sync-contact';
@@ -19,6 +20,8 @@ export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> 
   return {
     [SYNC_CONTACT]: async (payload) => {
       const { contactId } = payload as { contactId: string };
+      // An erased person's rows are under a pseudonym: there is no HubSpot record to write to.
+      if (isPseudonym(contactId)) return;
       const properties = await contactReferralProperties(ctx.database.db, contactId);
       if (Object.keys(properties).length === 0) return;
       await ctx.hubspot.crm.contacts.basicApi.update(contactId, { properties });
