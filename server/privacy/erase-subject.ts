@@ -118,6 +118,9 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
     if (contactId) {
       const asReferrer = await trx.updateTable('referrals').set({ referrer_contact_id: pseudonym }).where('referrer_contact_id', '=', contactId).executeTakeFirst();
       erased.referralsAsReferrer = Number(asReferrer.numUpdatedRows);
+      // The report's triggers moved the referrer's tallies to the pseudonym and left an empty row
+      // under the contact id (server/db/migrations/006-decision-rollup.ts).
+      await sql`delete from report_referrers where referrer_contact_id = ${contactId} and n = 0`.execute(trx);
     }
 
     for (const r of asFriend) {
@@ -129,10 +132,22 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
       }).where('id', '=', r.id).where('email_normalised', '=', r.email_normalised).executeTakeFirst();
       erased.referralsAsFriend += Number(updated.numUpdatedRows);
     }
-    // The audit rows of the person's referrals quote the same evidence.
-    if (asFriend.length) {
+    const ownRewards = contactId
+      ? await trx.selectFrom('rewards').select(['id', 'fulfilment_ref', 'review_reasons']).where('recipient_contact_id', '=', contactId).execute()
+      : [];
+    for (const r of ownRewards) {
+      const fulfilmentRef = r.fulfilment_ref === null ? null : scrubValue(r.fulfilment_ref, ids, true);
+      const reviewReasons = scrubValue(r.review_reasons, ids, true);
+      if (fulfilmentRef !== r.fulfilment_ref || reviewReasons !== r.review_reasons) {
+        await trx.updateTable('rewards').set({ fulfilment_ref: fulfilmentRef, review_reasons: reviewReasons }).where('id', '=', r.id).execute();
+        erased.rowsScrubbed++;
+      }
+    }
+    // The audit rows of the person's own enrolments, referrals and rewards: evidence, notes, references.
+    const ownEntities = [...enrolments.map((e) => e.id), ...asFriend.map((r) => r.id), ...ownRewards.map((r) => r.id)];
+    if (ownEntities.length) {
       const audits = await trx.selectFrom('audit_events').select(['id', 'reason', 'data'])
-        .where('entity', '=', 'referral').where('entity_id', 'in', asFriend.map((r) => r.id)).execute();
+        .where('entity', 'in', ['enrolment', 'referral', 'reward']).where('entity_id', 'in', ownEntities).execute();
       for (const a of audits) {
         const reason = a.reason === null ? null : scrubValue(a.reason, ids, true);
         const data = a.data === null ? null : scrubValue(a.data, ids, true);

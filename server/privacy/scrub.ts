@@ -16,7 +16,8 @@ export interface PersonIdentifiers {
   texts: Array<{ value: string; replacement: string }>;
   /**
    * Property values HubSpot held for the person (qualification evidence). Too short or common to
-   * replace everywhere, so only in the person's own rows, and only where a reason quotes them.
+   * replace everywhere, so only in the person's own rows, and only where a reason quotes them. Own
+   * rows also lose anything shaped like an email address.
    */
   ownValues: string[];
 }
@@ -24,6 +25,7 @@ export interface PersonIdentifiers {
 export const ERASED = '[erased]';
 
 const CONTACT_KEY = /contact/i;
+const EMAIL_LIKE = /[^\s"'<>()[\]{},;:@]+@[^\s"'<>()[\]{},;:@]+\.[A-Za-z]{2,}/g;
 const CONTACT_TYPES = new Set(['contact', 'contacts', '0-1']);
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -38,7 +40,12 @@ export function scrubText(text: string, ids: PersonIdentifiers, own = false): st
     const id = escapeRegExp(ids.contactId);
     out = out.replace(new RegExp(`(contacts?[ :=#]+)${id}(?![0-9A-Za-z])`, 'gi'), (_m, named: string) => named + ids.pseudonym);
   }
-  if (own) for (const value of ids.ownValues) if (value) out = out.split(`"${value}"`).join(`"${ERASED}"`);
+  if (own) {
+    for (const value of ids.ownValues) if (value) out = out.split(`"${value}"`).join(`"${ERASED}"`);
+    // Text typed about this person (a payout reference, a review note) may hold an address we were
+    // never told, such as a referrer's, whose email only HubSpot had.
+    out = out.replace(EMAIL_LIKE, ERASED);
+  }
   return out;
 }
 
