@@ -198,6 +198,16 @@ describe.each(dialects)('erasing a contact HubSpot deleted, on %s', (dialect) =>
     expect(of(COMPLETE_CALLBACK).filter((j) => j.status === 'pending').map((j) => JSON.parse(j.payload).callbackId)).toContain(story.pendingCallbackId);
   });
 
+  it('acts only on deliveries signed with the app\'s secret', async () => {
+    const story = await runProgram(h);
+    const before = await snapshot(h.database.db);
+    const body = JSON.stringify([buildDeletionEvent(story.friendId, 'contact.privacyDeletion')]);
+    const forged = signRequest({ clientSecret: 'someone-elses-secret', method: 'POST', url: h.url + WEBHOOK_PATH, body, timestamp: Date.now() });
+    const res = await request(h.url).post(WEBHOOK_PATH).set(forged as unknown as Record<string, string>).type('json').send(body);
+    expect([res.status, res.body.error.code]).toEqual([401, 'INVALID_SIGNATURE']);
+    expect(await snapshot(h.database.db)).toEqual(before);
+  });
+
   it('does nothing the second time: every table but the erasure log and the event record is unchanged', async () => {
     const story = await runProgram(h);
     await h.hubspot.crm.contacts.basicApi.archive(story.friendId);
