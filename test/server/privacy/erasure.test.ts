@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { signRequest } from '../../../sandbox';
+import { eraseSubject } from '../../../server/privacy/erase-subject';
+import { pseudonymKey } from '../../../server/privacy/pseudonym';
 import { DECIDE_QUALIFICATION } from '../../../server/qualify/accept-request';
 import { COMPLETE_CALLBACK, SYNC_CONTACT } from '../../../server/sync/jobs';
 import { dialects } from '../../support/databases';
@@ -206,6 +208,18 @@ describe.each(dialects)('erasing a contact HubSpot deleted, on %s', (dialect) =>
     const res = await request(h.url).post(WEBHOOK_PATH).set(forged as unknown as Record<string, string>).type('json').send(body);
     expect([res.status, res.body.error.code]).toEqual([401, 'INVALID_SIGNATURE']);
     expect(await snapshot(h.database.db)).toEqual(before);
+  });
+
+  it('erases once when HubSpot delivers the GDPR delete and the deletion at the same moment', async () => {
+    const story = await runProgram(h);
+    const { ctx } = h.service;
+    const erase = (trigger: 'hubspot_deletion' | 'hubspot_privacy_deletion') => eraseSubject(ctx.database, pseudonymKey(ctx.config), ctx.clock(), {
+      subject: { contactId: story.referrerId, emails: [] }, trigger, actor: { type: 'system', id: trigger },
+    });
+    const outcomes = await Promise.all([erase('hubspot_privacy_deletion'), erase('hubspot_deletion')]);
+    expect(outcomes.map((o) => o.erased.enrolmentsClosed).sort()).toEqual([0, 1]);
+    const closes = await h.database.db.selectFrom('audit_events').select('to_status').where('entity', '=', 'enrolment').where('to_status', '=', 'closed').execute();
+    expect(closes).toHaveLength(1);
   });
 
   it('does nothing the second time: every table but the erasure log and the event record is unchanged', async () => {
