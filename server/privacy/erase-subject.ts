@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Selectable, type Transaction } from 'kysely';
-import type { DatabaseHandle } from '../db/database';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DatabaseHandle, Dialect } from '../db/database';
 import type { Database, PrivacyErasureTable, ReferralTable } from '../db/schema';
 import type { Actor } from '../http/auth';
 import { enqueue } from '../jobs/queue';
@@ -49,19 +49,18 @@ export interface ErasureOutcome {
 const NOTE = 'personal data erased';
 const CANCELED_JOB = 'canceled: the contact\'s personal data was erased';
 
-/** Free-text columns that can hold a person's identifiers, by table, with each table's key. */
-const TEXT_COLUMNS: Array<{ table: keyof Database; key: string; columns: string[] }> = [
-  { table: 'referrals', key: 'id', columns: ['reason', 'evidence'] },
-  { table: 'rewards', key: 'id', columns: ['fulfilment_ref', 'review_reasons'] },
-  { table: 'action_decisions', key: 'callback_id', columns: ['response', 'outputs'] },
-  { table: 'audit_events', key: 'id', columns: ['actor_id', 'reason', 'data'] },
-  { table: 'clicks', key: 'id', columns: ['code'] },
-  { table: 'jobs', key: 'id', columns: ['payload', 'last_error', 'dedupe_key'] },
-  { table: 'webhook_events', key: 'event_id', columns: ['property_value'] },
-  { table: 'owner_tasks', key: 'item_key', columns: ['reason'] },
+/**
+ * The append-only tables whose free text can name anyone: found by a text search, as no column says
+ * whose row it is. Every other table is reached through the person's own rows.
+ */
+const APPEND_ONLY: Array<{ table: 'audit_events' | 'jobs' | 'clicks'; columns: string[] }> = [
+  { table: 'audit_events', columns: ['actor_id', 'reason', 'data'] },
+  { table: 'jobs', columns: ['payload', 'last_error', 'dedupe_key'] },
+  { table: 'clicks', columns: ['code'] },
 ];
 
 type Trx = Transaction<Database>;
+type Reader = Kysely<Database> | Trx;
 
 /**
  * Erases one person's personal data from the ledger, in one transaction: their rows stay (amounts,
@@ -77,24 +76,13 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
   if (!contactId && emails.length === 0) throw new Error('An erasure needs a contact id or an email address');
   const pseudonym = contactId ? contactPseudonym(key, contactId) : emailPseudonym(key, emails[0]!);
 
+  // The text search reads whole tables, so it runs before the transaction: on SQLite the transaction
+  // holds the only write lock, and a search of a long audit trail inside it would hold up every other
+  // write. The transaction then rewrites what was found and searches only rows added since.
+  const found = await findMentions(database, (await readPerson(database.db, contactId, emails, pseudonym)).ids);
+
   return database.db.transaction().execute(async (trx) => {
-    const enrolments = contactId ? await trx.selectFrom('enrolments').selectAll().where('contact_id', '=', contactId).execute() : [];
-    const asFriend = await trx.selectFrom('referrals').selectAll().where((eb) => eb.or([
-      ...(contactId ? [eb('referred_contact_id', '=', contactId)] : []),
-      ...(emails.length ? [eb('email_normalised', 'in', emails)] : []),
-    ])).execute();
-
-    const ids: PersonIdentifiers = {
-      contactId,
-      pseudonym,
-      texts: [
-        ...emails.map((value) => ({ value, replacement: ERASED })),
-        ...asFriend.flatMap((r) => [{ value: r.email, replacement: ERASED }, { value: r.email_normalised, replacement: ERASED }]),
-        ...enrolments.flatMap((e) => [{ value: e.link, replacement: ERASED }, { value: e.code, replacement: tombstoneCode(e.id) }]),
-      ].filter((t) => t.value && !t.value.startsWith('erased:')),
-      ownValues: asFriend.flatMap(evidenceValues),
-    };
-
+    const { enrolments, asFriend, ids } = await readPerson(trx, contactId, emails, pseudonym);
     const erased: ErasureCounts = {
       enrolmentsClosed: 0, referralsAsReferrer: 0, referralsAsFriend: 0, rewards: 0,
       workflowDecisions: 0, ownerTasks: 0, jobsCanceled: 0, rowsScrubbed: 0,
@@ -132,45 +120,55 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
       }).where('id', '=', r.id).where('email_normalised', '=', r.email_normalised).executeTakeFirst();
       erased.referralsAsFriend += Number(updated.numUpdatedRows);
     }
+
     const ownRewards = contactId
       ? await trx.selectFrom('rewards').select(['id', 'fulfilment_ref', 'review_reasons']).where('recipient_contact_id', '=', contactId).execute()
       : [];
     for (const r of ownRewards) {
-      const fulfilmentRef = r.fulfilment_ref === null ? null : scrubValue(r.fulfilment_ref, ids, true);
-      const reviewReasons = scrubValue(r.review_reasons, ids, true);
-      if (fulfilmentRef !== r.fulfilment_ref || reviewReasons !== r.review_reasons) {
-        await trx.updateTable('rewards').set({ fulfilment_ref: fulfilmentRef, review_reasons: reviewReasons }).where('id', '=', r.id).execute();
-        erased.rowsScrubbed++;
-      }
+      await trx.updateTable('rewards').set({
+        recipient_contact_id: pseudonym, updated_at: now,
+        fulfilment_ref: r.fulfilment_ref === null ? null : scrubValue(r.fulfilment_ref, ids, true),
+        review_reasons: scrubValue(r.review_reasons, ids, true),
+      }).where('id', '=', r.id).execute();
+      erased.rewards++;
     }
+
     // The audit rows of the person's own enrolments, referrals and rewards: evidence, notes, references.
     const ownEntities = [...enrolments.map((e) => e.id), ...asFriend.map((r) => r.id), ...ownRewards.map((r) => r.id)];
-    if (ownEntities.length) {
+    for (const part of chunks(ownEntities)) {
       const audits = await trx.selectFrom('audit_events').select(['id', 'reason', 'data'])
-        .where('entity', 'in', ['enrolment', 'referral', 'reward']).where('entity_id', 'in', ownEntities).execute();
+        .where('entity', 'in', ['enrolment', 'referral', 'reward']).where('entity_id', 'in', part).execute();
       for (const a of audits) {
         const reason = a.reason === null ? null : scrubValue(a.reason, ids, true);
         const data = a.data === null ? null : scrubValue(a.data, ids, true);
-        if (reason !== a.reason || data !== a.data) {
-          await trx.updateTable('audit_events').set({ reason, data }).where('id', '=', a.id).execute();
-          erased.rowsScrubbed++;
-        }
+        if (reason === a.reason && data === a.data) continue;
+        await trx.updateTable('audit_events').set({ reason, data }).where('id', '=', a.id).execute();
+        erased.rowsScrubbed++;
       }
     }
 
     if (contactId) {
-      erased.rewards = Number((await trx.updateTable('rewards').set({ recipient_contact_id: pseudonym, updated_at: now })
-        .where('recipient_contact_id', '=', contactId).executeTakeFirst()).numUpdatedRows);
-      erased.workflowDecisions = Number((await trx.updateTable('action_decisions').set({ object_id: pseudonym })
-        .where('object_id', '=', contactId).where(sql<string>`lower(object_type)`, 'in', ['contact', '0-1']).executeTakeFirst()).numUpdatedRows);
-      erased.ownerTasks = Number((await trx.updateTable('owner_tasks').set({ contact_id: pseudonym, updated_at: now })
-        .where('contact_id', '=', contactId).executeTakeFirst()).numUpdatedRows);
+      // Workflow deliveries about them: HubSpot's copy of their properties, answers with their code.
+      const decisions = await trx.selectFrom('action_decisions').select(['callback_id', 'response', 'outputs'])
+        .where('object_id', '=', contactId).where(sql<string>`lower(object_type)`, 'in', ['contact', '0-1']).execute();
+      for (const d of decisions) {
+        await trx.updateTable('action_decisions').set({
+          object_id: pseudonym, response: scrubValue(d.response, ids, true), outputs: d.outputs === null ? null : scrubValue(d.outputs, ids, true),
+        }).where('callback_id', '=', d.callback_id).execute();
+        erased.workflowDecisions++;
+      }
+      const tasks = await trx.selectFrom('owner_tasks').select(['item_key', 'reason']).where('contact_id', '=', contactId).execute();
+      for (const t of tasks) {
+        await trx.updateTable('owner_tasks').set({ contact_id: pseudonym, reason: scrubValue(t.reason, ids, true), updated_at: now })
+          .where('item_key', '=', t.item_key).execute();
+        erased.ownerTasks++;
+      }
       await trx.updateTable('webhook_events').set({ object_id: pseudonym, property_value: null })
         .where('object_id', '=', contactId).where('subscription_type', 'like', 'contact.%').execute();
       erased.jobsCanceled = await cancelJobs(trx, contactId, now);
     }
 
-    erased.rowsScrubbed += await scrubTextColumns(trx, ids);
+    erased.rowsScrubbed += await scrubMentions(trx, database.dialect, ids, found);
 
     const id = `era_${randomUUID().replace(/-/g, '')}`;
     await trx.insertInto('privacy_erasures').values({
@@ -186,6 +184,26 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
     }
     return { id, subject: pseudonym, erased };
   });
+}
+
+/** The person's enrolments and referrals, and every identifier of theirs they hold. */
+async function readPerson(db: Reader, contactId: string | undefined, emails: string[], pseudonym: string) {
+  const enrolments = contactId ? await db.selectFrom('enrolments').selectAll().where('contact_id', '=', contactId).execute() : [];
+  const asFriend = await db.selectFrom('referrals').selectAll().where((eb) => eb.or([
+    ...(contactId ? [eb('referred_contact_id', '=', contactId)] : []),
+    ...(emails.length ? [eb('email_normalised', 'in', emails)] : []),
+  ])).execute();
+  const ids: PersonIdentifiers = {
+    contactId,
+    pseudonym,
+    texts: [
+      ...emails.map((value) => ({ value, replacement: ERASED })),
+      ...asFriend.flatMap((r) => [{ value: r.email, replacement: ERASED }, { value: r.email_normalised, replacement: ERASED }]),
+      ...enrolments.flatMap((e) => [{ value: e.link, replacement: ERASED }, { value: e.code, replacement: tombstoneCode(e.id) }]),
+    ].filter((t) => t.value && !t.value.startsWith('erased:')),
+    ownValues: asFriend.flatMap(evidenceValues),
+  };
+  return { enrolments, asFriend, ids };
 }
 
 /** Unique across programs like every code, and never a valid code: `/r/<old code>` finds nothing. */
@@ -241,28 +259,78 @@ async function cancelJobs(trx: Trx, contactId: string, now: number): Promise<num
   return canceled;
 }
 
-/** Every free-text column that mentions the person, rewritten without them. Returns the rows changed. */
-async function scrubTextColumns(trx: Trx, ids: PersonIdentifiers): Promise<number> {
+export interface Mentions {
+  terms: string[];
+  /** Per table: the rows found to name the person, and the last row id the search saw. */
+  tables: Array<{ table: (typeof APPEND_ONLY)[number]['table']; columns: string[]; ids: string[]; seenUpTo: string | null }>;
+}
+
+/**
+ * Case-insensitive (terms are lower case). SQLite's LIKE already is, for ASCII, and skipping lower()
+ * halves its scan; on PostgreSQL lower() + LIKE measured faster than ILIKE.
+ */
+const mentioning = (dialect: Dialect, columns: string[], terms: string[]) => {
+  const text = (c: string) => (dialect === 'postgres' ? sql`lower(${sql.ref(c)})` : sql.ref(c));
+  return sql.join(columns.flatMap((c) => terms.map((t) => sql`${text(c)} like ${likePattern(t)} escape '\\'`)), sql` or `);
+};
+
+/** Rows of the append-only tables whose text names the person (the LIKE narrows, the scrub rules decide). */
+export async function findMentions({ db, dialect }: DatabaseHandle, ids: PersonIdentifiers): Promise<Mentions> {
   const terms = searchTerms(ids);
-  if (terms.length === 0) return 0;
+  const tables: Mentions['tables'] = [];
+  for (const { table, columns } of APPEND_ONLY) {
+    const last = await sql<{ last: string | number | null }>`select max(id) as last from ${sql.table(table)}`.execute(db);
+    const seenUpTo = last.rows[0]?.last === null || last.rows[0]?.last === undefined ? null : String(last.rows[0].last);
+    const rows = terms.length && seenUpTo !== null
+      ? (await sql<Record<string, string | number | null>>`select id, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}
+          where id <= ${seenUpTo} and (${mentioning(dialect, columns, terms)})`.execute(db)).rows
+      : [];
+    tables.push({ table, columns, ids: rows.filter((row) => scrubbedColumns(row, columns, ids).length > 0).map((row) => String(row.id)), seenUpTo });
+  }
+  return { terms, tables };
+}
+
+/**
+ * Rewrites, inside the transaction, the rows found before it (as they are now), the rows added
+ * since, and, if the person turned out to hold an identifier the search did not know yet (a
+ * referral captured meanwhile), every row naming that one. Returns the rows changed.
+ */
+export async function scrubMentions(trx: Trx, dialect: Dialect, ids: PersonIdentifiers, found: Mentions): Promise<number> {
+  const terms = searchTerms(ids);
+  const newTerms = terms.filter((t) => !found.terms.includes(t));
   let changed = 0;
-  for (const { table, key, columns } of TEXT_COLUMNS) {
-    const mentions = sql.join(columns.flatMap((c) => terms.map((t) => sql`lower(${sql.ref(c)}) like ${likePattern(t)} escape '\\'`)), sql` or `);
-    const rows = await sql<Record<string, string | number | null>>`select ${sql.ref(key)}, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${mentions}`
-      .execute(trx);
-    for (const row of rows.rows) {
-      const updates = columns.flatMap((c) => {
-        const value = row[c];
-        if (typeof value !== 'string') return [];
-        const scrubbed = scrubValue(value, ids);
-        return scrubbed === value ? [] : [sql`${sql.ref(c)} = ${scrubbed}`];
-      });
+  for (const { table, columns, ids: rowIds, seenUpTo } of found.tables) {
+    const select = (where: ReturnType<typeof sql>) =>
+      sql<Record<string, string | number | null>>`select id, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${where}`.execute(trx);
+    const rows = new Map<string, Record<string, string | number | null>>();
+    for (const part of chunks(rowIds)) for (const row of (await select(sql`id in (${sql.join(part)})`)).rows) rows.set(String(row.id), row);
+    if (terms.length) {
+      const since = seenUpTo === null ? sql`(${mentioning(dialect, columns, terms)})` : sql`id > ${seenUpTo} and (${mentioning(dialect, columns, terms)})`;
+      for (const row of (await select(since)).rows) rows.set(String(row.id), row);
+    }
+    if (newTerms.length) for (const row of (await select(mentioning(dialect, columns, newTerms))).rows) rows.set(String(row.id), row);
+    for (const row of rows.values()) {
+      const updates = scrubbedColumns(row, columns, ids);
       if (updates.length === 0) continue;
-      await sql`update ${sql.table(table)} set ${sql.join(updates)} where ${sql.ref(key)} = ${row[key]}`.execute(trx);
+      await sql`update ${sql.table(table)} set ${sql.join(updates.map(([c, v]) => sql`${sql.ref(c)} = ${v}`))} where id = ${row.id}`.execute(trx);
       changed++;
     }
   }
   return changed;
+}
+
+function scrubbedColumns(row: Record<string, string | number | null>, columns: string[], ids: PersonIdentifiers): Array<[string, string]> {
+  return columns.flatMap((c): Array<[string, string]> => {
+    const value = row[c];
+    if (typeof value !== 'string') return [];
+    const scrubbed = scrubValue(value, ids);
+    return scrubbed === value ? [] : [[c, scrubbed]];
+  });
+}
+
+/** Keeps `in (…)` lists far below both databases' parameter limits. */
+function chunks<T>(items: T[], size = 500): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

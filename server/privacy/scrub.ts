@@ -92,7 +92,11 @@ function scrubJson(node: unknown, ids: PersonIdentifiers, own: boolean, key: str
   return out;
 }
 
-/** The strings a row must contain to be worth scrubbing: a cheap LIKE filter before the exact rules. */
+/**
+ * The strings a row must contain to be worth scrubbing: a cheap LIKE filter before the exact rules.
+ * Lower case, and also as stored: SQLite's LIKE folds the case of ASCII letters only.
+ */
 export function searchTerms(ids: PersonIdentifiers): string[] {
-  return [...new Set([...ids.texts.map((t) => t.value), ...(ids.contactId ? [ids.contactId] : [])].filter(Boolean).map((s) => s.toLowerCase()))];
+  const values = [...ids.texts.map((t) => t.value), ...(ids.contactId ? [ids.contactId] : [])].filter(Boolean);
+  return [...new Set(values.flatMap((v) => [v.toLowerCase(), v]))];
 }

@@ -277,6 +277,19 @@ describe.each(dialects)('erasing by email through the admin API, on %s', (dialec
     });
   });
 
+  it('logs a request for an address nobody has, with nothing to erase', async () => {
+    await runProgram(h);
+    const before = await snapshot(h.database.db, ['privacy_erasures']);
+    const res = await erase({ email: 'nobody.known@example.com' });
+    expect(res.status).toBe(200);
+    expect(res.body.erasures).toHaveLength(1);
+    expect(Object.values(res.body.erased as Record<string, number>).every((n) => n === 0)).toBe(true);
+    expect(await snapshot(h.database.db, ['privacy_erasures'])).toEqual(before);
+    const log = await h.database.db.selectFrom('privacy_erasures').selectAll().execute();
+    expect(log.map((l) => [l.subject, l.trigger])).toEqual([[res.body.erasures[0].subject, 'admin']]);
+    expect(JSON.stringify(log)).not.toContain('nobody.known');
+  });
+
   it('refuses a request it cannot act on with a 4xx naming the problem, and writes nothing', async () => {
     await runProgram(h);
     const before = await snapshot(h.database.db);
