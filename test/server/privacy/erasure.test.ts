@@ -37,9 +37,24 @@ function qualifyBody(contactId: string, email: string) {
     callbackId: `ap-1-2-3-${++callbackSeq}`,
     origin: { portalId: 1, actionDefinitionId: 7, actionDefinitionVersion: 1 },
     context: { source: 'WORKFLOWS', workflowId: 99 },
-    object: { objectId: Number(contactId), objectType: 'CONTACT', properties: { email } },
+    object: { objectId: Number(contactId), objectType: 'CONTACT', properties: { email, firstname: FRIEND.firstName } },
     inputFields: { program: 'spring', milestone_kind: 'program_default' },
   });
+}
+
+/** "Enrol in referral program" run by a workflow on a contact: its answer carries the code and link. */
+async function enrolByWorkflow(h: Harness, contactId: string) {
+  const path = '/hubspot/actions/enrol-contact';
+  const body = JSON.stringify({
+    callbackId: `ap-1-2-4-${++callbackSeq}`,
+    origin: { portalId: 1, actionDefinitionId: 8, actionDefinitionVersion: 1 },
+    context: { source: 'WORKFLOWS', workflowId: 98 },
+    object: { objectId: Number(contactId), objectType: 'CONTACT', properties: { email: REFERRER.email, firstname: REFERRER.firstname } },
+    inputFields: { program: 'spring' },
+  });
+  const headers = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + path, body, timestamp: Date.now() });
+  const res = await request(h.url).post(path).set(headers as unknown as Record<string, string>).type('json').send(body);
+  expect([res.status, res.body.outputFields?.enrolment_status]).toEqual([200, 'already_enrolled']);
 }
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -72,6 +87,7 @@ async function runProgram(h: Harness) {
   expect(other.status).toBe(201);
   const friendId: string = friend.body.referral.referredContactId;
   const referrerId: string = friend.body.referral.referrerContactId;
+  await enrolByWorkflow(h, referrerId);
 
   await h.hubspot.crm.contacts.basicApi.update(friendId, { properties: { lifecyclestage: 'customer' } });
   expect((await qualifyAction(h, qualifyBody(friendId, FRIEND.email))).referral_status).toBe('qualified');
@@ -121,7 +137,10 @@ describe.each(dialects)('erasing a contact HubSpot deleted, on %s', (dialect) =>
     const needles = [FRIEND.email, FRIEND.normalised, FRIEND.firstName, FRIEND.lastName, REFERRER.email, REFERRER.firstname, REFERRER.lastname, story.code, CLIENT_IP];
     // The scan sees what it looks for: before erasure the ledger holds the friend's address and the referrer's code.
     const held = mentions(await textCells(h.database.db), needles);
-    expect(held).toEqual(expect.arrayContaining([`referrals.email: ${FRIEND.email}`, `enrolments.code: ${story.code}`, `audit_events.data: ${story.code}`]));
+    expect(held).toEqual(expect.arrayContaining([
+      `referrals.email: ${FRIEND.email}`, `enrolments.code: ${story.code}`, `audit_events.data: ${story.code}`,
+      `action_decisions.response: ${story.code}`, `jobs.payload: ${FRIEND.firstName}`,
+    ]));
     expect(contactIdMentions(await textCells(h.database.db), story.friendId)).toContain('jobs.payload');
 
     await h.hubspot.crm.contacts.basicApi.archive(story.friendId);
