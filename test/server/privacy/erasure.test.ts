@@ -296,6 +296,22 @@ describe.each(dialects)('erasing by email through the admin API, on %s', (dialec
     });
   });
 
+  it('erases someone again who was referred anew after an earlier erasure', async () => {
+    const story = await runProgram(h);
+    expect((await erase({ email: FRIEND.email })).status).toBe(200);
+    // Still in HubSpot, the friend is referred again through the same link.
+    const again = await request(h.url).post('/api/referrals').send({ programId: 'spring', email: FRIEND.email, code: story.code, consent: true });
+    expect(again.status).toBe(201);
+    expect(again.body.referral.referredContactId).toBe(story.friendId);
+
+    const second = await erase({ email: FRIEND.email });
+    expect([second.status, second.body.erased.referralsAsFriend]).toEqual([200, 1]);
+    const rows = await h.database.db.selectFrom('referrals').select(['referred_contact_id', 'email']).where('referred_contact_id', 'like', 'erased:%').execute();
+    const subject = second.body.erasures[0].subject as string;
+    expect(rows.map((r) => r.referred_contact_id).sort()).toEqual([subject, `${subject}:${again.body.referral.id}`]);
+    expect(mentions(await textCells(h.database.db), [FRIEND.email, FRIEND.normalised])).toEqual([]);
+  });
+
   it('logs a request for an address nobody has, with nothing to erase', async () => {
     await runProgram(h);
     const before = await snapshot(h.database.db, ['privacy_erasures']);
