@@ -50,10 +50,11 @@ const NOTE = 'personal data erased';
 const CANCELED_JOB = 'canceled: the contact\'s personal data was erased';
 
 /**
- * The append-only tables whose free text can name anyone: found by a text search, as no column says
- * whose row it is. Every other table is reached through the person's own rows.
+ * The tables that grow with every event and whose free text can name anyone: searched, as no column
+ * says whose row it is. Their ids only grow, which lets a search resume where an earlier one ended.
+ * Every other table is reached through the person's own rows.
  */
-const APPEND_ONLY: Array<{ table: 'audit_events' | 'jobs' | 'clicks'; columns: string[] }> = [
+const SEARCHED: Array<{ table: 'audit_events' | 'jobs' | 'clicks'; columns: string[] }> = [
   { table: 'audit_events', columns: ['actor_id', 'reason', 'data'] },
   { table: 'jobs', columns: ['payload', 'last_error', 'dedupe_key'] },
   { table: 'clicks', columns: ['code'] },
@@ -76,9 +77,9 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
   if (!contactId && emails.length === 0) throw new Error('An erasure needs a contact id or an email address');
   const pseudonym = contactId ? contactPseudonym(key, contactId) : emailPseudonym(key, emails[0]!);
 
-  // The text search reads whole tables, so it runs before the transaction: on SQLite the transaction
-  // holds the only write lock, and a search of a long audit trail inside it would hold up every other
-  // write. The transaction then rewrites what was found and searches only rows added since.
+  // The text search reads whole tables, so it runs before the transaction, which stays short: on
+  // SQLite it holds the service's only connection, on PostgreSQL it holds the person's rows locked.
+  // The transaction then rewrites what was found and searches only the rows added since.
   const found = await findMentions(database, (await readPerson(database.db, contactId, emails, pseudonym)).ids);
 
   return database.db.transaction().execute(async (trx) => {
@@ -262,7 +263,7 @@ async function cancelJobs(trx: Trx, contactId: string, now: number): Promise<num
 export interface Mentions {
   terms: string[];
   /** Per table: the rows found to name the person, and the last row id the search saw. */
-  tables: Array<{ table: (typeof APPEND_ONLY)[number]['table']; columns: string[]; ids: string[]; seenUpTo: string | null }>;
+  tables: Array<{ table: (typeof SEARCHED)[number]['table']; columns: string[]; ids: string[]; seenUpTo: string | null }>;
 }
 
 /**
@@ -278,7 +279,7 @@ const mentioning = (dialect: Dialect, columns: string[], terms: string[]) => {
 export async function findMentions({ db, dialect }: DatabaseHandle, ids: PersonIdentifiers): Promise<Mentions> {
   const terms = searchTerms(ids);
   const tables: Mentions['tables'] = [];
-  for (const { table, columns } of APPEND_ONLY) {
+  for (const { table, columns } of SEARCHED) {
     const last = await sql<{ last: string | number | null }>`select max(id) as last from ${sql.table(table)}`.execute(db);
     const seenUpTo = last.rows[0]?.last === null || last.rows[0]?.last === undefined ? null : String(last.rows[0].last);
     const rows = terms.length && seenUpTo !== null

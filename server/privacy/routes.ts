@@ -37,7 +37,8 @@ export function createPrivacyFeature(opts: PrivacyFeatureOptions = {}) {
       if (parsed.data.email !== undefined) {
         const email = normaliseEmail(parsed.data.email);
         if (!email.ok) throw new AppError('VALIDATION_FAILED', `Invalid erasure request: email: ${email.message}`, { issues: [{ path: 'email', message: email.message }] });
-        emails = [...new Set([email.email, email.normalised])];
+        // Normalised first: an erasure that finds no contact is logged under the pseudonym of this one.
+        emails = [...new Set([email.normalised, email.email])];
       }
       const contactIds = new Set<string>(parsed.data.contactId ? [parsed.data.contactId] : []);
       for (const id of await contactsWithEmails(ctx, gateway, emails)) contactIds.add(id);
