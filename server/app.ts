@@ -16,6 +16,7 @@ import { webhooksFeature } from './webhooks/routes';
 import { captureFeature } from './capture/routes';
 import { signupFeature } from './signup/routes';
 import { reportsFeature } from './reports/routes';
+import { privacyFeature } from './privacy/routes';
 
 export type { AppContext } from './context';
 
@@ -37,6 +38,7 @@ export const FEATURES: FeatureFactory[] = [
   webhooksFeature,
   reportsFeature,
   doctorFeature,
+  privacyFeature,
 ];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {

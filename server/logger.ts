@@ -13,6 +13,8 @@ const REDACT = [
   '*.clientSecret',
   'adminKey',
   '*.adminKey',
+  'privacyKey',
+  '*.privacyKey',
   'secret',
   '*.secret',
   'password',

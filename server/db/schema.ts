@@ -17,6 +17,7 @@ export interface Database {
   webhook_events: WebhookEventTable;
   owner_tasks: OwnerTaskTable;
   rate_limit_windows: RateLimitWindowTable;
+  privacy_erasures: PrivacyErasureTable;
 }
 
 export interface ProgramTable {
@@ -135,7 +136,8 @@ export interface RateLimitWindowTable {
   hits: number;
 }
 
-export type JobStatus = 'pending' | 'done' | 'dead';
+/** `canceled`: the job would have written a person's erased data back to HubSpot (docs/privacy.md). */
+export type JobStatus = 'pending' | 'done' | 'dead' | 'canceled';
 
 export interface JobTable {
   id: Generated<number>;
@@ -193,4 +195,18 @@ export interface OwnerTaskTable {
   reason: string;
   created_at: number;
   updated_at: number;
+}
+
+export interface PrivacyErasureTable {
+  id: string;
+  /** The person's pseudonym (`erased:…`), never their contact id or email. */
+  subject: string;
+  trigger: 'hubspot_deletion' | 'hubspot_privacy_deletion' | 'admin';
+  actor_type: AuditEventTable['actor_type'];
+  actor_id: string | null;
+  /** The HubSpot webhook event that asked for it. */
+  event_id: string | null;
+  /** JSON: how many rows of each kind were erased or canceled. */
+  erased: string;
+  at: number;
 }

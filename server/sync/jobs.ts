@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import { hubspotStatus } from '../hubspot/client';
 import { backoffMs, GiveUp, RetryLater, type BatchJobHandler, type JobHandler, type JobRow, type NewJob } from '../jobs/queue';
 import { completeCallback, completeCallbacks, type Completion } from './callback-completion';
+import { isPseudonym } from '../privacy/pseudonym';
 import { contactReferralProperties } from './contact-properties';
 
 export const SYNC_CONTACT = 'hubspot.sync-contact';
@@ -20,6 +21,8 @@ export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> 
   return {
     [SYNC_CONTACT]: async (payload) => {
       const { contactId } = payload as { contactId: string };
+      // An erased person's rows are under a pseudonym: there is no HubSpot record to write to.
+      if (isPseudonym(contactId)) return;
       const properties = await contactReferralProperties(ctx.database.db, contactId);
       if (Object.keys(properties).length === 0) return;
       await ctx.hubspot.crm.contacts.basicApi.update(contactId, { properties });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { validationError } from '../errors';
 
-/** HubSpot's id for the deal object type, sent as `objectTypeId` on `object.*` events. */
+/** HubSpot's ids for the deal and contact object types, sent as `objectTypeId` on `object.*` events. */
 const DEAL_OBJECT_TYPE_ID = '0-3';
+const CONTACT_OBJECT_TYPE_ID = '0-1';
 
 const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
 
@@ -42,4 +43,20 @@ export function isDealStageChange(event: WebhookEvent): boolean {
   if (event.subscriptionType !== 'object.propertyChange') return false;
   const type = event.objectTypeId ?? event.objectType;
   return type === undefined || type === DEAL_OBJECT_TYPE_ID || /^deals?$/i.test(type);
+}
+
+export type ContactErasure = 'hubspot_deletion' | 'hubspot_privacy_deletion';
+
+/**
+ * A contact deleted in HubSpot, whose personal data the ledger then erases (docs/privacy.md).
+ * HubSpot sends a GDPR delete as `contact.privacyDeletion` (a "hub event" subscription) and also as
+ * an ordinary deletion; both are acted on, the second finds nothing left. An `object.deletion`
+ * counts only when it names the contact type: without it, the id could be a deal's.
+ */
+export function contactErasure(event: WebhookEvent): ContactErasure | undefined {
+  if (event.subscriptionType === 'contact.privacyDeletion') return 'hubspot_privacy_deletion';
+  if (event.subscriptionType === 'contact.deletion') return 'hubspot_deletion';
+  if (event.subscriptionType !== 'object.deletion') return undefined;
+  const type = event.objectTypeId ?? event.objectType;
+  return type !== undefined && (type === CONTACT_OBJECT_TYPE_ID || /^contacts?$/i.test(type)) ? 'hubspot_deletion' : undefined;
 }

@@ -4,17 +4,18 @@ import { AppError } from '../errors';
 import { verifyWebhookSignature } from './webhook-signature';
 import type { AppContext, Feature } from '../context';
 import { cancelRewardsOfDeal, dealWonNow } from './deal-stage-cancellation';
-import { isDealStageChange, parseWebhookBatch, type WebhookEvent } from './events';
+import { eraseDeletedContact } from '../privacy/webhook-erasure';
+import { contactErasure, isDealStageChange, parseWebhookBatch, type WebhookEvent } from './events';
 
 export interface WebhookOutcome {
   eventId: string;
-  outcome: 'duplicate' | 'ignored' | 'still_won' | 'unknown_stage' | 'canceled';
+  outcome: 'duplicate' | 'ignored' | 'still_won' | 'unknown_stage' | 'canceled' | 'erased';
   canceledRewardIds?: string[];
 }
 
 /**
  * HubSpot webhooks (src/app/webhooks): a deal that leaves closed won cancels the rewards it earned
- * that are not yet issued. An event is recorded once handled, so a redelivery changes nothing; an
+ * that are not yet issued; a deleted contact's personal data is erased (server/privacy). An event is recorded once handled, so a redelivery changes nothing; an
  * event that fails is not recorded and the 5xx makes HubSpot deliver it again.
  *
  * Mounted in the public zone with its own signature check, not behind the `/hubspot` gate: webhook
@@ -56,7 +57,12 @@ async function handleEvent(ctx: AppContext, event: WebhookEvent): Promise<Webhoo
   if (seen) return { eventId: event.eventId, outcome: 'duplicate' };
 
   let result: WebhookOutcome = { eventId: event.eventId, outcome: 'ignored' };
-  if (isDealStageChange(event)) {
+  const erasure = contactErasure(event);
+  if (erasure) {
+    // Records the event itself, without the contact id: the insert below then changes nothing.
+    await eraseDeletedContact(ctx, event, erasure);
+    result = { eventId: event.eventId, outcome: 'erased' };
+  } else if (isDealStageChange(event)) {
     const check = await dealWonNow(ctx.hubspot, event.objectId);
     if (check.won === true) result = { eventId: event.eventId, outcome: 'still_won' };
     else if (check.won === 'unknown') {

@@ -9,6 +9,7 @@ import { decisionRollup } from './006-decision-rollup';
 import { deferredDecisions } from './007-deferred-decisions';
 import { capIndexes } from './008-cap-indexes';
 import { rateLimitWindows } from './010-rate-limit-windows';
+import { privacyErasures } from './011-privacy-erasures';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -22,5 +23,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '007-deferred-decisions': deferredDecisions,
     '008-cap-indexes': capIndexes,
     '010-rate-limit-windows': rateLimitWindows,
+    '011-privacy-erasures': privacyErasures,
   };
 }
