@@ -10,6 +10,7 @@ import { ADMIN_HEADERS, createProgram, startHarness, type Harness } from '../../
 
 const SEARCH = 'POST /crm/v3/objects/contacts/search';
 const BATCH_UPDATE = 'POST /crm/v3/objects/contacts/batch/update';
+const BATCH_READ = 'POST /crm/v3/objects/contacts/batch/read';
 const ADMIN = { type: 'admin' as const, id: 'test' };
 const customers = [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ' as const, value: 'customer' }] }];
 
@@ -92,10 +93,13 @@ describe('bulk enrolment', () => {
     expect(resumed.counts.resumes).toBe(1);
     expect(resumed.counts.enrolled + resumed.counts.alreadyEnrolled).toBe(1_000);
     await expectEnrolledOnce(h, program, ids);
-    // Minimum: 5 searches, 10 batch updates. A crash costs at most the page in flight.
+    // Minimum: 5 searches, 10 batch updates. A crash costs at most the page in flight: search still shows its
+    // written half without a code (the sandbox's indexing delay is on, as in HubSpot), so the resumed run reads
+    // the page's contacts back once (they are in the ledger) and leaves out those that have their code.
     const used = await calls(h);
     expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(10 + 1);
-    expect(used[SEARCH]).toBeLessThanOrEqual(5 + 2);
+    expect(used[SEARCH]).toBeLessThanOrEqual(5 + 3);
+    expect(used[BATCH_READ]).toBeLessThanOrEqual(2);
   });
 
   it('walks id ranges in parallel and resumes each from its own cursor after a crash', async () => {
