@@ -94,8 +94,9 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
   let highest: string | null = null;
 
   const search = async (range: IdRange, sorts: string[], limit: number, properties: string[]): Promise<SearchPage> => {
-    const found = await deps.gateway.call('search', `search contacts to enrol in ${program.id}`, (c) =>
-      c.crm.contacts.searchApi.doSearch(enrolmentSearch(program, range, sorts, limit, properties)));
+    // Built outside the call: criteria that do not fit are refused at once, not retried as a failed call.
+    const body = enrolmentSearch(program, range, sorts, limit, properties);
+    const found = await deps.gateway.call('search', `search contacts to enrol in ${program.id}`, (c) => c.crm.contacts.searchApi.doSearch(body));
     counts.searches++;
     return found;
   };

@@ -93,8 +93,9 @@ async function readContact(gateway: HubSpotGateway, contactId: string, extra: st
  */
 async function matchesCriteria(gateway: HubSpotGateway, program: Program, contactId: string, now: Record<string, string | null>): Promise<boolean> {
   if (matchesCriteriaNow(program.enrolment.criteria, now)) return true;
+  const filterGroups = contactMatchGroups(program, contactId);
   const found = await gateway.call('search', `check contact ${contactId} against the enrolment criteria`, (c) =>
-    c.crm.contacts.searchApi.doSearch({ filterGroups: contactMatchGroups(program, contactId), properties: ['hs_object_id'], limit: 1 }),
+    c.crm.contacts.searchApi.doSearch({ filterGroups, properties: ['hs_object_id'], limit: 1 }),
   );
   return found.total > 0;
 }
