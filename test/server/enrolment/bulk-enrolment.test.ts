@@ -6,6 +6,7 @@ import { createEnrolmentFeature } from '../../../server/enrolment/routes';
 import { P } from '../../../server/hubspot/properties';
 import type { Program } from '../../../src/domain/program';
 import { addContacts } from '../../support/contacts';
+import { dialects } from '../../support/databases';
 import { ADMIN_HEADERS, createProgram, startHarness, type Harness } from '../../support/harness';
 
 const SEARCH = 'POST /crm/v3/objects/contacts/search';
@@ -77,8 +78,8 @@ describe('bulk enrolment', () => {
     expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(103 + PARALLEL_RANGES);
   });
 
-  it('resumes after a crash mid-page without enrolling anyone twice or repeating more than the in-flight page', async () => {
-    h = await startHarness({ sandbox: { scale: 20 } });
+  it.each(dialects)('resumes after a crash mid-page without enrolling anyone twice or repeating more than the in-flight page (%s)', async (dialect) => {
+    h = await startHarness({ dialect, sandbox: { scale: 20 } });
     const program = await createProgram(h);
     const ids = addContacts(h, 1_000);
 

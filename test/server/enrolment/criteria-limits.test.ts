@@ -5,6 +5,7 @@ import { claimRun } from '../../../server/enrolment/runs';
 import { P } from '../../../server/hubspot/properties';
 import { ENROLMENT_SEARCH_RESERVE, parseProgram, SEARCH_LIMITS, type SearchFilter } from '../../../src/domain/program';
 import { addContacts } from '../../support/contacts';
+import { dialects } from '../../support/databases';
 import { ADMIN_HEADERS, buildProgram, startHarness, type Harness } from '../../support/harness';
 
 const condition = (i: number): SearchFilter => ({ propertyName: 'lifecyclestage', operator: 'NEQ', value: `stage${i}` });
@@ -32,9 +33,9 @@ test('whatever criteria a program may save, every search enrolment sends stays w
   }
 });
 
-describe('enrolment criteria must fit one HubSpot search', () => {
+describe.each(dialects)('enrolment criteria must fit one HubSpot search (%s)', (dialect) => {
   let h: Harness;
-  beforeAll(async () => { h = await startHarness({ sandbox: { scale: 20 } }); });
+  beforeAll(async () => { h = await startHarness({ dialect, sandbox: { scale: 20 } }); });
   afterAll(() => h.close());
 
   const put = (criteria: unknown, id = 'spring') =>
