@@ -136,6 +136,23 @@ describe('bulk enrolment', () => {
     expect(used[SEARCH]).toBeLessThanOrEqual(15 + 1 + PARALLEL_RANGES + 2 * PARALLEL_RANGES);
   });
 
+  it('leaves out a contact enrolled elsewhere moments ago, which search still shows without a code', async () => {
+    h = await startHarness({ sandbox: { scale: 20 } });
+    await createProgram(h, { id: 'autumn' });
+    const program = await createProgram(h);
+    const ids = addContacts(h, 30);
+    const card = await request(h.url).post('/api/programs/autumn/enrolments').set(ADMIN_HEADERS).send({ contactId: ids[7] });
+    expect(card.status).toBe(201);
+    const stale = await h.hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: P.code, operator: 'NOT_HAS_PROPERTY' as never }] }], limit: 100 });
+    expect(stale.results.map((r) => r.id)).toContain(ids[7]);
+
+    const done = await run(h, program);
+
+    expect(done.counts).toMatchObject({ enrolled: 29, alreadyEnrolled: 0, failed: 0 });
+    expect((await ledgerCodes(h, program.id)).has(ids[7]!)).toBe(false);
+    expect(h.sandbox.portal.get('contacts', ids[7]!)!.properties).toMatchObject({ [P.code]: card.body.enrolment.code, [P.program]: 'autumn' });
+  });
+
   it('a dry run reports what would change and writes nothing to HubSpot or the ledger', async () => {
     h = await startHarness({ sandbox: { scale: 20 } });
     const program = await createProgram(h);
