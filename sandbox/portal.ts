@@ -34,12 +34,11 @@ export interface IndexingDelay {
  * longest documented figures, so code that copes with them copes with HubSpot's usual few seconds.
  */
 export const DEFAULT_INDEXING_DELAY: IndexingDelay = { createMs: 10_000, updateMs: 60_000 };
-export const NO_INDEXING_DELAY: IndexingDelay = { createMs: 0, updateMs: 0 };
 
 export interface PortalOptions {
   clock?: () => number;
   portalId?: number;
-  /** Default `DEFAULT_INDEXING_DELAY`; `NO_INDEXING_DELAY` makes search see writes at once. */
+  /** Default `DEFAULT_INDEXING_DELAY`; `{ createMs: 0, updateMs: 0 }` makes search see writes at once. */
   indexingDelay?: IndexingDelay;
 }
 
@@ -177,7 +176,7 @@ export class Portal extends EventEmitter {
         else properties[name] = value;
       }
     }
-    return { ...record, properties };
+    return { ...record, properties, updatedAt: waiting[0]!.updatedAt };
   }
 
   count(objectType: string): number {
@@ -340,7 +339,7 @@ export class Portal extends EventEmitter {
     if (!indexed && this.delay.updateMs > 0) {
       const before: Record<string, string | null> = {};
       for (const [name, change] of Object.entries(changes)) before[name] = change.from;
-      (record.pendingIndex ??= []).push({ at: now + this.delay.updateMs, before });
+      (record.pendingIndex ??= []).push({ at: now + this.delay.updateMs, before, updatedAt: record.updatedAt });
     }
     for (const [name, change] of Object.entries(changes)) {
       const to = change.to ?? '';

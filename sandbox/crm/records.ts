@@ -40,6 +40,8 @@ export interface PendingIndex {
   /** When search sees this update. */
   at: number;
   before: Record<string, string | null>;
+  /** The record's `updatedAt` before this update. */
+  updatedAt: number;
 }
 
 export function propertyHistory(record: CrmRecord, name: string): PropertyVersion[] {

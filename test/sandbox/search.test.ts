@@ -176,17 +176,23 @@ describe('indexing delay', () => {
 
   test('an update is seen by search only 60 s later; until then search filters on and returns the old values', async () => {
     const [id] = addContacts([{ email: 'mover@delay.org', lifecyclestage: 'lead' }]);
+    const createdAt = sandbox.clock.now();
+    sandbox.clock.advance(1_000);
     await sandbox.client.crm.contacts.basicApi.update(id!, { properties: { lifecyclestage: 'customer' } });
 
     expect((await byStage('customer')).total).toBe(0);
     const stale = await byStage('lead');
     expect(stale.results.map((r) => [r.id, r.properties.lifecyclestage])).toEqual([[id, 'lead']]);
+    expect(stale.results[0]!.updatedAt.getTime()).toBe(createdAt);
+    expect(stale.results[0]!.properties.lastmodifieddate).toBe(new Date(createdAt).toISOString());
     expect((await sandbox.client.crm.contacts.basicApi.getById(id!, ['lifecyclestage'])).properties.lifecyclestage).toBe('customer');
 
     sandbox.clock.advance(59_999);
     expect((await byStage('customer')).total).toBe(0);
     sandbox.clock.advance(1);
-    expect((await byStage('customer')).results.map((r) => [r.id, r.properties.lifecyclestage])).toEqual([[id, 'customer']]);
+    const fresh = await byStage('customer');
+    expect(fresh.results.map((r) => [r.id, r.properties.lifecyclestage])).toEqual([[id, 'customer']]);
+    expect(fresh.results[0]!.updatedAt.getTime()).toBe(createdAt + 1_000);
     expect((await byStage('lead')).total).toBe(0);
   });
 
