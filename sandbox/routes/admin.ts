@@ -43,6 +43,7 @@ export function adminRouter({ portal, rateLimiter, faults, stats, restoreDefault
       portalId: portal.portalId,
       records: { contacts: portal.count('contacts'), companies: portal.count('companies'), deals: portal.count('deals'), tasks: portal.count('tasks') },
       owners: portal.owners.list().length,
+      indexingDelay: portal.indexingDelay,
     });
   });
   router.post('/sandbox/reset', (_req, res) => {

@@ -221,8 +221,10 @@ describe('indexing delay', () => {
     expect(sandbox.portal.indexingDelay).toEqual({ createMs: 2_000, updateMs: 60_000 });
 
     await sandbox.close();
+    // Turning the create delay off is what this test is about: the switch `npm start` users have.
     sandbox = await startCrmSandbox({ scale: 1000, env: { SANDBOX_INDEX_CREATE_MS: '0', SANDBOX_INDEX_UPDATE_MS: '5000' } });
     expect(sandbox.portal.indexingDelay).toEqual({ createMs: 0, updateMs: 5_000 });
+    expect(await (await fetch(`${sandbox.url}/sandbox`)).json()).toMatchObject({ indexingDelay: { createMs: 0, updateMs: 5_000 } });
     await sandbox.client.crm.contacts.basicApi.create({ properties: buildContact({ email: 'now@delay.org' }), associations: [] });
     expect((await byEmail('now@delay.org')).total).toBe(1);
 
