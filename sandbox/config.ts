@@ -18,6 +18,8 @@ const envSchema = z.object({
   SANDBOX_SLOW_RATE: number.min(0).max(1).optional(),
   SANDBOX_SLOW_MS: z.coerce.number().int().min(0).optional(),
   SANDBOX_FAULT_SEED: z.coerce.number().int().optional(),
+  SANDBOX_INDEX_CREATE_MS: z.coerce.number().int().min(0).optional(),
+  SANDBOX_INDEX_UPDATE_MS: z.coerce.number().int().min(0).optional(),
 });
 
 export interface SandboxEnvConfig {
@@ -27,6 +29,8 @@ export interface SandboxEnvConfig {
   scale?: number;
   dailyLimit?: number;
   faults: Partial<FaultConfig>;
+  /** Search's indexing delay; either part left out keeps its default. */
+  indexingDelay?: { createMs?: number; updateMs?: number };
 }
 
 /** Reads the sandbox's environment variables once; a bad value fails with the variable's name. */
@@ -54,6 +58,12 @@ export function sandboxConfigFromEnv(env: Record<string, string | undefined> = p
     ...(e.SANDBOX_SCALE !== undefined && { scale: e.SANDBOX_SCALE }),
     ...(e.SANDBOX_DAILY_LIMIT !== undefined && { dailyLimit: e.SANDBOX_DAILY_LIMIT }),
     faults,
+    ...((e.SANDBOX_INDEX_CREATE_MS !== undefined || e.SANDBOX_INDEX_UPDATE_MS !== undefined) && {
+      indexingDelay: {
+        ...(e.SANDBOX_INDEX_CREATE_MS !== undefined && { createMs: e.SANDBOX_INDEX_CREATE_MS }),
+        ...(e.SANDBOX_INDEX_UPDATE_MS !== undefined && { updateMs: e.SANDBOX_INDEX_UPDATE_MS }),
+      },
+    }),
   };
 }
 

@@ -49,6 +49,8 @@ export interface StartSandboxOptions {
   scale?: SandboxAppOptions['scale'];
   faults?: SandboxAppOptions['faults'];
   clock?: SandboxAppOptions['clock'];
+  /** Search's indexing delay (see `createSandboxApp`); on by default. */
+  indexingDelay?: SandboxAppOptions['indexingDelay'];
   logger?: Pick<pino.Logger, 'info' | 'warn'>;
 }
 
@@ -114,6 +116,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(options.scale !== undefined && { scale: options.scale }),
     ...(options.faults !== undefined && { faults: options.faults }),
     ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.indexingDelay !== undefined && { indexingDelay: options.indexingDelay }),
     extensions: [workflowRoutes(engine), ...(webhooks ? [webhookRoutes(webhooks)] : [])],
   });
   const server = await listenSandbox(app, options.port ?? 0);

@@ -18,13 +18,37 @@ export interface PortalChange {
   changes: Record<string, { from: string | null; to: string | null }>;
 }
 
+/**
+ * How long HubSpot's search takes to see writes. GET by id, batch read (also by email) and the
+ * list endpoint read the record itself and are never delayed.
+ */
+export interface IndexingDelay {
+  /** A created record is found by search this long after the create. */
+  createMs: number;
+  /** A changed record shows the change in search (filters, sorts, returned values) this long after the update. */
+  updateMs: number;
+}
+
+/**
+ * The waits a vendor's HubSpot connector advises after a create (10 s) and an update (60 s): the
+ * longest documented figures, so code that copes with them copes with HubSpot's usual few seconds.
+ */
+export const DEFAULT_INDEXING_DELAY: IndexingDelay = { createMs: 10_000, updateMs: 60_000 };
+
 export interface PortalOptions {
   clock?: () => number;
   portalId?: number;
+  /** Default `DEFAULT_INDEXING_DELAY`; `{ createMs: 0, updateMs: 0 }` makes search see writes at once. */
+  indexingDelay?: IndexingDelay;
 }
 
 export interface WriteOptions {
   source?: WriteSource;
+  /**
+   * Search sees this write at once, as if it had happened long ago: for data a portal already
+   * holds when a scenario starts (seeding), never for writes a scenario is about.
+   */
+  indexed?: boolean;
 }
 
 export interface AssociationInput {
@@ -54,10 +78,12 @@ export class Portal extends EventEmitter {
   /** Lower-cased contact email → contact id: emails are unique per portal, case-insensitively. */
   private emailIndex = new Map<string, string>();
   private nextId = FIRST_RECORD_ID;
+  private delay: IndexingDelay;
 
   constructor(options: PortalOptions = {}) {
     super();
     this.clock = options.clock ?? Date.now;
+    this.delay = { ...(options.indexingDelay ?? DEFAULT_INDEXING_DELAY) };
     this.portalId = options.portalId ?? 12345678;
     this.properties = new PropertyRegistry(objectTypeNames, this.clock);
     this.owners = new OwnerDirectory(this.clock);
@@ -114,6 +140,43 @@ export class Portal extends EventEmitter {
       if (list[mid]!.numericId <= afterId) low = mid + 1; else high = mid;
     }
     for (let i = low; i < list.length; i++) if (!list[i]!.archived) yield list[i]!;
+  }
+
+  get indexingDelay(): IndexingDelay {
+    return { ...this.delay };
+  }
+
+  /** Applies to writes from now on; writes already waiting keep the time they were given. */
+  setIndexingDelay(delay: IndexingDelay): void {
+    this.delay = { ...delay };
+  }
+
+  /**
+   * The record as search sees it at `now`: undefined while a new record is not indexed yet, the
+   * values from before updates that are not indexed yet, else the record itself.
+   */
+  searchable(record: CrmRecord, now: number): CrmRecord | undefined {
+    if (record.searchableFrom !== undefined) {
+      if (now < record.searchableFrom) return undefined;
+      delete record.searchableFrom;
+    }
+    const pending = record.pendingIndex;
+    if (pending === undefined) return record;
+    const waiting = pending.filter((p) => p.at > now);
+    if (waiting.length === 0) {
+      delete record.pendingIndex;
+      return record;
+    }
+    if (waiting.length < pending.length) record.pendingIndex = waiting;
+    const properties = { ...record.properties };
+    // Newest first, so each property ends at the value before its oldest unindexed change.
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      for (const [name, value] of Object.entries(waiting[i]!.before)) {
+        if (value === null) delete properties[name];
+        else properties[name] = value;
+      }
+    }
+    return { ...record, properties, updatedAt: waiting[0]!.updatedAt };
   }
 
   count(objectType: string): number {
@@ -176,7 +239,7 @@ export class Portal extends EventEmitter {
       return { values, associations: input.associations ?? [] };
     });
     return prepared.map(({ values, associations }) => {
-      const record = this.insert(type, values, options.source ?? API_SOURCE);
+      const record = this.insert(type, values, options.source ?? API_SOURCE, options.indexed === true);
       for (const a of associations) this.associateByTypeIds(type.name, record.id, a);
       return record;
     });
@@ -186,7 +249,7 @@ export class Portal extends EventEmitter {
     const type = resolveType(objectType);
     const record = this.require(type.name, id);
     const values = this.prepareWrite(type, properties, record);
-    this.apply(type, record, values, options.source ?? API_SOURCE);
+    this.apply(type, record, values, options.source ?? API_SOURCE, options.indexed === true);
     return record;
   }
 
@@ -197,7 +260,7 @@ export class Portal extends EventEmitter {
       const record = this.require(type.name, input.id);
       return { record, values: this.prepareWrite(type, input.properties, record) };
     });
-    for (const { record, values } of prepared) this.apply(type, record, values, options.source ?? API_SOURCE);
+    for (const { record, values } of prepared) this.apply(type, record, values, options.source ?? API_SOURCE, options.indexed === true);
     return prepared.map((p) => p.record);
   }
 
@@ -237,7 +300,7 @@ export class Portal extends EventEmitter {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private insert(type: ObjectTypeInfo, values: Record<string, string>, source: WriteSource): CrmRecord {
+  private insert(type: ObjectTypeInfo, values: Record<string, string>, source: WriteSource, indexed: boolean): CrmRecord {
     const now = this.clock();
     const id = String(this.nextId++);
     const stamp = new Date(now).toISOString();
@@ -248,6 +311,7 @@ export class Portal extends EventEmitter {
     properties[type.lastModifiedProperty] = stamp;
     if (type.name === 'deals' && properties.dealstage && !properties.pipeline) properties.pipeline = 'default';
     const record: CrmRecord = { id, numericId: Number(id), properties, createdAt: now, updatedAt: now, archived: false, createdBy: source };
+    if (!indexed && this.delay.createMs > 0) record.searchableFrom = now + this.delay.createMs;
     this.store(type.name).set(id, record);
     let ordered = this.ordered.get(type.name);
     if (!ordered) this.ordered.set(type.name, (ordered = []));
@@ -261,7 +325,7 @@ export class Portal extends EventEmitter {
     return record;
   }
 
-  private apply(type: ObjectTypeInfo, record: CrmRecord, values: Record<string, string>, source: WriteSource): void {
+  private apply(type: ObjectTypeInfo, record: CrmRecord, values: Record<string, string>, source: WriteSource, indexed: boolean): void {
     const changes: PortalChange['changes'] = {};
     for (const [name, value] of Object.entries(values)) {
       const current = record.properties[name];
@@ -272,6 +336,11 @@ export class Portal extends EventEmitter {
     const now = this.clock();
     const stamp = new Date(now).toISOString();
     changes[type.lastModifiedProperty] = { from: record.properties[type.lastModifiedProperty] ?? null, to: stamp };
+    if (!indexed && this.delay.updateMs > 0) {
+      const before: Record<string, string | null> = {};
+      for (const [name, change] of Object.entries(changes)) before[name] = change.from;
+      (record.pendingIndex ??= []).push({ at: now + this.delay.updateMs, before, updatedAt: record.updatedAt });
+    }
     for (const [name, change] of Object.entries(changes)) {
       const to = change.to ?? '';
       recordVersion(record, name, { value: to, timestamp: now, ...source });

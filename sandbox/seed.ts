@@ -31,7 +31,8 @@ const CHUNK = 1000;
 /**
  * Fills a portal with deterministic data: owners, companies, contacts (each with an owner, a
  * lifecycle stage from the portal's own options and usually a company) and deals in the portal's
- * pipelines, each associated with a contact. Records go in through the same validation as the API.
+ * pipelines, each associated with a contact. Records go in through the same validation as the API;
+ * search finds them at once: they stand for data the portal held long before.
  */
 export function seedPortal(portal: Portal, options: SeedOptions = {}): SeedSummary {
   const random = createRandom(options.seed ?? 42);
@@ -56,7 +57,7 @@ export function seedPortal(portal: Portal, options: SeedOptions = {}): SeedSumma
         name, domain: `${name.toLowerCase().replace(/\s+/g, '-')}-${i}.example`, createdate: pastDate(),
         ...(ownerIds.length > 0 ? { hubspot_owner_id: pick(ownerIds) } : {}),
       } };
-    }), { source: IMPORT });
+    }), { source: IMPORT, indexed: true });
     companyIds.push(...records.map((r) => r.id));
   }
 
@@ -72,7 +73,7 @@ export function seedPortal(portal: Portal, options: SeedOptions = {}): SeedSumma
         ...(stages.length > 0 ? { lifecyclestage: pick(stages) } : {}),
         ...(ownerIds.length > 0 ? { hubspot_owner_id: pick(ownerIds) } : {}),
       } };
-    }), { source: IMPORT });
+    }), { source: IMPORT, indexed: true });
     for (const record of records) {
       contactIds.push(record.id);
       if (companyIds.length > 0 && random() < 0.8) portal.associations.associate('contacts', record.id, 'companies', pick(companyIds), []);
@@ -89,7 +90,7 @@ export function seedPortal(portal: Portal, options: SeedOptions = {}): SeedSumma
         pipeline: pipeline.id, dealstage: pick(pipeline.stages).id, closedate: pastDate(), createdate: pastDate(),
         ...(ownerIds.length > 0 ? { hubspot_owner_id: pick(ownerIds) } : {}),
       } };
-    }), { source: IMPORT });
+    }), { source: IMPORT, indexed: true });
     for (const record of records) {
       if (contactIds.length > 0) portal.associations.associate('deals', record.id, 'contacts', pick(contactIds), []);
     }

@@ -7,11 +7,11 @@ import { FaultInjector, injectFaults, noFaults, realDelay, type Delay, type Faul
 import { RateLimiter, rateLimit, type Tier } from './http/rate-limiter';
 import { errorHandler, sendError } from './http/respond';
 import { countRequests, RequestStats } from './http/stats';
-import { Portal } from './portal';
+import { Portal, type IndexingDelay } from './portal';
 import { adminRouter } from './routes/admin';
 import { associationRoutes } from './routes/associations';
 import { batchRoutes } from './routes/batch';
-import { objectRoutes } from './routes/objects';
+import { keepSearchBodyLength, objectRoutes } from './routes/objects';
 import { ownerAndPipelineRoutes } from './routes/owners-pipelines';
 import { propertyRoutes } from './routes/properties';
 
@@ -34,6 +34,11 @@ export interface SandboxAppOptions {
   env?: Record<string, string | undefined>;
   /** Mounted behind the same auth, rate limits and fault injection as the CRM API. */
   extensions?: SandboxExtension[];
+  /**
+   * How long search takes to see creates and updates (default 10 s and 60 s, or `SANDBOX_INDEX_CREATE_MS` /
+   * `SANDBOX_INDEX_UPDATE_MS`); `{ createMs: 0, updateMs: 0 }` turns it off. Applied to a given `portal` too.
+   */
+  indexingDelay?: Partial<IndexingDelay>;
 }
 
 export interface SandboxApp {
@@ -49,6 +54,9 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   const env = sandboxConfigFromEnv(options.env ?? process.env);
   const portal = options.portal ?? new Portal(options.clock ? { clock: options.clock } : {});
   const clock = options.clock ?? portal.clock;
+  if (options.indexingDelay !== undefined || env.indexingDelay !== undefined) {
+    portal.setIndexingDelay({ ...portal.indexingDelay, ...env.indexingDelay, ...options.indexingDelay });
+  }
   const accessToken = options.accessToken ?? env.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const rateSettings = {
     tier: options.tier ?? env.tier ?? 'professional',
@@ -76,7 +84,7 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   api.use(bearerAuth(() => accessToken));
   api.use(rateLimit(rateLimiter));
   api.use(injectFaults(faults));
-  api.use(express.json({ limit: '10mb' }));
+  api.use(express.json({ limit: '10mb', verify: keepSearchBodyLength }));
   objectRoutes(api, portal);
   batchRoutes(api, portal);
   propertyRoutes(api, portal);

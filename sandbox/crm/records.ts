@@ -27,6 +27,21 @@ export interface CrmRecord {
    * single version is implied by `createdAt`/`createdBy`, which keeps seeded records small.
    */
   history?: Record<string, PropertyVersion[]>;
+  /** Search does not see a new record before this time (HubSpot's indexing delay after a create). */
+  searchableFrom?: number;
+  /**
+   * Updates search has not indexed yet, oldest first: each holds the values its write replaced
+   * (null: the property had none), so search can be shown the record as it was before them.
+   */
+  pendingIndex?: PendingIndex[];
+}
+
+export interface PendingIndex {
+  /** When search sees this update. */
+  at: number;
+  before: Record<string, string | null>;
+  /** The record's `updatedAt` before this update. */
+  updatedAt: number;
 }
 
 export function propertyHistory(record: CrmRecord, name: string): PropertyVersion[] {

@@ -7,14 +7,27 @@ import { toEpochMillis } from './property-values';
 import type { CrmRecord } from './records';
 import { toApiObject } from './serialize';
 
-/** HubSpot's documented search limits (since the August 2024 expansion). */
+/**
+ * HubSpot's search limits, the strictest documented: the 2026-03 reference allows 6 filters per
+ * group and 18 in all (the August 2024 changelog said 10 and 25), one sort and a 3,000-character body.
+ */
 export const searchLimits = {
   maxFilterGroups: 5,
-  maxFiltersPerGroup: 10,
-  maxFilters: 25,
+  maxFiltersPerGroup: 6,
+  maxFilters: 18,
+  maxSorts: 1,
+  maxBodyChars: 3000,
   maxLimit: 200,
   maxResults: 10_000,
 } as const;
+
+/** The body is measured as sent (whitespace included), so the route passes its raw length. */
+export function checkBodyLength(chars: number): void {
+  if (chars > searchLimits.maxBodyChars) {
+    throw validationError(`The search request body is ${chars} characters long. The maximum is ${searchLimits.maxBodyChars}.`, [],
+      { requestBody: [String(chars)] });
+  }
+}
 
 const operators = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY',
   'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'] as const;
@@ -48,7 +61,10 @@ export type SearchRequest = z.infer<typeof searchRequestSchema>;
 
 type Predicate = (record: CrmRecord) => boolean;
 
-/** Runs a search like `POST /crm/v3/objects/{type}/search`; no indexing delay is modelled. */
+/**
+ * Runs a search like `POST /crm/v3/objects/{type}/search`, over the records as the search index
+ * holds them (see `Portal.searchable`): recent creates and updates are not seen yet.
+ */
 export function search(portal: Portal, type: ObjectTypeInfo, request: SearchRequest): Record<string, unknown> {
   const groups = request.filterGroups ?? [];
   checkLimits(groups, request);
@@ -64,17 +80,22 @@ export function search(portal: Portal, type: ObjectTypeInfo, request: SearchRequ
   // Records are kept in id order, so the common "no sort / hs_object_id ascending" walk needs no sort.
   const idOrder = sorts.length === 0 || (sorts.length === 1 && sorts[0]!.propertyName === 'hs_object_id' && sorts[0]!.direction === 'ASCENDING');
   const end = Math.min(after + limit, searchLimits.maxResults);
+  const now = portal.clock();
   let total = 0;
   let page: CrmRecord[] = [];
   if (idOrder) {
-    for (const record of portal.recordsAfter(type.name, idLowerBound(groups))) {
-      if (!matches(record)) continue;
+    for (const stored of portal.recordsAfter(type.name, idLowerBound(groups))) {
+      const record = portal.searchable(stored, now);
+      if (record === undefined || !matches(record)) continue;
       if (total >= after && total < end) page.push(record);
       total++;
     }
   } else {
     const all: CrmRecord[] = [];
-    for (const record of portal.recordsAfter(type.name, idLowerBound(groups))) if (matches(record)) all.push(record);
+    for (const stored of portal.recordsAfter(type.name, idLowerBound(groups))) {
+      const record = portal.searchable(stored, now);
+      if (record !== undefined && matches(record)) all.push(record);
+    }
     total = all.length;
     page = sortRecords(portal, type, sorts, all).slice(after, end);
   }
@@ -116,11 +137,16 @@ function checkLimits(groups: Array<{ filters: Filter[] }>, request: SearchReques
   const bigGroup = groups.findIndex((g) => g.filters.length > searchLimits.maxFiltersPerGroup);
   if (bigGroup >= 0) {
     throw validationError(`Too many filters in filter group ${bigGroup} (${groups[bigGroup]!.filters.length}). ` +
-      `The maximum per group is ${searchLimits.maxFiltersPerGroup}.`);
+      `The maximum per group is ${searchLimits.maxFiltersPerGroup}.`, [], { filterGroups: [String(bigGroup)] });
   }
   const filterCount = groups.reduce((n, g) => n + g.filters.length, 0);
   if (filterCount > searchLimits.maxFilters) {
-    throw validationError(`Too many filters (${filterCount}). The maximum across all filter groups is ${searchLimits.maxFilters}.`);
+    throw validationError(`Too many filters (${filterCount}). The maximum across all filter groups is ${searchLimits.maxFilters}.`, [],
+      { filters: [String(filterCount)] });
+  }
+  const sorts = request.sorts?.length ?? 0;
+  if (sorts > searchLimits.maxSorts) {
+    throw validationError(`Too many sorts (${sorts}). The maximum is ${searchLimits.maxSorts}.`, [], { sorts: [String(sorts)] });
   }
   if ((request.limit ?? 0) > searchLimits.maxLimit) {
     throw validationError(`limit ${request.limit} is too large. The maximum is ${searchLimits.maxLimit}.`, [], { limit: [String(request.limit)] });

@@ -35,13 +35,15 @@ export interface AdminDeps {
  */
 export function adminRouter({ portal, rateLimiter, faults, stats, restoreDefaults }: AdminDeps): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '1mb' }));
+  // Only its own paths: API bodies are parsed by the API's parser, which keeps a search body's raw length.
+  router.use('/sandbox', express.json({ limit: '1mb' }));
 
   router.get('/sandbox', (_req, res) => {
     res.json({
       portalId: portal.portalId,
       records: { contacts: portal.count('contacts'), companies: portal.count('companies'), deals: portal.count('deals'), tasks: portal.count('tasks') },
       owners: portal.owners.list().length,
+      indexingDelay: portal.indexingDelay,
     });
   });
   router.post('/sandbox/reset', (_req, res) => {

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { notFound, validationError } from '../crm/errors';
 import { objectType } from '../crm/object-types';
-import { search, searchRequestSchema } from '../crm/search';
+import { checkBodyLength, search, searchRequestSchema } from '../crm/search';
 import { toApiObject } from '../crm/serialize';
 import type { Portal } from '../portal';
 import { parseBody } from '../http/respond';
@@ -45,6 +45,7 @@ export function objectRoutes(router: Router, portal: Portal): void {
 
   router.post('/crm/v3/objects/:objectType/search', (req, res) => {
     const type = objectType(param(req, 'objectType'));
+    checkBodyLength(rawBodyChars(req));
     res.json(search(portal, type, parseBody(searchRequestSchema, req.body)));
   });
 
@@ -74,6 +75,18 @@ export function objectRoutes(router: Router, portal: Portal): void {
     portal.archive(type.name, param(req, 'objectId'));
     res.status(204).end();
   });
+}
+
+const RAW_LENGTH = Symbol('raw body characters');
+type WithRawLength = { [RAW_LENGTH]?: number };
+
+/** `express.json`'s `verify` hook: keeps a search body's length as sent, before parsing drops its whitespace. */
+export function keepSearchBodyLength(req: import('node:http').IncomingMessage, _res: unknown, body: Buffer): void {
+  if (req.method === 'POST' && req.url?.split('?')[0]?.endsWith('/search')) (req as WithRawLength)[RAW_LENGTH] = body.toString('utf8').length;
+}
+
+function rawBodyChars(req: object): number {
+  return (req as WithRawLength)[RAW_LENGTH] ?? JSON.stringify((req as { body?: unknown }).body ?? {}).length;
 }
 
 export function readOptions(req: Parameters<typeof queryList>[0]) {

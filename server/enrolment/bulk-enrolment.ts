@@ -5,7 +5,7 @@ import type { Actor } from '../http/auth';
 import { HubSpotCallFailed } from '../hubspot/gateway';
 import { P } from '../hubspot/properties';
 import type { Logger } from '../logger';
-import { BY_ID_ASCENDING, BY_ID_DESCENDING, SEARCH_PAGE_SIZE, enrolmentSearchGroups, rangesFit } from './criteria';
+import { BULK_PROPERTIES, BY_ID_ASCENDING, BY_ID_DESCENDING, SEARCH_PAGE_SIZE, enrolmentSearch, rangesFit } from './criteria';
 import { enrolmentProperties, type EnrolDeps } from './enrol-contact';
 import { formatCursor, inRange, parseCursor, splitRange, type IdRange } from './id-ranges';
 import { reserveEnrolments } from './repository';
@@ -94,8 +94,9 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
   let highest: string | null = null;
 
   const search = async (range: IdRange, sorts: string[], limit: number, properties: string[]): Promise<SearchPage> => {
-    const found = await deps.gateway.call('search', `search contacts to enrol in ${program.id}`, (c) =>
-      c.crm.contacts.searchApi.doSearch({ filterGroups: enrolmentSearchGroups(program, range), sorts, properties, limit }));
+    // Built outside the call: criteria that do not fit are refused at once, not retried as a failed call.
+    const body = enrolmentSearch(program, range, sorts, limit, properties);
+    const found = await deps.gateway.call('search', `search contacts to enrol in ${program.id}`, (c) => c.crm.contacts.searchApi.doSearch(body));
     counts.searches++;
     return found;
   };
@@ -128,7 +129,9 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     await hooks.afterBatch?.(page, batch);
   };
 
-  const handlePage = async (page: number, contacts: Contact[]) => {
+  const handlePage = async (page: number, found: Contact[]) => {
+    const contacts = await withoutCodesNow(deps, found);
+    if (contacts.length === 0) return;
     if (dryRun) {
       const known = await db.selectFrom('enrolments').select('contact_id')
         .where('program_id', '=', program.id).where('contact_id', 'in', contacts.map((c) => c.id)).execute();
@@ -163,7 +166,7 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
     const walk = { range, searchedTo: range.after, left, active: true } as Walk;
     // Searches run ahead of the writes (a crash discards the pages fetched ahead: the searches a resume repeats).
     walk.pages = new SearchAhead<SearchPage>(async (after) => {
-      const found = await search({ after, upTo: walk.range.upTo }, BY_ID_ASCENDING, SEARCH_PAGE_SIZE, ['firstname', P.code]);
+      const found = await search({ after, upTo: walk.range.upTo }, BY_ID_ASCENDING, SEARCH_PAGE_SIZE, BULK_PROPERTIES);
       // A split while this search was out may have moved the range's end below some of what it found.
       const results = found.results.filter((c) => inRange({ after: null, upTo: walk.range.upTo }, c.id));
       const last = results[results.length - 1];
@@ -255,6 +258,29 @@ export async function executeRun(deps: BulkDeps, program: Program, run: RunRow, 
   await finishRun(db, run.id, 'done', counts, deps.clock());
   deps.logger.info({ run: run.id, program: program.id, counts: { ...counts, failedContactIds: undefined } }, 'enrolment run finished');
   return runView(await getRun(db, run.id));
+}
+
+/**
+ * Search lags behind writes (a minute after an update, in the sandbox's model), so a page may hold
+ * contacts given a code moments ago: by this run before a crash, the workflow action, another
+ * program. The index still shows them without one. Those the ledger knows are read back (reads are
+ * not delayed) and dropped when they have a code now, as a fresh index would have left them out;
+ * contacts unknown to the ledger cannot have been given a code by this service, so a fresh run
+ * reads nothing back.
+ */
+async function withoutCodesNow(deps: BulkDeps, contacts: Contact[]): Promise<Contact[]> {
+  if (contacts.length === 0) return contacts;
+  const known = await deps.database.db.selectFrom('enrolments').select('contact_id').distinct()
+    .where('contact_id', 'in', contacts.map((c) => c.id)).execute();
+  if (known.length === 0) return contacts;
+  const coded = new Set<string>();
+  for (let i = 0; i < known.length; i += BATCH_SIZE) {
+    const inputs = known.slice(i, i + BATCH_SIZE).map((k) => ({ id: k.contact_id }));
+    const read = await deps.gateway.call('read', `read the referral codes of ${inputs.length} contacts`, (c) =>
+      c.crm.contacts.batchApi.read({ inputs, properties: [P.code], propertiesWithHistory: [] }));
+    for (const contact of read.results) if (contact.properties[P.code]) coded.add(contact.id);
+  }
+  return contacts.filter((c) => !coded.has(c.id));
 }
 
 /**

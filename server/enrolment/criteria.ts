@@ -1,6 +1,5 @@
 import type { Filter, FilterGroup } from '@hubspot/api-client/lib/codegen/crm/contacts';
-import { MAX_FILTERS } from '../../src/app/packages/domain/program';
-import type { Program } from '../../src/app/packages/domain/program';
+import { SEARCH_LIMITS, enrolmentSearchIssues, type Program } from '../../src/app/packages/domain/program';
 import { AppError } from '../errors';
 import { P } from '../hubspot/properties';
 import type { IdRange } from './id-ranges';
@@ -24,34 +23,58 @@ export function enrolmentSearchGroups(program: Program, range: IdRange): FilterG
   return withFilters(program, extra);
 }
 
-/**
- * Whether the program's criteria leave room for both id bounds in every group; a program that uses
- * nearly all of HubSpot's filters is walked as one range instead of several in parallel.
- */
-export function rangesFit(program: Program): boolean {
-  const criteria = program.enrolment.criteria;
-  const groups = Math.max(1, criteria.length);
-  const used = criteria.reduce((n, g) => n + g.filters.length, 0);
-  return used + 3 * groups <= MAX_FILTERS && criteria.every((g) => g.filters.length + 3 <= MAX_FILTERS_PER_GROUP);
+/** The longest id a range bound can be: what a search body must leave room for. */
+const LONGEST_ID = '9'.repeat(20);
+
+/** Properties a bulk run reads from each contact it finds. */
+export const BULK_PROPERTIES = ['firstname', P.code];
+
+/** The search a bulk run sends for one page of a range. */
+export function enrolmentSearch(program: Program, range: IdRange, sorts: string[], limit: number, properties: string[]) {
+  return { filterGroups: enrolmentSearchGroups(program, range), sorts, properties, limit };
 }
 
-/** HubSpot's limit on the filters of one filter group. */
-const MAX_FILTERS_PER_GROUP = 10;
+/**
+ * Whether the program's criteria leave room for both id bounds (`GT` and `LTE`, ids of any length)
+ * in one search; a program that uses nearly all of HubSpot's room is walked as one range instead
+ * of several in parallel, paged by `GT` alone.
+ */
+export function rangesFit(program: Program): boolean {
+  try {
+    return fitsOneSearch(enrolmentSearch(program, { after: LONGEST_ID, upTo: LONGEST_ID }, BY_ID_ASCENDING, SEARCH_PAGE_SIZE, BULK_PROPERTIES));
+  } catch {
+    return false;
+  }
+}
+
+/** HubSpot's limits on one search request (as `SEARCH_LIMITS` states them), measured on the body as sent. */
+export function fitsOneSearch(body: { filterGroups: FilterGroup[] }): boolean {
+  const groups = body.filterGroups;
+  const total = groups.reduce((n, g) => n + g.filters.length, 0);
+  return groups.length <= SEARCH_LIMITS.maxFilterGroups && total <= SEARCH_LIMITS.maxFilters &&
+    groups.every((g) => g.filters.length <= SEARCH_LIMITS.maxFiltersPerGroup) && JSON.stringify(body).length <= SEARCH_LIMITS.maxBodyChars;
+}
 
 /** The criteria restricted to one contact: does this contact match the program? */
 export function contactMatchGroups(program: Program, contactId: string): FilterGroup[] {
   return withFilters(program, [filter({ propertyName: 'hs_object_id', operator: 'EQ', value: contactId })]);
 }
 
+/**
+ * The criteria with `extra` added to every group. Saving a program checks that they fit
+ * (`enrolmentSearchIssues`); criteria stored before HubSpot's stricter limits may not, and are
+ * refused here with the reasons, before HubSpot refuses the search.
+ */
 function withFilters(program: Program, extra: Filter[]): FilterGroup[] {
   const criteria = program.enrolment.criteria;
   const groups: FilterGroup[] = criteria.length === 0
     ? [{ filters: extra }]
     : criteria.map((g) => ({ filters: [...g.filters.map((f) => filter(f)), ...extra] }));
-  const total = groups.reduce((n, g) => n + g.filters.length, 0);
-  if (total > MAX_FILTERS) {
+  const issues = enrolmentSearchIssues(criteria);
+  if (issues.length > 0) {
     throw new AppError('VALIDATION_FAILED',
-      `Program "${program.id}": its enrolment criteria use ${total - extra.length * groups.length} filters, and enrolment adds ${extra.length} to each of its ${groups.length} group(s); HubSpot allows ${MAX_FILTERS} in all. Merge or remove filter groups.`);
+      `Program "${program.id}": its enrolment criteria do not fit one HubSpot search: ${issues.map((i) => i.message).join('; ')}. Edit and save the program.`,
+      { issues });
   }
   return groups;
 }

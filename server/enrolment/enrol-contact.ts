@@ -6,6 +6,7 @@ import { HubSpotCallFailed, type HubSpotGateway } from '../hubspot/gateway';
 import { P, hubspotDate } from '../hubspot/properties';
 import type { Actor } from '../http/auth';
 import { contactMatchGroups } from './criteria';
+import { criteriaProperties, matchesCriteriaNow } from './criteria-match';
 import { reserveEnrolments, type EnrolmentRow, type EnrolmentSource } from './repository';
 
 export interface EnrolDeps {
@@ -51,10 +52,11 @@ export async function enrolContact(deps: EnrolDeps, program: Program, contactId:
   const refused = refusal(program, source);
   if (refused) return { status: 'not_allowed', reason: refused };
 
-  const contact = await readContact(deps.gateway, contactId);
+  const criteria = program.enrolment.criteria;
+  const contact = await readContact(deps.gateway, contactId, criteriaProperties(criteria));
   const { db } = deps.database;
   const existing = await db.selectFrom('enrolments').selectAll().where('program_id', '=', program.id).where('contact_id', '=', contactId).executeTakeFirst();
-  if (!existing && source === 'workflow' && program.enrolment.criteria.length > 0 && !(await matchesCriteria(deps.gateway, program, contactId))) {
+  if (!existing && source === 'workflow' && criteria.length > 0 && !(await matchesCriteria(deps.gateway, program, contactId, contact.properties))) {
     return { status: 'not_allowed', reason: `The contact does not meet the enrolment criteria of "${program.name}"` };
   }
 
@@ -74,18 +76,26 @@ export async function enrolContact(deps: EnrolDeps, program: Program, contactId:
   return { status: reserved.created ? 'enrolled' : 'already_enrolled', enrolment: reserved.row };
 }
 
-async function readContact(gateway: HubSpotGateway, contactId: string) {
+async function readContact(gateway: HubSpotGateway, contactId: string, extra: string[]) {
   try {
-    return await gateway.call('read', `read contact ${contactId}`, (c) => c.crm.contacts.basicApi.getById(contactId, ['firstname', 'email', P.code]));
+    const properties = [...new Set(['firstname', 'email', P.code, ...extra])];
+    return await gateway.call('read', `read contact ${contactId}`, (c) => c.crm.contacts.basicApi.getById(contactId, properties));
   } catch (err) {
     if (err instanceof HubSpotCallFailed && err.status === 404) throw new AppError('NOT_FOUND', `No HubSpot contact with id ${contactId}`);
     throw err;
   }
 }
 
-async function matchesCriteria(gateway: HubSpotGateway, program: Program, contactId: string): Promise<boolean> {
+/**
+ * A workflow enrols a contact right after the write that made it match, and search takes up to a
+ * minute to see that write: the contact as read now decides first. Search, HubSpot's own reading
+ * of the filters, is asked only when that says no, so a contact is refused only when both agree.
+ */
+async function matchesCriteria(gateway: HubSpotGateway, program: Program, contactId: string, now: Record<string, string | null>): Promise<boolean> {
+  if (matchesCriteriaNow(program.enrolment.criteria, now)) return true;
+  const filterGroups = contactMatchGroups(program, contactId);
   const found = await gateway.call('search', `check contact ${contactId} against the enrolment criteria`, (c) =>
-    c.crm.contacts.searchApi.doSearch({ filterGroups: contactMatchGroups(program, contactId), properties: ['hs_object_id'], limit: 1 }),
+    c.crm.contacts.searchApi.doSearch({ filterGroups, properties: ['hs_object_id'], limit: 1 }),
   );
   return found.total > 0;
 }

@@ -1,4 +1,4 @@
-import { parseProgram, type Program } from '../../src/app/packages/domain/program';
+import { parseProgram, parseStoredProgram, type Program } from '../../src/app/packages/domain/program';
 import type { Db } from '../db/database';
 import { AppError } from '../errors';
 
@@ -15,7 +15,7 @@ export function programFromRow(row: { config: string }): Program {
 function parsedProgram(row: { config: string }): Readonly<Program> {
   const cached = parsedByConfig.get(row.config);
   if (cached) return cached;
-  const parsed = parseProgram(JSON.parse(row.config));
+  const parsed = parseStoredProgram(JSON.parse(row.config));
   if (!parsed.ok) throw new Error(`Stored program is invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   if (parsedByConfig.size >= PARSED_CACHE_SIZE) parsedByConfig.delete(parsedByConfig.keys().next().value!);
   const program = deepFreeze(parsed.program);

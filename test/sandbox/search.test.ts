@@ -1,6 +1,7 @@
 import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { seedPortal } from '../../sandbox/seed';
-import { apiError, buildContact, startCrmSandbox, type CrmSandbox } from './support/crm-sandbox';
+import { createSandboxApp } from '../../sandbox/server';
+import { TOKEN, apiError, buildContact, startCrmSandbox, type CrmSandbox } from './support/crm-sandbox';
 
 let sandbox: CrmSandbox;
 beforeEach(async () => { sandbox = await startCrmSandbox({ scale: 1000 }); });
@@ -14,8 +15,9 @@ const search = (body: { filterGroups?: Array<{ filters: Filter[] }>; sorts?: unk
   });
 const emails = (r: Awaited<ReturnType<typeof search>>) => r.results.map((x) => x.properties.email);
 
+/** Contacts the portal already held when the test starts: indexed, so these tests are about filters, not the delay. */
 function addContacts(list: Array<Record<string, string>>) {
-  return list.map((p) => sandbox.portal.create('contacts', buildContact(p)).id);
+  return list.map((p) => sandbox.portal.create('contacts', buildContact(p), { indexed: true }).id);
 }
 
 describe('filters and sorts', () => {
@@ -64,7 +66,7 @@ describe('filters and sorts', () => {
   test('sorts ascending and descending; records without the value sort last', async () => {
     const asc = await search({ sorts: [{ propertyName: 'firstname', direction: 'ASCENDING' }] });
     expect(asc.results.map((r) => r.properties.firstname)).toEqual(['Ana', 'Bo', 'Cy', 'Di']);
-    const desc = await search({ sorts: [{ propertyName: 'lifecyclestage', direction: 'DESCENDING' }, { propertyName: 'email', direction: 'ASCENDING' }] });
+    const desc = await search({ sorts: [{ propertyName: 'lifecyclestage', direction: 'DESCENDING' }] });
     expect(emails(desc)).toEqual(['ana@alpha.org', 'bo@beta.org', 'cy@alpha.org', 'di@gamma.org']);
   });
 
@@ -81,21 +83,51 @@ describe('filters and sorts', () => {
 
 describe('limits', () => {
   const filter: Filter = { propertyName: 'email', operator: 'HAS_PROPERTY' };
+  const groupsOf = (...sizes: number[]) => sizes.map((n) => ({ filters: Array.from({ length: n }, () => filter) }));
+
+  /** A search sent as raw JSON, so the body's exact length (whitespace included) is under the test's control. */
+  const rawSearch = (body: string) => fetch(`${sandbox.url}/crm/v3/objects/contacts/search`, {
+    method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body,
+  });
+  /** A valid search body padded with spaces to exactly `chars` characters. */
+  const bodyOf = (chars: number) => {
+    const json = JSON.stringify({ filterGroups: groupsOf(1), limit: 10 });
+    return `${json.slice(0, -1)}${' '.repeat(chars - json.length)}}`;
+  };
 
   test.each([
-    ['6 filter groups', { filterGroups: Array.from({ length: 6 }, () => ({ filters: [filter] })) }],
-    ['11 filters in one group', { filterGroups: [{ filters: Array.from({ length: 11 }, () => filter) }] }],
-    ['26 filters in all', { filterGroups: Array.from({ length: 3 }, () => ({ filters: Array.from({ length: 9 }, () => filter) })) }],
-    ['limit 201', { limit: 201 }],
-  ])('%s is a 400 VALIDATION_ERROR', async (_name, body) => {
+    ['6 filter groups', { filterGroups: groupsOf(1, 1, 1, 1, 1, 1) }, /filter groups \(6\)\. The maximum is 5/],
+    ['7 filters in one group', { filterGroups: groupsOf(7) }, /filters in filter group 0 \(7\)\. The maximum per group is 6/],
+    ['19 filters in all', { filterGroups: groupsOf(6, 6, 6, 1) }, /Too many filters \(19\)\. The maximum across all filter groups is 18/],
+    ['two sorts', { sorts: [{ propertyName: 'email', direction: 'ASCENDING' }, { propertyName: 'firstname', direction: 'ASCENDING' }] }, /Too many sorts \(2\)\. The maximum is 1/],
+    ['limit 201', { limit: 201 }, /limit 201 is too large\. The maximum is 200/],
+  ])('%s is a 400 VALIDATION_ERROR in HubSpot\'s error shape', async (_name, body, message) => {
     const error = await apiError(search(body));
     expect(error.code).toBe(400);
-    expect(error.body.category).toBe('VALIDATION_ERROR');
+    expect(error.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR', message: expect.stringMatching(message) });
+    expect(error.body.correlationId).toEqual(expect.any(String));
   });
 
-  test('5 groups and 25 filters (10 in a group) are accepted', async () => {
-    const groups = [10, 5, 5, 3, 2].map((n) => ({ filters: Array.from({ length: n }, () => filter) }));
-    await expect(search({ filterGroups: groups })).resolves.toMatchObject({ total: 0 });
+  test('5 groups, 6 filters in a group, 18 in all, one sort and limit 200 are accepted', async () => {
+    await expect(search({ filterGroups: groupsOf(6, 6, 4, 1, 1), sorts: [{ propertyName: 'email', direction: 'ASCENDING' }], limit: 200 }))
+      .resolves.toMatchObject({ total: 0 });
+  });
+
+  test('a body of 3,000 characters is accepted and one of 3,001 refused, whitespace counted as sent', async () => {
+    const atLimit = await rawSearch(bodyOf(3000));
+    expect(atLimit.status).toBe(200);
+    const over = await rawSearch(bodyOf(3001));
+    expect(over.status).toBe(400);
+    expect(await over.json()).toMatchObject({
+      status: 'error', category: 'VALIDATION_ERROR', message: 'The search request body is 3001 characters long. The maximum is 3000.',
+    });
+  });
+
+  test('long IN lists count toward the body limit', async () => {
+    const values = Array.from({ length: 300 }, (_, i) => `value-${i}`);
+    const error = await apiError(search({ filterGroups: [{ filters: [{ propertyName: 'firstname', operator: 'IN', values }] }] }));
+    expect(error.code).toBe(400);
+    expect(error.body.message).toMatch(/The maximum is 3000/);
   });
 
   test('paging past 10,000 results is refused, while hs_object_id slicing walks every record', async () => {
@@ -120,5 +152,82 @@ describe('limits', () => {
       lastId = slice.results[slice.results.length - 1]!.id;
     }
     expect(seen.size).toBe(10_250);
+  });
+});
+
+describe('indexing delay', () => {
+  const byEmail = (email: string) => search({ filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: email }] }] });
+  const byStage = (stage: string) => search({ filterGroups: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: stage }] }] });
+
+  test('a new contact is found by search only 10 s after the create; reading it by id or email works at once', async () => {
+    const created = await sandbox.client.crm.contacts.basicApi.create({ properties: buildContact({ email: 'new@delay.org' }), associations: [] });
+
+    expect((await byEmail('new@delay.org')).total).toBe(0);
+    await expect(sandbox.client.crm.contacts.basicApi.getById(created.id, ['email'])).resolves.toMatchObject({ id: created.id });
+    const read = await sandbox.client.crm.contacts.batchApi.read({ inputs: [{ id: 'new@delay.org' }], idProperty: 'email', properties: ['email'], propertiesWithHistory: [] });
+    expect(read.results.map((r) => r.id)).toEqual([created.id]);
+
+    sandbox.clock.advance(9_999);
+    expect((await byEmail('new@delay.org')).total).toBe(0);
+    sandbox.clock.advance(1);
+    const found = await byEmail('new@delay.org');
+    expect(found.results.map((r) => r.id)).toEqual([created.id]);
+  });
+
+  test('an update is seen by search only 60 s later; until then search filters on and returns the old values', async () => {
+    const [id] = addContacts([{ email: 'mover@delay.org', lifecyclestage: 'lead' }]);
+    const createdAt = sandbox.clock.now();
+    sandbox.clock.advance(1_000);
+    await sandbox.client.crm.contacts.basicApi.update(id!, { properties: { lifecyclestage: 'customer' } });
+
+    expect((await byStage('customer')).total).toBe(0);
+    const stale = await byStage('lead');
+    expect(stale.results.map((r) => [r.id, r.properties.lifecyclestage])).toEqual([[id, 'lead']]);
+    expect(stale.results[0]!.updatedAt.getTime()).toBe(createdAt);
+    expect(stale.results[0]!.properties.lastmodifieddate).toBe(new Date(createdAt).toISOString());
+    expect((await sandbox.client.crm.contacts.basicApi.getById(id!, ['lifecyclestage'])).properties.lifecyclestage).toBe('customer');
+
+    sandbox.clock.advance(59_999);
+    expect((await byStage('customer')).total).toBe(0);
+    sandbox.clock.advance(1);
+    const fresh = await byStage('customer');
+    expect(fresh.results.map((r) => [r.id, r.properties.lifecyclestage])).toEqual([[id, 'customer']]);
+    expect(fresh.results[0]!.updatedAt.getTime()).toBe(createdAt + 1_000);
+    expect((await byStage('lead')).total).toBe(0);
+  });
+
+  test('each update becomes searchable on its own schedule; a cleared value reappears until its clearing is indexed', async () => {
+    const [id] = addContacts([{ email: 'twice@delay.org', lifecyclestage: 'subscriber', phone: '123' }]);
+    await sandbox.client.crm.contacts.basicApi.update(id!, { properties: { lifecyclestage: 'lead', phone: '' } });
+    sandbox.clock.advance(30_000);
+    await sandbox.client.crm.contacts.basicApi.update(id!, { properties: { lifecyclestage: 'customer' } });
+
+    const hasPhone = () => search({ filterGroups: [{ filters: [{ propertyName: 'phone', operator: 'HAS_PROPERTY' }] }] });
+    expect((await byStage('subscriber')).total).toBe(1);
+    expect((await hasPhone()).total).toBe(1);
+    sandbox.clock.advance(30_000);
+    expect((await byStage('lead')).total).toBe(1);
+    expect((await hasPhone()).total).toBe(0);
+    sandbox.clock.advance(30_000);
+    expect((await byStage('customer')).total).toBe(1);
+  });
+
+  test('the delays are configurable, and a bad environment value fails at start naming the variable', async () => {
+    await sandbox.close();
+    sandbox = await startCrmSandbox({ scale: 1000, indexingDelay: { createMs: 2_000 } });
+    const created = await sandbox.client.crm.contacts.basicApi.create({ properties: buildContact({ email: 'quick@delay.org' }), associations: [] });
+    sandbox.clock.advance(2_000);
+    expect((await byEmail('quick@delay.org')).results.map((r) => r.id)).toEqual([created.id]);
+    expect(sandbox.portal.indexingDelay).toEqual({ createMs: 2_000, updateMs: 60_000 });
+
+    await sandbox.close();
+    // Turning the create delay off is what this test is about: the switch `npm start` users have.
+    sandbox = await startCrmSandbox({ scale: 1000, env: { SANDBOX_INDEX_CREATE_MS: '0', SANDBOX_INDEX_UPDATE_MS: '5000' } });
+    expect(sandbox.portal.indexingDelay).toEqual({ createMs: 0, updateMs: 5_000 });
+    expect(await (await fetch(`${sandbox.url}/sandbox`)).json()).toMatchObject({ indexingDelay: { createMs: 0, updateMs: 5_000 } });
+    await sandbox.client.crm.contacts.basicApi.create({ properties: buildContact({ email: 'now@delay.org' }), associations: [] });
+    expect((await byEmail('now@delay.org')).total).toBe(1);
+
+    expect(() => createSandboxApp({ env: { SANDBOX_INDEX_UPDATE_MS: 'soon' } })).toThrow(/SANDBOX_INDEX_UPDATE_MS/);
   });
 });

@@ -14,7 +14,7 @@ export function manualClock(start = Date.parse('2026-03-02T09:00:00.000Z')) {
  * Starts the sandbox on a free port and returns the official client pointed at it
  * (no client-side retries, so every answer is the sandbox's own).
  */
-export async function startCrmSandbox(options: Omit<SandboxAppOptions, 'env'> = {}) {
+export async function startCrmSandbox(options: SandboxAppOptions = {}) {
   const clock = manualClock();
   const portal = options.portal ?? new Portal({ clock: options.clock ?? clock.now });
   const sandbox = createSandboxApp({ accessToken: TOKEN, env: {}, clock: clock.now, ...options, portal });

@@ -6,10 +6,12 @@ import { createEnrolmentFeature } from '../../../server/enrolment/routes';
 import { P } from '../../../server/hubspot/properties';
 import type { Program } from '../../../src/app/packages/domain/program';
 import { addContacts } from '../../support/contacts';
+import { dialects } from '../../support/databases';
 import { ADMIN_HEADERS, createProgram, startHarness, type Harness } from '../../support/harness';
 
 const SEARCH = 'POST /crm/v3/objects/contacts/search';
 const BATCH_UPDATE = 'POST /crm/v3/objects/contacts/batch/update';
+const BATCH_READ = 'POST /crm/v3/objects/contacts/batch/read';
 const ADMIN = { type: 'admin' as const, id: 'test' };
 const customers = [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ' as const, value: 'customer' }] }];
 
@@ -76,8 +78,8 @@ describe('bulk enrolment', () => {
     expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(103 + PARALLEL_RANGES);
   });
 
-  it('resumes after a crash mid-page without enrolling anyone twice or repeating more than the in-flight page', async () => {
-    h = await startHarness({ sandbox: { scale: 20 } });
+  it.each(dialects)('resumes after a crash mid-page without enrolling anyone twice or repeating more than the in-flight page (%s)', async (dialect) => {
+    h = await startHarness({ dialect, sandbox: { scale: 20 } });
     const program = await createProgram(h);
     const ids = addContacts(h, 1_000);
 
@@ -92,10 +94,13 @@ describe('bulk enrolment', () => {
     expect(resumed.counts.resumes).toBe(1);
     expect(resumed.counts.enrolled + resumed.counts.alreadyEnrolled).toBe(1_000);
     await expectEnrolledOnce(h, program, ids);
-    // Minimum: 5 searches, 10 batch updates. A crash costs at most the page in flight.
+    // Minimum: 5 searches, 10 batch updates. A crash costs at most the page in flight: search still shows its
+    // written half without a code (the sandbox's indexing delay is on, as in HubSpot), so the resumed run reads
+    // the page's contacts back once (they are in the ledger) and leaves out those that have their code.
     const used = await calls(h);
     expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(10 + 1);
-    expect(used[SEARCH]).toBeLessThanOrEqual(5 + 2);
+    expect(used[SEARCH]).toBeLessThanOrEqual(5 + 3);
+    expect(used[BATCH_READ]).toBeLessThanOrEqual(2);
   });
 
   it('walks id ranges in parallel and resumes each from its own cursor after a crash', async () => {
@@ -129,6 +134,23 @@ describe('bulk enrolment', () => {
     const used = await calls(h);
     expect(used[BATCH_UPDATE]).toBeLessThanOrEqual(30 + PARALLEL_RANGES + 2);
     expect(used[SEARCH]).toBeLessThanOrEqual(15 + 1 + PARALLEL_RANGES + 2 * PARALLEL_RANGES);
+  });
+
+  it('leaves out a contact enrolled elsewhere moments ago, which search still shows without a code', async () => {
+    h = await startHarness({ sandbox: { scale: 20 } });
+    await createProgram(h, { id: 'autumn' });
+    const program = await createProgram(h);
+    const ids = addContacts(h, 30);
+    const card = await request(h.url).post('/api/programs/autumn/enrolments').set(ADMIN_HEADERS).send({ contactId: ids[7] });
+    expect(card.status).toBe(201);
+    const stale = await h.hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: P.code, operator: 'NOT_HAS_PROPERTY' as never }] }], limit: 100 });
+    expect(stale.results.map((r) => r.id)).toContain(ids[7]);
+
+    const done = await run(h, program);
+
+    expect(done.counts).toMatchObject({ enrolled: 29, alreadyEnrolled: 0, failed: 0 });
+    expect((await ledgerCodes(h, program.id)).has(ids[7]!)).toBe(false);
+    expect(h.sandbox.portal.get('contacts', ids[7]!)!.properties).toMatchObject({ [P.code]: card.body.enrolment.code, [P.program]: 'autumn' });
   });
 
   it('a dry run reports what would change and writes nothing to HubSpot or the ledger', async () => {

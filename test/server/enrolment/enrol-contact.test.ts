@@ -50,6 +50,23 @@ describe('enrolling one contact', () => {
     expect(unsigned.status).toBe(401);
   });
 
+  it('the workflow action enrols a contact created or changed moments ago, before search has indexed the write', async () => {
+    await createProgram(h, { enrolment: { criteria: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: 'customer' }] }] } });
+    const contacts = h.hubspot.crm.contacts;
+    const [changed] = addContacts(h, 1, () => ({ lifecyclestage: 'lead' }));
+    await contacts.basicApi.update(changed!, { properties: { lifecyclestage: 'customer' } });
+    const created = await contacts.basicApi.create({ properties: { email: 'fresh@example.com', lifecyclestage: 'customer' }, associations: [] });
+    // The sandbox's indexing delay is on (as in HubSpot): search does not see either write yet.
+    const customers = await contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ' as never, value: 'customer' }] }], limit: 10 });
+    expect(customers.total).toBe(0);
+
+    for (const [callbackId, id] of [['ap-4-1', changed!], ['ap-4-2', created.id]] as const) {
+      const res = await actionCall(h, payload(callbackId, id));
+      expect(res.body.outputFields).toMatchObject({ enrolment_status: 'enrolled', hs_execution_state: 'SUCCESS' });
+      expect(h.sandbox.portal.get('contacts', id)!.properties[P.code]).toBe(res.body.outputFields.referral_code);
+    }
+  });
+
   it('the admin API enrols for the card: 201, then 200 with the same enrolment; refused when manual enrolment is off', async () => {
     await createProgram(h);
     const [id] = addContacts(h, 1);

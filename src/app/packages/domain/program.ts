@@ -18,9 +18,20 @@ const LIST_OPERATORS = ['IN', 'NOT_IN'] as const;
 const NO_VALUE_OPERATORS = ['HAS_PROPERTY', 'NOT_HAS_PROPERTY'] as const;
 export const SEARCH_OPERATORS = [...SINGLE_VALUE_OPERATORS, ...LIST_OPERATORS, 'BETWEEN', ...NO_VALUE_OPERATORS] as const;
 
-/** HubSpot search limits: filter groups are ORed, at most 5 of them and 25 filters in all. */
-export const MAX_FILTER_GROUPS = 5;
-export const MAX_FILTERS = 25;
+/**
+ * HubSpot's search limits, the strictest documented (the 2026-03 reference; the 2024 changelog
+ * allowed 10 per group and 25 in all): filter groups are ORed, one sort, and the request body
+ * counts too, so long IN lists run out of room before filters do.
+ */
+export const SEARCH_LIMITS = { maxFilterGroups: 5, maxFiltersPerGroup: 6, maxFilters: 18, maxBodyChars: 3000 } as const;
+
+/**
+ * What enrolment's own searches add to the criteria (server/enrolment/criteria.ts builds them; a
+ * test checks they stay within this): two filters in every group, "no referral code yet" and the id
+ * paging filter `hs_object_id GT <last id>`, and characters for those filters (ids of up to 20
+ * digits), the sort, the properties and the limit.
+ */
+export const ENROLMENT_SEARCH_RESERVE = { filtersPerGroup: 2, charsPerGroup: 140, chars: 140 } as const;
 
 const MAX_AMOUNT = 100_000_000_00; // a billion in a 2-decimal currency: catches a misplaced exponent
 const DAY_LIMIT = 3650;
@@ -79,12 +90,9 @@ const filterGroupSchema = z.strictObject({
   filters: z.array(searchFilterSchema).min(1, 'A filter group needs at least one filter'),
 });
 
-const criteriaSchema = z.array(filterGroupSchema)
-  .max(MAX_FILTER_GROUPS, `HubSpot allows at most ${MAX_FILTER_GROUPS} filter groups`)
-  .refine(
-    (groups) => groups.reduce((n, g) => n + g.filters.length, 0) <= MAX_FILTERS,
-    `HubSpot allows at most ${MAX_FILTERS} filters across all groups`,
-  );
+// Whether the criteria fit one search is checked by parseProgram (enrolmentSearchIssues), not here,
+// so criteria stored under HubSpot's looser limits of the past stay readable.
+const criteriaSchema = z.array(filterGroupSchema);
 
 const brandSchema = z.strictObject({
   headline: text('Headline', 120).default('Give a friend a reward, get one too'),
@@ -288,7 +296,73 @@ function toProgramIssues(issues: readonly z.core.$ZodIssue[]): ProgramIssue[] {
   });
 }
 
+type Criteria = Program['enrolment']['criteria'];
+
+const criterionPath = (g: number, f: number) => `enrolment.criteria.${g}.filters.${f}.propertyName`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Whether enrolment can find the criteria's contacts in one HubSpot search, with the filters it
+ * adds to every group; each issue points at the condition (its property field) to remove or shorten.
+ */
+export function enrolmentSearchIssues(criteria: Criteria): ProgramIssue[] {
+  const issues: ProgramIssue[] = [];
+  const { maxFilterGroups, maxFiltersPerGroup, maxFilters, maxBodyChars } = SEARCH_LIMITS;
+  const reserve = ENROLMENT_SEARCH_RESERVE;
+  const added = `enrolment adds ${reserve.filtersPerGroup} filters of its own to each (no referral code yet, and paging by contact id)`;
+  if (criteria.length > maxFilterGroups) {
+    issues.push({
+      path: criterionPath(maxFilterGroups, 0),
+      message: `HubSpot searches take at most ${maxFilterGroups} enrolment rules (filter groups); this is rule ${maxFilterGroups + 1}. Remove it or merge it into another rule`,
+    });
+  }
+  const perRule = maxFiltersPerGroup - reserve.filtersPerGroup;
+  criteria.forEach((group, g) => {
+    if (group.filters.length > perRule) {
+      issues.push({
+        path: criterionPath(g, perRule),
+        message: `Rule ${g + 1} has ${plural(group.filters.length, 'condition')}: HubSpot allows ${maxFiltersPerGroup} filters per group and ${added}, so a rule may have at most ${perRule}. Remove this condition or move it to another rule`,
+      });
+    }
+  });
+  const groups = Math.max(1, criteria.length);
+  const allowed = maxFilters - reserve.filtersPerGroup * groups;
+  const total = criteria.reduce((n, group) => n + group.filters.length, 0);
+  if (total > allowed) {
+    const over = criteria.flatMap((group, g) => group.filters.map((_, f) => [g, f] as const))[Math.max(0, allowed)]!;
+    issues.push({
+      path: criterionPath(over[0], over[1]),
+      message: `The rules have ${plural(total, 'condition')} in ${plural(groups, 'group')}: HubSpot allows ${maxFilters} filters in one search and ${added}, so ${groups} rule${groups === 1 ? '' : 's'} may have ${Math.max(0, allowed)} conditions in all. Remove this condition or merge rules`,
+    });
+  }
+  const chars = JSON.stringify({ filterGroups: criteria }).length + reserve.charsPerGroup * groups + reserve.chars;
+  if (chars > maxBodyChars && total > 0) {
+    let longest = { g: 0, f: 0, length: -1 };
+    criteria.forEach((group, g) => group.filters.forEach((filter, f) => {
+      const length = JSON.stringify(filter).length;
+      if (length > longest.length) longest = { g, f, length };
+    }));
+    issues.push({
+      path: criterionPath(longest.g, longest.f),
+      message: `The enrolment rules make a HubSpot search of ${chars} characters with what enrolment adds; HubSpot allows ${maxBodyChars}. This condition is the longest (${longest.length} characters): shorten its list of values`,
+    });
+  }
+  return issues;
+}
+
+/** A program as the settings page and `PUT /api/programs/:id` take it: valid, and its criteria fit one search. */
 export function parseProgram(input: unknown): ParseProgramResult {
+  const parsed = parseStoredProgram(input);
+  if (!parsed.ok) return parsed;
+  const issues = enrolmentSearchIssues(parsed.program.enrolment.criteria);
+  return issues.length === 0 ? parsed : { ok: false, issues };
+}
+
+/**
+ * A program as stored: criteria saved under HubSpot's looser limits of the past stay readable (a
+ * bulk run on them fails naming the limit, and saving the program again asks to fix them).
+ */
+export function parseStoredProgram(input: unknown): ParseProgramResult {
   const result = programSchema.safeParse(input, { error: fallbackMessages });
   return result.success ? { ok: true, program: result.data } : { ok: false, issues: toProgramIssues(result.error.issues) };
 }
