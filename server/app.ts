@@ -60,6 +60,7 @@ export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES
     clientSecret: ctx.config.hubspot.clientSecret,
     publicBaseUrl: ctx.config.publicBaseUrl,
     clock: ctx.clock,
+    requireV3: ctx.config.requireSignatureV3,
   });
   app.use('/hubspot', gate(signed, zone((f) => f.hubspot)));
   app.use('/api', gate(requireAdminKey(ctx.config.adminKey), zone((f) => f.admin)));
