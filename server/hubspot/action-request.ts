@@ -49,7 +49,8 @@ function checkBounds(body: unknown): void {
     if (keys > maxKeys) throw refuse(`more than ${maxKeys} fields`);
     for (const child of children) pending.push({ value: child, depth: depth + 1 });
   }
-  if (JSON.stringify(body).length > maxChars) throw refuse(`larger than ${maxChars / 1024} KiB`, 'PAYLOAD_TOO_LARGE');
+  // No body at all (a content type the JSON parser skips) stringifies to undefined; the schema refuses it.
+  if ((JSON.stringify(body) ?? '').length > maxChars) throw refuse(`larger than ${maxChars / 1024} KiB`, 'PAYLOAD_TOO_LARGE');
 }
 
 export function parseActionRequest(body: unknown): ActionRequest {
@@ -66,12 +67,15 @@ export function parseActionRequest(body: unknown): ActionRequest {
 export function inputString(inputs: Record<string, unknown>, name: string): string | undefined {
   const v = inputs[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
-    const message = 'must be a text, number or true/false value';
-    throw new AppError('VALIDATION_FAILED', `Invalid workflow action request: inputFields.${name}: ${message}`, {
+  const refuse = (message: string) =>
+    new AppError('VALIDATION_FAILED', `Invalid workflow action request: inputFields.${name}: ${message}`, {
       issues: [{ path: `inputFields.${name}`, message }],
     });
+  if (typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
+    throw refuse('must be a text, number or true/false value');
   }
+  // No HubSpot value holds a NUL character, and PostgreSQL cannot store or compare one.
+  if (typeof v === 'string' && v.includes('\u0000')) throw refuse('must not contain NUL characters');
   const s = String(v).trim();
   return s === '' ? undefined : s;
 }

@@ -48,6 +48,10 @@ describe.each(dialects)('hostile input to the workflow actions on %s', (dialect)
       expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
       expect(res.body.error.message).toBe('Invalid workflow action request: inputFields.program: must be a text, number or true/false value');
     }
+    const nul = await post(h, path, delivery(`ap-nul-input-${path}`, { program: 'spr\u0000ing' }));
+    expect({ status: nul.status, message: nul.body.error?.message }).toEqual({
+      status: 400, message: 'Invalid workflow action request: inputFields.program: must not contain NUL characters',
+    });
     const milestone = await post(h, path, delivery(`ap-bad-milestone-${path}`, { program: 'spring', milestone_kind: { toString: 1 } }));
     if (path === QUALIFY) expect(milestone.body.error.message).toMatch(/inputFields\.milestone_kind: must be a text/);
     expect([await count(h, 'action_decisions'), await count(h, 'jobs'), await count(h, 'enrolments')]).toEqual(before);
@@ -70,6 +74,12 @@ describe.each(dialects)('hostile input to the workflow actions on %s', (dialect)
       status: 400, message: 'Invalid workflow action request: callbackId: must be printable ASCII without spaces',
     });
     expect(await count(h, 'action_decisions')).toBe(before);
+  });
+
+  it.each([QUALIFY, ENROL])('%s answers 400 to a signed request whose body is not JSON', async (path) => {
+    const headers = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + path, body: '', timestamp: Date.now() });
+    const res = await request(h.url).post(path).set({ ...headers }).set('content-type', 'text/plain').send('');
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
   it('120 valid deliveries sent together with a poisoned one are all accepted; the poisoned one alone is refused', async () => {
