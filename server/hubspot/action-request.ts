@@ -31,6 +31,7 @@ export type ActionRequest = z.output<typeof actionRequestSchema>;
  * JSON.stringify and anything recursive then throws on it, which inside a group commit would fail
  * every delivery of the group.
  */
+/** maxChars counts the text of keys and string values, what a delivery's size is made of. */
 export const ACTION_REQUEST_LIMITS = { maxDepth: 8, maxKeys: 1000, maxChars: 256 * 1024 } as const;
 
 function checkBounds(body: unknown): void {
@@ -40,17 +41,21 @@ function checkBounds(body: unknown): void {
   // Iterative, so the check itself cannot run out of stack on the input it exists to refuse.
   const pending: Array<{ value: unknown; depth: number }> = [{ value: body, depth: 0 }];
   let keys = 0;
+  let chars = 0;
   while (pending.length > 0) {
     const { value, depth } = pending.pop()!;
+    if (typeof value === 'string') chars += value.length;
     if (value === null || typeof value !== 'object') continue;
     if (depth >= maxDepth) throw refuse(`nested deeper than ${maxDepth} levels`);
-    const children = Array.isArray(value) ? value : Object.values(value);
-    keys += children.length;
+    const entries = Object.entries(value);
+    keys += entries.length;
     if (keys > maxKeys) throw refuse(`more than ${maxKeys} fields`);
-    for (const child of children) pending.push({ value: child, depth: depth + 1 });
+    for (const [key, child] of entries) {
+      if (!Array.isArray(value)) chars += key.length;
+      pending.push({ value: child, depth: depth + 1 });
+    }
   }
-  // No body at all (a content type the JSON parser skips) stringifies to undefined; the schema refuses it.
-  if ((JSON.stringify(body) ?? '').length > maxChars) throw refuse(`larger than ${maxChars / 1024} KiB`, 'PAYLOAD_TOO_LARGE');
+  if (chars > maxChars) throw refuse(`more than ${maxChars} characters of text`, 'PAYLOAD_TOO_LARGE');
 }
 
 export function parseActionRequest(body: unknown): ActionRequest {
