@@ -68,6 +68,7 @@ export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES
     clientSecret: ctx.config.hubspot.clientSecret,
     publicBaseUrl: ctx.config.publicBaseUrl,
     clock: ctx.clock,
+    requireV3: ctx.config.requireSignatureV3,
   });
   // Only a JSON body keeps its raw bytes for the signature, and the admin API speaks JSON alone.
   const jsonOnly = acceptBodies([JSON_BODY]);

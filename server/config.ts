@@ -61,6 +61,7 @@ const configSchema = z.object({
   HUBSPOT_ACCESS_TOKEN: z.string().trim().min(1).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().trim().min(1).optional(),
   HUBSPOT_API_BASE: httpUrl('(default https://api.hubapi.com)').default('https://api.hubapi.com'),
+  HUBSPOT_REQUIRE_V3: z.stringbool({ error: 'must be true or false' }).default(false),
   SERVICE_ADMIN_KEY: z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional(),
   SANDBOX_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3001),
   PRIVACY_PSEUDONYM_KEY: z.string().trim().min(32, { message: 'must be at least 32 characters (a random secret kept outside the database)' }).optional(),
@@ -102,6 +103,8 @@ export interface Config {
     clientSecret: string | undefined;
     apiBase: string;
   };
+  /** Refuse HubSpot requests signed with v2 only, also on workflow actions (v2 has no timestamp, so it replays). */
+  requireSignatureV3: boolean;
   adminKey: string | undefined;
   /** Keys the pseudonyms of erased people (docs/privacy.md); unset: derived from the client secret. */
   privacyKey?: string | undefined;
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     hubspot: { accessToken: e.HUBSPOT_ACCESS_TOKEN, clientSecret: e.HUBSPOT_CLIENT_SECRET, apiBase: e.HUBSPOT_API_BASE },
+    requireSignatureV3: e.HUBSPOT_REQUIRE_V3,
     adminKey: e.SERVICE_ADMIN_KEY,
     privacyKey: e.PRIVACY_PSEUDONYM_KEY,
     sandboxPort: e.SANDBOX_PORT,

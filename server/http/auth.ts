@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { RawBodyRequest } from '../app';
 import { constantTimeEqual } from '../constant-time';
 import { AppError } from '../errors';
-import { verifySignature } from '../hubspot/signature';
+import { signaturePolicyFor, verifySignature } from '../hubspot/signature';
 
 export interface Actor {
   type: 'hubspot_user' | 'workflow' | 'system' | 'admin' | 'public';
@@ -17,7 +17,13 @@ declare module 'express-serve-static-core' {
 }
 
 /** Requests that claim to come from HubSpot: signature checked before anything is read or written. */
-export function requireHubSpotSignature(opts: { clientSecret: string | undefined; publicBaseUrl: string; clock: () => number }): RequestHandler {
+export function requireHubSpotSignature(opts: {
+  clientSecret: string | undefined;
+  publicBaseUrl: string;
+  clock: () => number;
+  /** Refuse v2-only requests everywhere (HUBSPOT_REQUIRE_V3). */
+  requireV3?: boolean;
+}): RequestHandler {
   return (req, _res, next) => {
     if (!opts.clientSecret) {
       return next(new AppError('INVALID_SIGNATURE', 'HUBSPOT_CLIENT_SECRET is not configured, so HubSpot requests cannot be verified'));
@@ -32,6 +38,7 @@ export function requireHubSpotSignature(opts: { clientSecret: string | undefined
       },
       opts.clientSecret,
       opts.clock(),
+      signaturePolicyFor(req.baseUrl + req.path, opts.requireV3 ?? false),
     );
     if (!check.ok) return next(new AppError('INVALID_SIGNATURE', `Rejected: ${check.reason}`));
     req.actor = { type: 'workflow', id: null };

@@ -11,8 +11,12 @@ import { enqueue, type NewJob } from '../jobs/queue';
  *
  * Exactly once is still the database's: decision rows are keyed by callbackId and inserted with
  * ON CONFLICT DO NOTHING, and only the rows actually inserted get a job. A callbackId repeated in
- * one group is accepted once. If the transaction fails, every delivery of the group fails (5xx)
- * and HubSpot redelivers it.
+ * one group is accepted once.
+ *
+ * One delivery never fails the others of its group: if the group's transaction fails, each delivery
+ * is committed again in a transaction of its own, so only a delivery that cannot be written fails
+ * (5xx, HubSpot redelivers it). A 5xx is retried for three days, so failing a whole group for one
+ * bad row would turn one poisoned delivery into a flood of redeliveries of good ones.
  */
 export interface Acceptance {
   /** The action's name, as stored with its decision rows. */
@@ -50,34 +54,47 @@ export function acceptWithGroup(ctx: AppContext, acceptance: Acceptance): Promis
 }
 
 async function commit(ctx: AppContext, group: Waiting[]): Promise<void> {
+  try {
+    await commitTogether(ctx, group);
+  } catch (err) {
+    if (group.length === 1) return group[0]!.fail(err);
+    ctx.logger.warn({ deliveries: group.length, error: err instanceof Error ? err.message : String(err) }, 'group commit failed; committing its deliveries one by one');
+    for (const w of group) {
+      try {
+        await commitTogether(ctx, [w]);
+      } catch (own) {
+        w.fail(own);
+      }
+    }
+  }
+}
+
+/** One transaction for the whole group; settles every member when it commits, throws when it fails. */
+async function commitTogether(ctx: AppContext, group: Waiting[]): Promise<void> {
   const first = new Map<string, Waiting>();
   for (const w of group) if (!first.has(w.request.callbackId)) first.set(w.request.callbackId, w);
   const now = ctx.clock();
-  try {
-    const inserted = await ctx.database.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .insertInto('action_decisions')
-        .values(
-          [...first.values()].map(({ action, request, programId, answer }) => ({
-            callback_id: request.callbackId,
-            action,
-            program_id: programId,
-            object_type: request.object.objectType,
-            object_id: request.object.objectId,
-            execution_state: answer.outputFields.hs_execution_state,
-            response: JSON.stringify(answer),
-            created_at: now,
-          })),
-        )
-        .onConflict((oc) => oc.column('callback_id').doNothing())
-        .returning('callback_id')
-        .execute();
-      const ids = new Set(rows.map((r) => r.callback_id));
-      await enqueue(trx, [...first.values()].filter((w) => ids.has(w.request.callbackId)).map((w) => w.job), now);
-      return ids;
-    });
-    for (const w of group) w.settle(inserted.has(w.request.callbackId) && first.get(w.request.callbackId) === w);
-  } catch (err) {
-    for (const w of group) w.fail(err);
-  }
+  const inserted = await ctx.database.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .insertInto('action_decisions')
+      .values(
+        [...first.values()].map(({ action, request, programId, answer }) => ({
+          callback_id: request.callbackId,
+          action,
+          program_id: programId,
+          object_type: request.object.objectType,
+          object_id: request.object.objectId,
+          execution_state: answer.outputFields.hs_execution_state,
+          response: JSON.stringify(answer),
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.column('callback_id').doNothing())
+      .returning('callback_id')
+      .execute();
+    const ids = new Set(rows.map((r) => r.callback_id));
+    await enqueue(trx, [...first.values()].filter((w) => ids.has(w.request.callbackId)).map((w) => w.job), now);
+    return ids;
+  });
+  for (const w of group) w.settle(inserted.has(w.request.callbackId) && first.get(w.request.callbackId) === w);
 }

@@ -14,6 +14,27 @@ export interface IncomingSignedRequest {
 
 export type SignatureCheck = { ok: true; version: 'v3' | 'v2' } | { ok: false; reason: string };
 
+export interface SignaturePolicy {
+  /**
+   * v2 signs no timestamp, so a captured v2 request (or a v3 one stripped of its v3 headers) verifies
+   * forever. Accept it only where a replay changes nothing.
+   */
+  acceptV2: boolean;
+}
+
+/**
+ * Workflow action deliveries are the only signed requests a replay cannot harm: each is answered once
+ * per callbackId and every repeat gets the stored answer. HubSpot's docs say custom actions are signed
+ * with v2, so they keep accepting it unless HUBSPOT_REQUIRE_V3 is set. Every other signed route
+ * (options, webhooks, anything added later) needs v3. Express matches routes case-insensitively, so
+ * this does too.
+ */
+const REPLAY_SAFE_PATH = /^\/hubspot\/actions\/[^/]+\/?$/i;
+
+export function signaturePolicyFor(path: string, requireV3: boolean): SignaturePolicy {
+  return { acceptV2: !requireV3 && REPLAY_SAFE_PATH.test(path) };
+}
+
 /**
  * HubSpot decodes these escapes before signing a v3 request (its docs list them); we accept the URL
  * both as sent and decoded, so a difference in how a proxy re-encodes the path cannot lock us out.
@@ -28,8 +49,11 @@ function v3Urls(url: string): string[] {
   return decoded === url ? [url] : [url, decoded];
 }
 
-/** Verify v3 when its headers are present, else v2; never v1 (it does not cover method or URL). */
-export function verifySignature(req: IncomingSignedRequest, clientSecret: string, now: number): SignatureCheck {
+/**
+ * Verify v3 when its headers are present, else v2 where the policy allows it; never v1 (it does not
+ * cover method or URL). A v3 header that fails is a refusal, never a fall back to v2.
+ */
+export function verifySignature(req: IncomingSignedRequest, clientSecret: string, now: number, policy: SignaturePolicy): SignatureCheck {
   const v3 = req.header('x-hubspot-signature-v3');
   if (v3) {
     const timestamp = req.header('x-hubspot-request-timestamp');
@@ -44,6 +68,9 @@ export function verifySignature(req: IncomingSignedRequest, clientSecret: string
   }
   const v2 = req.header('x-hubspot-signature');
   if (v2) {
+    if (!policy.acceptV2) {
+      return { ok: false, reason: 'this endpoint needs a v3 signature (X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp); a v2 signature alone could be replayed' };
+    }
     const version = req.header('x-hubspot-signature-version');
     if (version && version.toLowerCase() !== 'v2') return { ok: false, reason: `signature version ${version} is not accepted here` };
     const expected = createHash('sha256').update(clientSecret + req.method + req.url + req.rawBody).digest('hex');

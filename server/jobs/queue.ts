@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
 import type { Database, JobTable } from '../db/schema';
 import type { Logger } from '../logger';
@@ -177,13 +177,33 @@ export class JobWorker {
     }
   }
 
+  /**
+   * Settles a job only while this worker's claim on it still stands: a worker that outlived its
+   * lease may find the job reclaimed (and perhaps settled) by another, whose outcome must not be
+   * overwritten. The claim is this worker's id with the lease it set, so an older claim of the same
+   * worker does not count either.
+   */
+  private async settle(job: JobRow, changes: Updateable<JobTable>): Promise<boolean> {
+    const result = await this.database.db
+      .updateTable('jobs')
+      .set(changes)
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.id)
+      .where('locked_until', '=', job.locked_until)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return true;
+    this.opts.logger.warn(
+      { job: { id: job.id, kind: job.kind }, worker: this.id },
+      'job outcome discarded: this worker\'s lease ran out and the job was claimed again',
+    );
+    return false;
+  }
+
   private async succeeded(job: JobRow): Promise<void> {
     // Clearing the key lets the same kind of work be queued again later.
-    await this.database.db
-      .updateTable('jobs')
-      .set({ status: 'done', dedupe_key: null, attempts: job.attempts + 1, locked_by: null, locked_until: null, last_error: null, updated_at: this.opts.clock() })
-      .where('id', '=', job.id)
-      .execute();
+    await this.settle(job, {
+      status: 'done', dedupe_key: null, attempts: job.attempts + 1, locked_by: null, locked_until: null, last_error: null, updated_at: this.opts.clock(),
+    });
   }
 
   private async failed(job: JobRow, err: unknown): Promise<void> {
@@ -192,20 +212,17 @@ export class JobWorker {
     const attempts = job.attempts + 1;
     const dead = err instanceof GiveUp || attempts >= (this.opts.maxAttempts ?? 12);
     const delay = err instanceof RetryLater ? err.afterMs : backoffMs(attempts);
-    await this.database.db
-      .updateTable('jobs')
-      .set({
-        status: dead ? 'dead' : 'pending',
-        dedupe_key: dead ? null : job.dedupe_key,
-        attempts,
-        run_at: now + delay,
-        locked_by: null,
-        locked_until: null,
-        last_error: message.slice(0, 2000),
-        updated_at: now,
-      })
-      .where('id', '=', job.id)
-      .execute();
+    const settled = await this.settle(job, {
+      status: dead ? 'dead' : 'pending',
+      dedupe_key: dead ? null : job.dedupe_key,
+      attempts,
+      run_at: now + delay,
+      locked_by: null,
+      locked_until: null,
+      last_error: message.slice(0, 2000),
+      updated_at: now,
+    });
+    if (!settled) return;
     this.opts.logger.warn({ job: { id: job.id, kind: job.kind, attempts }, error: message }, dead ? 'job gave up' : 'job will retry');
     if (dead && this.opts.onDead) await this.opts.onDead(job, message);
   }

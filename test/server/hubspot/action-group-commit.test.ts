@@ -1,3 +1,4 @@
+import pino from 'pino';
 import type { AppContext } from '../../../server/context';
 import { acceptWithGroup, type Acceptance } from '../../../server/hubspot/action-group-commit';
 import type { ActionResponse } from '../../../server/hubspot/action-request';
@@ -22,7 +23,7 @@ describe.each(dialects)('group commit of action deliveries on %s', (dialect) => 
   let ctx: AppContext;
   beforeEach(async () => {
     database = await createTestDatabase(dialect);
-    ctx = { database, clock: () => now } as unknown as AppContext;
+    ctx = { database, clock: () => now, logger: pino({ level: 'silent' }) } as unknown as AppContext;
   });
   afterEach(() => database.drop());
 
@@ -41,15 +42,33 @@ describe.each(dialects)('group commit of action deliveries on %s', (dialect) => 
     expect(await count('jobs')).toBe(22);
   });
 
-  it('fails every delivery of a group and writes none of them when its transaction fails', async () => {
-    const group = [acceptWithGroup(ctx, acceptance('fine-1')), acceptWithGroup(ctx, acceptance('broken', { n: 1n })), acceptWithGroup(ctx, acceptance('fine-2'))];
+  it('a delivery that cannot be written fails alone; the rest of its group is accepted', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `ok-${i}`);
+    // A payload JSON cannot write (BigInt) and one nested too deep for JSON.stringify.
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 20_000; i++) deep = { deeper: deep };
+    const poisoned = [acceptance('poison-bigint', { n: 1n }), acceptance('poison-deep', deep)];
+    const arrivals = [...ids.slice(0, 60).map((id) => acceptance(id)), ...poisoned, ...ids.slice(60).map((id) => acceptance(id))];
 
-    const outcomes = await Promise.allSettled(group);
+    const outcomes = await Promise.allSettled(arrivals.map((a) => acceptWithGroup(ctx, a)));
 
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(await count('action_decisions')).toBe(0);
-    expect(await count('jobs')).toBe(0);
-    // HubSpot redelivers them; the next group accepts them.
-    expect(await acceptWithGroup(ctx, acceptance('fine-1'))).toBe(true);
+    const byId = new Map(arrivals.map((a, i) => [a.request.callbackId, outcomes[i]!]));
+    for (const id of ids) expect({ id, outcome: byId.get(id) }).toEqual({ id, outcome: { status: 'fulfilled', value: true } });
+    expect(byId.get('poison-bigint')?.status).toBe('rejected');
+    expect(byId.get('poison-deep')?.status).toBe('rejected');
+    expect(await count('action_decisions')).toBe(120);
+    expect(await count('jobs')).toBe(120);
+    const stored = await database.db.selectFrom('action_decisions').select('callback_id').execute();
+    expect(stored.map((r) => r.callback_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('a callback repeated in a group that had to be committed one by one is still accepted once', async () => {
+    const arrivals = [acceptance('twice'), acceptance('poison', { n: 1n }), acceptance('twice')];
+
+    const outcomes = await Promise.allSettled(arrivals.map((a) => acceptWithGroup(ctx, a)));
+
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'failed'))).toEqual([true, 'failed', false]);
+    expect(await count('action_decisions')).toBe(1);
+    expect(await count('jobs')).toBe(1);
   });
 });
