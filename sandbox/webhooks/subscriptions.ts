@@ -21,6 +21,13 @@ const subscriptionSchema = z.looseObject({
   active: z.boolean().default(true),
 });
 
+/** `legacyCrmObjects` (`contact.deletion`) and `hubEvents` (`contact.privacyDeletion`) name no objectType. */
+const otherSubscriptionSchema = z.looseObject({
+  subscriptionType: z.string().min(1),
+  propertyName: z.string().min(1).optional(),
+  active: z.boolean().default(true),
+});
+
 const hsmetaSchema = z.strictObject({
   uid: z.string().min(1),
   type: z.literal('webhooks'),
@@ -29,7 +36,12 @@ const hsmetaSchema = z.strictObject({
       targetUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
       maxConcurrentRequests: z.number().int().min(1).optional(),
     }),
-    subscriptions: z.strictObject({ crmObjects: z.array(subscriptionSchema).default([]) }),
+    // The three lists HubSpot's webhooks component documents; the sandbox sends crmObjects events only.
+    subscriptions: z.strictObject({
+      crmObjects: z.array(subscriptionSchema).default([]),
+      legacyCrmObjects: z.array(otherSubscriptionSchema).default([]),
+      hubEvents: z.array(otherSubscriptionSchema).default([]),
+    }),
   }),
   dependencies: z.unknown().optional(),
 }).superRefine((doc, ctx) => {

@@ -25,8 +25,9 @@ export interface SignaturePolicy {
 /**
  * Workflow action deliveries are the only signed requests a replay cannot harm: each is answered once
  * per callbackId and every repeat gets the stored answer. HubSpot's docs say custom actions are signed
- * with v2, so they keep accepting it unless HUBSPOT_REQUIRE_V3 is set. Every other signed route
- * (options, webhooks, anything added later) needs v3. Express matches routes case-insensitively, so
+ * with v2, so they keep accepting it unless HUBSPOT_REQUIRE_V3 is set. Every other route behind this
+ * check (options, anything added later) needs v3; webhooks have their own check
+ * (server/webhooks/webhook-signature.ts), since HubSpot signs their deliveries with v1. Express matches routes case-insensitively, so
  * this does too.
  */
 const REPLAY_SAFE_PATH = /^\/hubspot\/actions\/[^/]+\/?$/i;

@@ -44,6 +44,7 @@ function requireWebhookSignature(ctx: AppContext): RequestHandler {
       { method: req.method, url: ctx.config.publicBaseUrl + req.originalUrl, rawBody: raw ? raw.toString('utf8') : '', header: (name) => req.get(name) },
       clientSecret,
       ctx.clock(),
+      ctx.config.requireSignatureV3,
     );
     if (!check.ok) return next(new AppError('INVALID_SIGNATURE', `Rejected: ${check.reason}`));
     req.actor = { type: 'system', id: null };

@@ -12,15 +12,17 @@ export type WebhookSignatureCheck = { ok: true; version: 'v3' | 'v2' | 'v1' } | 
  * secret + body). So: v3 whenever its headers are present (a v3 that fails is a refusal, never a
  * reason to fall back to the weaker scheme), otherwise the declared older version.
  *
- * v1 covers neither the URL nor a timestamp, so a captured v1 delivery verifies again later; that
- * is harmless here because events are recorded by `eventId` and a replayed one changes nothing.
+ * v1 and v2 cover no timestamp, so a captured delivery verifies again later; that is harmless here
+ * because events are recorded by `eventId` and a replayed one changes nothing. `HUBSPOT_REQUIRE_V3`
+ * refuses them all the same, as it does everywhere.
  */
-export function verifyWebhookSignature(req: IncomingSignedRequest, clientSecret: string, now: number): WebhookSignatureCheck {
-  if (req.header('x-hubspot-signature-v3')) return verifySignature(req, clientSecret, now);
+export function verifyWebhookSignature(req: IncomingSignedRequest, clientSecret: string, now: number, requireV3: boolean): WebhookSignatureCheck {
+  if (req.header('x-hubspot-signature-v3')) return verifySignature(req, clientSecret, now, { acceptV2: false });
   const signature = req.header('x-hubspot-signature');
   if (!signature) return { ok: false, reason: 'the request carries no HubSpot signature' };
+  if (requireV3) return { ok: false, reason: 'HUBSPOT_REQUIRE_V3 is set, so only v3 signatures are accepted' };
   const version = req.header('x-hubspot-signature-version')?.toLowerCase();
-  if (version === 'v2') return verifySignature(req, clientSecret, now);
+  if (version === 'v2') return verifySignature(req, clientSecret, now, { acceptV2: true });
   if (version !== 'v1') {
     return { ok: false, reason: version ? `signature version ${version} is not one HubSpot documents for webhooks` : 'X-HubSpot-Signature-Version is missing' };
   }

@@ -34,10 +34,13 @@ function startSender(file: string, portal = new Portal(), scheduler = new Virtua
 }
 
 describe('the webhooks component, read as an upload reads it', () => {
-  test('the project’s own file is valid and subscribes to deal stage changes', () => {
+  test('the project’s own file is valid and subscribes to deal stage changes and contact deletions', () => {
     const { sender: s } = startSender(path.resolve(__dirname, '../../../src/app/webhooks/webhooks-hsmeta.json'));
     expect(s.settings.targetUrl).toBe(`${receiver.baseUrl}/hubspot/webhooks`);
-    expect(s.settings.subscriptions).toEqual([expect.objectContaining({ subscriptionType: 'object.propertyChange', objectType: 'deal', propertyName: 'dealstage', active: true })]);
+    expect(s.settings.subscriptions).toEqual([
+      expect.objectContaining({ subscriptionType: 'object.propertyChange', objectType: 'deal', propertyName: 'dealstage', active: true }),
+      expect.objectContaining({ subscriptionType: 'object.deletion', objectType: 'contact', active: true }),
+    ]);
   });
 
   test.each([
