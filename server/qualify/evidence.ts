@@ -1,6 +1,5 @@
 import type { Client } from '@hubspot/api-client';
-import type { MilestoneEvidenceInput } from '../../src/app/packages/domain/qualification';
-import type { PropertyChange } from '../../src/app/packages/domain/guards';
+import type { LiveEvidence } from '../../src/app/packages/domain/qualification-decision';
 import {
   associatedIds,
   closedWonDates,
@@ -10,10 +9,7 @@ import {
   readPipelines,
 } from '../hubspot/live-data';
 
-export interface LiveEvidence {
-  milestoneInput: MilestoneEvidenceInput;
-  history: { lifecycleStage: PropertyChange[]; closedWonDealsAt: Date[] };
-}
+export type { LiveEvidence };
 
 /**
  * Everything the decisions about these contacts need from HubSpot, read before any ledger

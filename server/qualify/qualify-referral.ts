@@ -1,9 +1,11 @@
 import type { Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { runGuards } from '../../src/app/packages/domain/guards';
 import type { Program } from '../../src/app/packages/domain/program';
-import { evaluateMilestone, stagesAtOrBeyond } from '../../src/app/packages/domain/qualification';
-import { planRewards } from '../../src/app/packages/domain/reward-rules';
+import {
+  decideQualification,
+  type ReferralFacts,
+  type ReferralTransition,
+} from '../../src/app/packages/domain/qualification-decision';
 import { isRiskFlag } from '../../src/app/packages/domain/risk-flags';
 import type { AppContext } from '../context';
 import type { Database, ReferralTable } from '../db/schema';
@@ -18,7 +20,7 @@ import { DECIDE_QUALIFICATION, programOf } from './accept-request';
 import { giveWayToDeliveries } from './deliveries';
 import { gatherEvidence, type LiveEvidence } from './evidence';
 import { milestoneFromInputs } from './inputs';
-import { blockResponse, successResponse, type QualifyOutputs } from './outputs';
+import { blockResponse, successResponse } from './outputs';
 
 const WORKFLOW = { type: 'workflow', id: null } as const;
 
@@ -93,7 +95,7 @@ async function findReferral(ctx: AppContext, programId: string, contactIds: stri
     .executeTakeFirst();
 }
 
-interface DecisionInput {
+interface CallbackToDecide {
   request: ActionRequest;
   program: Program;
   milestone: ReturnType<typeof milestoneFromInputs>;
@@ -101,7 +103,11 @@ interface DecisionInput {
   evidence: LiveEvidence | undefined;
 }
 
-async function decide(ctx: AppContext, trx: Transaction<Database>, input: DecisionInput): Promise<void> {
+/**
+ * Loads, locks and applies: the policy is `decideQualification` (docs/qualification.md, Outcomes);
+ * this writes what it decided and the callback's answer in the caller's transaction.
+ */
+async function decide(ctx: AppContext, trx: Transaction<Database>, input: CallbackToDecide): Promise<void> {
   const now = ctx.clock();
   const { request, program } = input;
   // Re-read under a row lock: another callback for the same referral may have decided meanwhile.
@@ -119,22 +125,40 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Decisi
     if (Number(decided.numUpdatedRows) === 0) throw new AlreadyDecided();
     if (state !== 'BLOCK') await enqueue(trx, completeCallbackJob(request.callbackId, response.outputFields), now);
   };
-  const outputs = (o: Partial<QualifyOutputs> & Pick<QualifyOutputs, 'referral_status' | 'reason'>): QualifyOutputs => ({
-    reward_status: 'none',
-    reward_id: '',
-    ...o,
-  });
+  const facts = referral ? await referralFacts(trx, program, referral, input.evidence, now) : null;
+  const decision = decideQualification({ program, milestone: input.milestone, facts, now: new Date(now) });
 
-  if (!referral) {
-    return answer(successResponse(outputs({ referral_status: 'not_referred', reason: 'This contact was not referred through this program' })));
+  if (referral && decision.transition) {
+    await setReferralStatus(trx, referral, decision.transition, now);
+    await enqueueSyncs(trx, referral, now);
   }
-  if (!input.evidence) {
-    const reason = `HubSpot has no contact ${referral.referred_contact_id} (deleted or merged), so the milestone cannot be checked`;
-    return answer(successResponse(outputs({ referral_status: 'not_qualified', reason })));
-  }
-  const evidence = input.evidence;
-  const counts = await rewardCounts(trx, program, referral.referrer_contact_id, now);
-  const guard = runGuards({
+  const created = referral && decision.rewards.length > 0
+    ? await recordRewards(
+      trx, program, referral, decision.rewards,
+      { callbackId: request.callbackId, portalId: request.origin.portalId, actor: WORKFLOW },
+      now,
+    )
+    : [];
+  if (decision.answer.state === 'BLOCK') return answer(blockResponse(decision.answer.expirationDays));
+  const referrerReward = created.find((r) => r.recipient === 'referrer');
+  const { outputs } = decision.answer;
+  return answer(successResponse(referrerReward ? { ...outputs, reward_status: referrerReward.status, reward_id: referrerReward.id } : outputs));
+}
+
+/** What the decision needs from the ledger about a locked referral, read in the deciding transaction. */
+async function referralFacts(
+  trx: Transaction<Database>,
+  program: Program,
+  referral: Referral,
+  evidence: LiveEvidence | undefined,
+  now: number,
+): Promise<ReferralFacts> {
+  // Only a decided referral can have rewards to report again.
+  const referrerReward = referral.status === 'captured'
+    ? undefined
+    : await trx.selectFrom('rewards').select(['id', 'status']).where('referral_id', '=', referral.id)
+      .where('recipient', '=', 'referrer').executeTakeFirst();
+  return {
     referral: {
       status: referral.status,
       capturedAt: new Date(referral.captured_at),
@@ -142,72 +166,15 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Decisi
       referredContactId: referral.referred_contact_id,
       referredEmail: referral.email_normalised,
       referrerEmail: null,
+      flags: (JSON.parse(referral.flags) as string[]).filter(isRiskFlag),
+      referrerReward: referrerReward ?? null,
     },
-    program,
-    history: evidence.history,
-    customerStages: stagesAtOrBeyond('customer', evidence.milestoneInput.lifecycleStages) ?? ['customer'],
-    counts,
-    now: new Date(now),
-  });
-
-  if (!guard.passed && (guard.code === 'already_qualified' || guard.code === 'referral_rejected')) {
-    const status = guard.code === 'already_qualified' ? 'qualified' : 'rejected';
-    const reward = await trx.selectFrom('rewards').select(['id', 'status']).where('referral_id', '=', referral.id)
-      .where('recipient', '=', 'referrer').executeTakeFirst();
-    return answer(successResponse(outputs({ referral_status: status, reward_status: reward?.status ?? 'none', reward_id: reward?.id ?? '', reason: guard.message })));
-  }
-
-  const outcome = evaluateMilestone(input.milestone, evidence.milestoneInput);
-  if (!outcome.qualified) {
-    return answer(successResponse(outputs({ referral_status: 'not_qualified', reason: outcome.reason })));
-  }
-
-  const flags = (JSON.parse(referral.flags) as string[]).filter(isRiskFlag);
-  const rejection = !guard.passed && ['existing_customer', 'self_referral', 'outside_window'].includes(guard.code)
-    ? { code: guard.code, message: guard.message }
-    : flags.includes('existing_contact') && !program.capture.rewardExistingContacts
-      ? { code: 'existing_contact', message: 'The friend was already a HubSpot contact when referred; this program does not reward existing contacts' }
-      : undefined;
-  const milestoneEvidence = { ...outcome.evidence, milestone: input.milestone, reason: outcome.reason };
-
-  if (rejection) {
-    await setReferralStatus(trx, referral, 'rejected', rejection.message, milestoneEvidence, now);
-    await enqueueSyncs(trx, referral, now);
-    return answer(successResponse(outputs({ referral_status: 'rejected', reason: rejection.message })));
-  }
-
-  await setReferralStatus(trx, referral, 'qualified', outcome.reason, milestoneEvidence, now);
-  await enqueueSyncs(trx, referral, now);
-  if (!guard.passed) {
-    // A cap stops the reward, not the referral: the milestone is real and reports count it.
-    return answer(successResponse(outputs({ referral_status: 'qualified', reason: `${outcome.reason}. No reward: ${guard.message}` })));
-  }
-
-  const plan = planRewards({
-    program,
-    referrerQualifiedCount: await qualifiedCount(trx, referral.enrolment_id),
-    counts,
-    riskFlags: flags,
-    now: new Date(now),
-  });
-  const created = await recordRewards(
-    trx, program, referral, plan.lines,
-    { callbackId: request.callbackId, portalId: request.origin.portalId, actor: WORKFLOW },
-    now,
-  );
-
-  const referrerReward = created.find((r) => r.recipient === 'referrer');
-  const dropped = plan.dropped.map((d) => d.message).join('; ');
-  const reason = dropped ? `${outcome.reason}. ${dropped}` : outcome.reason;
-  if (created.some((r) => r.status === 'pending_review')) {
-    return answer(blockResponse(program.review.expirationDays));
-  }
-  return answer(successResponse(outputs({
-    referral_status: 'qualified',
-    reward_status: referrerReward?.status ?? 'none',
-    reward_id: referrerReward?.id ?? '',
-    reason,
-  })));
+    evidence: evidence ?? null,
+    counts: {
+      rewards: await rewardCounts(trx, program, referral.referrer_contact_id, now),
+      referrerQualified: await qualifiedCount(trx, referral.enrolment_id),
+    },
+  };
 }
 
 async function lockReferral(ctx: AppContext, trx: Transaction<Database>, id: string): Promise<Referral | undefined> {
@@ -216,21 +183,15 @@ async function lockReferral(ctx: AppContext, trx: Transaction<Database>, id: str
   return (ctx.database.dialect === 'postgres' ? query.modifyEnd(sql`for update`) : query).executeTakeFirst();
 }
 
-async function setReferralStatus(
-  trx: Transaction<Database>,
-  referral: Referral,
-  status: 'qualified' | 'rejected',
-  reason: string,
-  evidence: unknown,
-  now: number,
-) {
+async function setReferralStatus(trx: Transaction<Database>, referral: Referral, transition: ReferralTransition, now: number) {
+  const { to: status, reason, evidence, dealId } = transition;
   await trx
     .updateTable('referrals')
     .set({
       status,
       reason,
       evidence: JSON.stringify(evidence),
-      deal_id: (evidence as { objectType?: string; objectId?: string }).objectType === 'deal' ? (evidence as { objectId: string }).objectId : null,
+      deal_id: dealId,
       qualified_at: status === 'qualified' ? now : null, decided_at: now })
     .where('id', '=', referral.id)
     .execute();

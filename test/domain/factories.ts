@@ -2,6 +2,7 @@ import type { RewardCounts } from '../../src/app/packages/domain/caps';
 import type { GuardInput, GuardReferral } from '../../src/app/packages/domain/guards';
 import { parseProgram, type Program, type ProgramInput } from '../../src/app/packages/domain/program';
 import type { DealStage, MilestoneEvidenceInput, Pipeline } from '../../src/app/packages/domain/qualification';
+import type { DecisionInput, LiveEvidence, ReferralFacts, ReferralSnapshot } from '../../src/app/packages/domain/qualification-decision';
 
 export const NOW = new Date('2026-05-15T12:00:00Z');
 
@@ -86,6 +87,34 @@ export function buildEvidence(overrides: Partial<MilestoneEvidenceInput> = {}): 
     pipelines: [buildPipeline()],
     ...overrides,
   };
+}
+
+export function buildReferralSnapshot(overrides: Partial<ReferralSnapshot> = {}): ReferralSnapshot {
+  return { ...buildReferral(), flags: [], referrerReward: null, ...overrides };
+}
+
+/** A referred contact that became a customer yesterday, ten days after being referred. */
+export function buildLiveEvidence(overrides: Partial<LiveEvidence> = {}): LiveEvidence {
+  return {
+    milestoneInput: buildEvidence({ contact: { id: '904', properties: { lifecyclestage: 'customer' } } }),
+    history: { lifecycleStage: [{ value: 'customer', timestamp: daysBefore(NOW, 1) }], closedWonDealsAt: [] },
+    ...overrides,
+  };
+}
+
+export function buildReferralFacts(overrides: Partial<ReferralFacts> = {}): ReferralFacts {
+  return {
+    referral: buildReferralSnapshot(),
+    evidence: buildLiveEvidence(),
+    counts: { rewards: buildCounts(), referrerQualified: 0 },
+    ...overrides,
+  };
+}
+
+/** A referral whose milestone (the default: lifecycle stage customer) is met and every guard passes. */
+export function buildDecisionInput(overrides: Partial<DecisionInput> = {}): DecisionInput {
+  const program = overrides.program ?? buildProgram();
+  return { program, milestone: program.qualification.milestone, facts: buildReferralFacts(), now: NOW, ...overrides };
 }
 
 /** Deterministic byte source: a simple LCG, so generated codes are reproducible. */

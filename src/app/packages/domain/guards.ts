@@ -19,6 +19,27 @@ export const GUARD_ORDER = [
 
 export type GuardCode = (typeof GUARD_ORDER)[number];
 
+/**
+ * What a failing guard does to the referral once the milestone is met. A record, not a list, so a
+ * new guard cannot be added without deciding this:
+ * - `no_referral`: there is nothing to decide;
+ * - `already_decided`: the earlier decision stands and is reported again;
+ * - `rejects`: the milestone is real but the program must not pay for it, so the referral is rejected for good;
+ * - `no_reward`: the referral qualifies (reports count it) but a limit stops the reward.
+ */
+export const GUARD_EFFECTS = {
+  not_referred: 'no_referral',
+  already_qualified: 'already_decided',
+  referral_rejected: 'already_decided',
+  existing_customer: 'rejects',
+  self_referral: 'rejects',
+  outside_window: 'rejects',
+  referrer_cap_reached: 'no_reward',
+  program_cap_reached: 'no_reward',
+} as const satisfies Record<GuardCode, 'no_referral' | 'already_decided' | 'rejects' | 'no_reward'>;
+
+export type GuardEffect = (typeof GUARD_EFFECTS)[GuardCode];
+
 export type ReferralStatus = 'captured' | 'qualified' | 'rejected';
 
 export interface GuardReferral {
