@@ -5,6 +5,7 @@ import { healthRoutes } from './http/health';
 import { requireAdminKey, requireHubSpotSignature } from './http/auth';
 import { FORM_BODY, JSON_BODY, acceptBodies } from './http/body-types';
 import { securityHeaders } from './http/security-headers';
+import { refuseNulText } from './http/text-guard';
 import { programsFeature } from './programs/routes';
 import { qualifyFeature } from './qualify/routes';
 import { optionsFeature } from './hubspot/options-routes';
@@ -58,6 +59,7 @@ export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(refuseNulText);
   app.use(healthRoutes(ctx.database));
 
   const built = features.map((f) => f(ctx));

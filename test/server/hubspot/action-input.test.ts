@@ -50,7 +50,7 @@ describe.each(dialects)('hostile input to the workflow actions on %s', (dialect)
     }
     const nul = await post(h, path, delivery(`ap-nul-input-${path}`, { program: 'spr\u0000ing' }));
     expect({ status: nul.status, message: nul.body.error?.message }).toEqual({
-      status: 400, message: 'Invalid workflow action request: inputFields.program: must not contain NUL characters',
+      status: 400, message: 'Invalid request: inputFields.program: must not contain NUL characters',
     });
     const milestone = await post(h, path, delivery(`ap-bad-milestone-${path}`, { program: 'spring', milestone_kind: { toString: 1 } }));
     if (path === QUALIFY) expect(milestone.body.error.message).toMatch(/inputFields\.milestone_kind: must be a text/);
@@ -71,7 +71,7 @@ describe.each(dialects)('hostile input to the workflow actions on %s', (dialect)
     expect({ status: long.status, code: long.body.error?.code }).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     const nul = await post(h, path, delivery('ap-\u0000-nul'));
     expect({ status: nul.status, message: nul.body.error?.message }).toEqual({
-      status: 400, message: 'Invalid workflow action request: callbackId: must be printable ASCII without spaces',
+      status: 400, message: 'Invalid request: callbackId: must not contain NUL characters',
     });
     expect(await count(h, 'action_decisions')).toBe(before);
   });
