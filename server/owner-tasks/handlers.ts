@@ -62,7 +62,7 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
   if (!row || row.hubspot_task_id) return;
 
   const marker = taskMarker(item);
-  let taskId = row.create_started_at !== null ? await findTaskByMarker(ctx.hubspot, marker) : undefined;
+  let taskId = row.create_started_at !== null ? await findTaskByMarker(ctx.hubspot, description.contactId, marker) : undefined;
   if (!taskId) {
     if (row.status === 'completed') return; // resolved before any task reached HubSpot
     const dueDays = parseItemKey(item).kind === 'review' ? program.review.expirationDays : 0;

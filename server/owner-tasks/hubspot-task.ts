@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@hubspot/api-client';
-import { AssociationSpecAssociationCategoryEnum, FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks';
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks';
 import { hubspotStatus } from '../hubspot/client';
 
 /** HubSpot-defined association type "task to contact". */
@@ -16,21 +16,33 @@ export interface TaskContent {
 }
 
 /**
- * A word in the task body that names the item: alphanumeric so HubSpot's CONTAINS_TOKEN search
- * finds it whatever its tokenizer splits on, hashed so the body does not expose internal ids twice.
+ * A word in the task body that names the item, hashed so the body does not expose internal ids twice.
  */
 export function taskMarker(itemKey: string): string {
   return `rops${createHash('sha256').update(itemKey).digest('hex').slice(0, 24)}`;
 }
 
-/** A task an earlier run created before it could record the id (crash between HubSpot and the ledger). */
-export async function findTaskByMarker(client: Client, marker: string): Promise<string | undefined> {
-  const found = await client.crm.objects.tasks.searchApi.doSearch({
-    filterGroups: [{ filters: [{ propertyName: 'hs_task_body', operator: FilterOperatorEnum.ContainsToken, value: marker }] }],
-    properties: ['hs_task_status'],
-    limit: 1,
-  });
-  return found.results[0]?.id;
+/**
+ * A task an earlier run created before it could record the id (crash between HubSpot and the
+ * ledger). Search lags seconds behind a create in HubSpot, so a re-run moments later would not find
+ * it there; the task was created with its association to the contact, and associations and batch
+ * reads are not search-indexed, so the contact's tasks are read instead.
+ */
+export async function findTaskByMarker(client: Client, contactId: string, marker: string): Promise<string | undefined> {
+  let after: string | undefined;
+  do {
+    const page = await client.crm.associations.v4.basicApi.getPage('contacts', contactId, 'tasks', after, 500);
+    const ids = page.results.map((r) => String(r.toObjectId));
+    for (let i = 0; i < ids.length; i += 100) {
+      const batch = await client.crm.objects.tasks.batchApi.read({
+        inputs: ids.slice(i, i + 100).map((id) => ({ id })), properties: ['hs_task_body'], propertiesWithHistory: [],
+      });
+      const found = batch.results.find((task) => task.properties.hs_task_body?.includes(marker));
+      if (found) return found.id;
+    }
+    after = page.paging?.next?.after;
+  } while (after);
+  return undefined;
 }
 
 export async function createTask(client: Client, task: TaskContent): Promise<string> {
