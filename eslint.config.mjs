@@ -10,6 +10,7 @@ import globals from 'globals';
 import react from 'eslint-plugin-react';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import noImportCycle from './eslint-rules/no-import-cycle.mjs';
 
 // Everything that ends up in a UI extension bundle: the extension folders and the workspace
 // packages they import (the domain package runs in the settings page too).
@@ -50,4 +51,9 @@ export default defineConfig([
     .map((entry) => ({ ...entry, files: uiBundleFiles })),
   { files: ['**/*.cjs', 'jest.config.js'], languageOptions: { sourceType: 'commonjs' } },
   { files: ['test/**'], languageOptions: { globals: { ...globals.jest } } },
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { boundaries: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'boundaries/no-import-cycle': 'error' },
+  },
 ]);

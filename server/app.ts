@@ -3,6 +3,7 @@ import type { AppContext, Feature } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRoutes } from './http/health';
 import { requireAdminKey, requireHubSpotSignature } from './http/auth';
+import type { RawBodyRequest } from './http/raw-body';
 import { programsFeature } from './programs/routes';
 import { qualifyFeature } from './qualify/routes';
 import { optionsFeature } from './hubspot/options-routes';
@@ -16,9 +17,6 @@ import { signupFeature } from './signup/routes';
 import { reportsFeature } from './reports/routes';
 
 export type { AppContext } from './context';
-
-/** Raw bytes are kept: HubSpot signatures are computed over the body exactly as sent. */
-export type RawBodyRequest = express.Request & { rawBody?: Buffer };
 
 export type FeatureFactory = (ctx: AppContext) => Feature;
 

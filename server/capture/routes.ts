@@ -9,9 +9,10 @@ import { findProgram } from '../programs/repository';
 import { findReferredByTypeId } from '../setup/hubspot-setup';
 import { captureReferral, type CaptureDeps } from './capture-referral';
 import { REFERRAL_COOKIE, readCookie, referralCookie } from './cookie';
-import { PAGE_SECURITY_POLICY, closedProgramPage, genericPage, landingPage, thankYouPage } from './landing-page';
+import { closedProgramPage, genericPage, landingPage, thankYouPage } from './landing-page';
 import { fixedWindowLimit } from './rate-limit';
 import { parseReferralInput, type ReferralInput } from './referral-input';
+import { sendPage } from './send-page';
 
 export interface CaptureFeatureOptions {
   gateway?: (ctx: AppContext) => HubSpotGateway;
@@ -128,10 +129,5 @@ function landingUrl(program: Program, code: string): string {
   const url = new URL(program.enrolment.landingUrl);
   url.searchParams.set('ref', code);
   return url.toString();
-}
-
-/** Sends a public page with its Content-Security-Policy (by default: no scripts at all). */
-export function sendPage(res: Response, status: number, body: string, policy = PAGE_SECURITY_POLICY) {
-  res.status(status).setHeader('Content-Security-Policy', policy).type('html').send(body);
 }
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { fixedWindowLimit } from '../capture/rate-limit';
-import { sendPage } from '../capture/routes';
+import { sendPage } from '../capture/send-page';
 import type { AppContext, Feature } from '../context';
 import { AppError, type FieldIssue } from '../errors';
 import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';

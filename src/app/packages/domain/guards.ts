@@ -5,6 +5,7 @@
  */
 import { programCapHit, referrerCapHit, type RewardCounts } from './caps';
 import type { Program } from './program';
+import type { ReferralStatus } from './referral-status';
 
 export const GUARD_ORDER = [
   'not_referred',
@@ -18,8 +19,6 @@ export const GUARD_ORDER = [
 ] as const;
 
 export type GuardCode = (typeof GUARD_ORDER)[number];
-
-export type ReferralStatus = 'captured' | 'qualified' | 'rejected';
 
 export interface GuardReferral {
   status: ReferralStatus;
