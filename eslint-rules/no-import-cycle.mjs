@@ -22,8 +22,9 @@ function settingsFor(file) {
   if (!settings) {
     let options = { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.Preserve };
     if (configFile) {
+      // Parsed in full, so `extends` and `paths` without a `baseUrl` mean what they mean to tsc.
       const { config } = ts.readConfigFile(configFile, ts.sys.readFile);
-      options = ts.convertCompilerOptionsFromJson(config?.compilerOptions ?? {}, path.dirname(configFile)).options;
+      options = ts.parseJsonConfigFileContent(config ?? {}, ts.sys, path.dirname(configFile), undefined, configFile).options;
     }
     settings = { options, cache: ts.createModuleResolutionCache(path.dirname(configFile ?? file), (f) => f, options) };
     compilerSettings.set(key, settings);
