@@ -14,6 +14,8 @@ import noImportCycle from './eslint-rules/no-import-cycle.mjs';
 
 const SRC_STANDS_ALONE =
   'src/ is what HubSpot uploads and builds without server/ or sandbox/: move the shared type or rule into a package under src/app/packages/ and import it from both sides.';
+const PACKAGES_ARE_PURE =
+  'The domain and contracts packages are pure rules and shapes, without I/O: they import each other and zod only. Do the I/O in the service or the function and pass the result in.';
 const SANDBOX_IS_HUBSPOT =
   'The sandbox plays HubSpot and must not share the service\'s code: model what HubSpot does in sandbox/ itself.';
 const MIGRATIONS_ARE_HISTORY =
@@ -96,6 +98,13 @@ export default defineConfig([
   {
     files: ['src/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [leaving(['server', 'sandbox'], SRC_STANDS_ALONE)] }] },
+  },
+  // The shared packages are pure: the service, the functions and every UI bundle run them as they are.
+  {
+    files: ['src/app/packages/{domain,contracts}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [leaving(['server', 'sandbox'], SRC_STANDS_ALONE), { regex: '^(?!\\.|zod$|@referral-ops/)', message: PACKAGES_ARE_PURE }] }],
+    },
   },
   // The sandbox plays HubSpot; reaching into the service would let it agree with the service's mistakes.
   {

@@ -40,6 +40,12 @@ describe("the repository's lint config", () => {
     // src/ is uploaded to HubSpot alone.
     { file: 'src/functions/lib/reaches-server.ts', text: "import { AppError } from '../../../server/errors';\nexport const e = AppError;\n" },
     { file: 'src/app/packages/domain/reaches-sandbox.ts', text: "import type { Portal } from '../../../../sandbox/portal';\nexport type P = Portal;\n" },
+    { file: 'src/app/packages/domain/reads-disk.ts', text: "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n" },
+    { file: 'src/app/packages/contracts/uses-http.ts', text: "import type { Request } from 'express';\nexport type R = Request;\n" },
+    {
+      file: 'src/app/packages/domain/stays-pure.ts',
+      text: "import { z } from 'zod';\nimport type { RewardState } from '@referral-ops/domain/reward-state';\nimport { formatMoney } from './money';\nexport const s = [z, formatMoney] as const;\nexport type R = RewardState;\n",
+    },
     { file: 'src/functions/lib/uses-package.ts', text: "import { formatMoney } from '../../app/packages/domain/money';\nexport const f = formatMoney;\n" },
     // The sandbox is HubSpot, not the service; sandbox/server.ts is its own module.
     { file: 'sandbox/crm/reaches-server.ts', text: "import type { Actor } from '../../server/ledger/actor';\nexport type A = Actor;\n" },
@@ -74,6 +80,14 @@ describe("the repository's lint config", () => {
     expect(rulesHit(answer, 'src/functions/lib/uses-package.ts')).toEqual([]);
     const message = answer.results.find((r) => r.file === 'src/functions/lib/reaches-server.ts')!.messages[0]!.message;
     expect(message).toContain('src/app/packages/');
+  });
+
+  it('keeps the domain and contracts packages free of I/O: each other and zod only', () => {
+    expect(rulesHit(answer, 'src/app/packages/domain/reads-disk.ts')).toEqual(['no-restricted-imports']);
+    expect(rulesHit(answer, 'src/app/packages/contracts/uses-http.ts')).toEqual(['no-restricted-imports']);
+    expect(rulesHit(answer, 'src/app/packages/domain/stays-pure.ts')).toEqual([]);
+    // The package rule replaces the src/ one for these files, so it must keep refusing server/ too.
+    expect(rulesHit(answer, 'src/app/packages/domain/reaches-sandbox.ts')).toEqual(['no-restricted-imports']);
   });
 
   it('refuses an import from sandbox/ into server/, and allows the sandbox its own server module', () => {
