@@ -39,9 +39,10 @@ const moduleLevelState = [
   ]),
 ];
 
-// Module-level state that issue 14 moves onto AppContext, in files being reworked for it. Each
-// entry leaves; none is added.
-const MODULE_STATE_NOT_YET_ON_CONTEXT = [
+// Module-level state still to move onto AppContext, in files being reworked for it. Entries leave;
+// none is added. test/eslint-config fails once a listed file holds no such state, so the list
+// cannot outlive its reason.
+export const MODULE_STATE_NOT_YET_ON_CONTEXT = [
   'server/hubspot/gateway.ts', // sharedGateway: one gateway per HubSpot client
   'server/hubspot/live-data.ts', // settingsCache: portal settings per HubSpot client
   'server/hubspot/action-group-commit.ts', // accept groups waiting to commit, per context

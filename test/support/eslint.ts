@@ -8,6 +8,8 @@ export interface Finding {
 export interface Answer {
   results: Finding[];
   configs?: Record<string, Record<string, unknown>>;
+  /** Module-level state the rule finds in each file the config exempts from it. */
+  exempt?: Record<string, number>;
 }
 
 const runner = path.join(__dirname, 'run-eslint.mjs');
