@@ -6,6 +6,7 @@ import { requireAdminKey, requireHubSpotSignature } from './http/auth';
 import { FORM_BODY, JSON_BODY, acceptBodies } from './http/body-types';
 import { securityHeaders } from './http/security-headers';
 import { refuseNulText } from './http/text-guard';
+import type { RawBodyRequest } from './http/raw-body';
 import { programsFeature } from './programs/routes';
 import { qualifyFeature } from './qualify/routes';
 import { optionsFeature } from './hubspot/options-routes';
@@ -20,9 +21,6 @@ import { reportsFeature } from './reports/routes';
 import { privacyFeature } from './privacy/routes';
 
 export type { AppContext } from './context';
-
-/** Raw bytes are kept: HubSpot signatures are computed over the body exactly as sent. */
-export type RawBodyRequest = express.Request & { rawBody?: Buffer };
 
 export type FeatureFactory = (ctx: AppContext) => Feature;
 

@@ -16,10 +16,10 @@ const httpUrl = (what: string) =>
   z.url({ protocol: /^https?$/, message: `must be an http(s) URL ${what}` }).transform((v) => v.replace(/\/+$/, ''));
 
 /** Names proxy-addr (Express's `trust proxy`) understands for the private ranges. */
-const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const NAMED_RANGES: readonly string[] = ['loopback', 'linklocal', 'uniquelocal'];
 
 function proxyEntryProblem(entry: string): string | undefined {
-  if (NAMED_RANGES.has(entry)) return undefined;
+  if (NAMED_RANGES.includes(entry)) return undefined;
   const [address = '', prefix, extra] = entry.split('/');
   const family = isIP(address);
   if (!family || extra !== undefined) return `"${entry}" is not an IP address or CIDR range`;

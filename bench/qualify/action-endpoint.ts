@@ -11,7 +11,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { signRequest } from '../../sandbox';
 import { requireHubSpotSignature } from '../../server/http/auth';
-import type { RawBodyRequest } from '../../server/app';
+import type { RawBodyRequest } from '../../server/http/raw-body';
 import pino from 'pino';
 import { loadConfig } from '../../server/config';
 import { createHubSpotClient } from '../../server/hubspot/client';

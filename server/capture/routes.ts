@@ -11,10 +11,11 @@ import { findProgram } from '../programs/repository';
 import { findReferredByTypeId } from '../setup/hubspot-setup';
 import { captureReferral, type CaptureDeps } from './capture-referral';
 import { REFERRAL_COOKIE, readCookie } from './cookie';
-import { PAGE_SECURITY_POLICY, closedProgramPage, genericPage, landingPage, thankYouPage } from './landing-page';
+import { closedProgramPage, genericPage, landingPage, thankYouPage } from './landing-page';
 import { limitPerClient } from './rate-limit';
 import { referralLink } from './referral-link';
 import { parseReferralInput, type ReferralInput } from './referral-input';
+import { sendPage } from './send-page';
 
 export interface CaptureFeatureOptions {
   gateway?: (ctx: AppContext) => HubSpotGateway;
@@ -113,8 +114,4 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
 
 export const captureFeature = createCaptureFeature();
 
-/** Sends a public page with its Content-Security-Policy (by default: no scripts at all). */
-export function sendPage(res: Response, status: number, body: string, policy = PAGE_SECURITY_POLICY) {
-  res.status(status).setHeader('Content-Security-Policy', policy).type('html').send(body);
-}
 

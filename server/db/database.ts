@@ -4,11 +4,12 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import { describeUrl } from '../logger';
+import type { Dialect } from './dialect';
 import { migrations } from './migrations';
 import type { Database } from './schema';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 export type Db = Kysely<Database>;
 
 export interface DatabaseHandle {

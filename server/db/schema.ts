@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+import type { ReferralStatus } from '../../src/app/packages/domain/referral-status';
+import type { RewardState } from '../../src/app/packages/domain/reward-state';
 
 /**
  * The ledger's tables. Times are epoch milliseconds (bigint) so both databases compare and bucket
@@ -41,8 +43,6 @@ export interface EnrolmentTable {
   updated_at: number;
 }
 
-export type ReferralStatus = 'captured' | 'qualified' | 'rejected';
-
 export interface ReferralTable {
   id: string;
   program_id: string;
@@ -65,8 +65,6 @@ export interface ReferralTable {
   decided_at: number | null;
 }
 
-export type RewardStatus = 'pending_review' | 'held' | 'approved' | 'issued' | 'rejected' | 'canceled';
-
 export interface RewardTable {
   id: string;
   program_id: string;
@@ -77,7 +75,7 @@ export interface RewardTable {
   /** Integer minor units of `currency`. */
   amount: number;
   currency: string;
-  status: RewardStatus;
+  status: RewardState;
   /** program + referral + recipient: a second attempt to create the same reward collides here. */
   idempotency_key: string;
   review_reasons: string;

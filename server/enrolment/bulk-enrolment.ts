@@ -1,7 +1,7 @@
 import type { SimplePublicObject } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { cryptoRandom } from '../../src/app/packages/domain/codes';
 import type { Program } from '../../src/app/packages/domain/program';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../ledger/actor';
 import { HubSpotCallFailed } from '../hubspot/gateway';
 import { P } from '../hubspot/properties';
 import type { Logger } from '../logger';

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../db/database';
 import { AppError } from '../errors';
 import { HubSpotCallFailed, type HubSpotGateway } from '../hubspot/gateway';
 import { P, hubspotDate } from '../hubspot/properties';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../ledger/actor';
 import { contactMatchGroups } from './criteria';
 import { criteriaProperties, matchesCriteriaNow } from './criteria-match';
 import { reserveEnrolments, type EnrolmentRow, type EnrolmentSource } from './repository';

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { generateCode, vanityCode, type RandomBytes } from '../../src/app/packages/domain/codes';
 import type { Program } from '../../src/app/packages/domain/program';
 import type { Database, EnrolmentTable } from '../db/schema';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../ledger/actor';
 import { newId } from '../ids';
 
 export type EnrolmentRow = Selectable<EnrolmentTable>;

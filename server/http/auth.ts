@@ -1,13 +1,9 @@
 import type { RequestHandler } from 'express';
-import type { RawBodyRequest } from '../app';
 import { constantTimeEqual } from '../constant-time';
 import { AppError } from '../errors';
 import { signaturePolicyFor, verifySignature } from '../hubspot/signature';
-
-export interface Actor {
-  type: 'hubspot_user' | 'workflow' | 'system' | 'admin' | 'public';
-  id: string | null;
-}
+import type { Actor } from '../ledger/actor';
+import type { RawBodyRequest } from './raw-body';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -2,9 +2,9 @@
  * The contact properties the product keeps on HubSpot records, in one "Referral program" group, so
  * HubSpot's own lists, workflows and reports can use them. `npm run setup` creates them.
  */
-export const PROPERTY_GROUP = { name: 'referral_program', label: 'Referral program', displayOrder: -1 } as const;
+import { REFERRAL_STATUSES } from '../../src/app/packages/domain/referral-status';
 
-export const REFERRAL_STATUS_OPTIONS = ['captured', 'qualified', 'rejected'] as const;
+export const PROPERTY_GROUP = { name: 'referral_program', label: 'Referral program', displayOrder: -1 } as const;
 
 export interface ContactPropertyDefinition {
   name: string;
@@ -42,7 +42,7 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   {
     name: P.status, label: 'Referral status', type: 'enumeration', fieldType: 'select',
     description: 'Where this referred contact stands: captured, qualified or rejected.',
-    options: REFERRAL_STATUS_OPTIONS.map(option),
+    options: REFERRAL_STATUSES.map(option),
   },
   { name: P.qualifiedDate, label: 'Referral qualified date', type: 'date', fieldType: 'date', description: 'When the referral reached its milestone.' },
   { name: P.referralCount, label: 'Referrals made', type: 'number', fieldType: 'number', description: 'Friends this contact referred.' },

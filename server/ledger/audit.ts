@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Actor } from '../http/auth';
+import type { Actor } from './actor';
 import type { AuditEventTable, Database } from '../db/schema';
 
 export interface Transition {

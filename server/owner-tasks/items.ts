@@ -3,7 +3,7 @@ import { formatMoney } from '../../src/app/packages/domain/money';
 import type { Db, Dialect } from '../db/database';
 import type { Database } from '../db/schema';
 import type { JobRow } from '../jobs/queue';
-import { FULFIL_WEBHOOK } from '../rewards/fulfilment';
+import { FULFIL_WEBHOOK } from '../rewards/fulfilment-job';
 import { COMPLETE_CALLBACK, SYNC_CONTACT } from '../sync/jobs';
 import { fulfilmentItem, hubspotWriteItem, parseItemKey } from './item-keys';
 

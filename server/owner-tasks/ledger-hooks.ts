@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
-import { FINAL_REWARD_STATES } from '../../src/app/packages/domain/reward-state';
-import type { Database, RewardStatus } from '../db/schema';
+import { FINAL_REWARD_STATES, type RewardState } from '../../src/app/packages/domain/reward-state';
+import type { Database } from '../db/schema';
 import { enqueue } from '../jobs/queue';
 import { fulfilmentItem, reviewItem } from './item-keys';
 import { completeOwnerTaskJob, raiseOwnerTaskJob } from './jobs';
@@ -20,7 +20,7 @@ export async function raiseReviewTask(trx: Transaction<Database>, rewardId: stri
  * item. Only items with a task row need a HubSpot write; a raise that has not run yet finds the
  * item resolved (both read the reward under its row lock) and creates nothing.
  */
-export async function resolveOwnerTasks(trx: Transaction<Database>, rewardId: string, from: RewardStatus, to: RewardStatus, now: number): Promise<void> {
+export async function resolveOwnerTasks(trx: Transaction<Database>, rewardId: string, from: RewardState, to: RewardState, now: number): Promise<void> {
   const items = [
     ...(from === 'pending_review' && to !== 'pending_review' ? [reviewItem(rewardId)] : []),
     ...(FINAL_REWARD_STATES.includes(to) ? [fulfilmentItem(rewardId)] : []),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DatabaseHandle, Dialect } from '../db/database';
 import type { Database, PrivacyErasureTable, ReferralTable } from '../db/schema';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../ledger/actor';
 import { enqueue } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
 import { DECIDE_QUALIFICATION } from '../qualify/accept-request';

@@ -26,7 +26,7 @@ export const ERASED = '[erased]';
 
 const CONTACT_KEY = /contact/i;
 const EMAIL_LIKE = /[^\s"'<>()[\]{},;:@]+@[^\s"'<>()[\]{},;:@]+\.[A-Za-z]{2,}/g;
-const CONTACT_TYPES = new Set(['contact', 'contacts', '0-1']);
+const CONTACT_TYPES: readonly string[] = ['contact', 'contacts', '0-1'];
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -79,7 +79,7 @@ function scrubJson(node: unknown, ids: PersonIdentifiers, own: boolean, key: str
   if (Array.isArray(node)) return node.map((item) => scrubJson(item, ids, own, key));
   if (node === null || typeof node !== 'object') return node;
   const object = node as Record<string, unknown>;
-  const aboutContact = typeof object.objectType === 'string' && CONTACT_TYPES.has(object.objectType.toLowerCase());
+  const aboutContact = typeof object.objectType === 'string' && CONTACT_TYPES.includes(object.objectType.toLowerCase());
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(object)) {
     if (aboutContact && (k === 'objectId' || k === 'id') && ids.contactId && String(v) === ids.contactId) out[k] = ids.pseudonym;

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
-import { DAY_MS, QUALIFY_TIME_EDGES } from '../db/migrations/006-decision-rollup';
+import { DAY_MS, QUALIFY_TIME_EDGES } from '../db/decision-rollup-grain';
 import type { FunnelTotals } from '../../src/app/packages/contracts/funnel-report';
 import { rollupPart } from './report-rollup';
 

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
-import { HOUR_MS } from '../db/migrations/006-decision-rollup';
+import { HOUR_MS } from '../db/decision-rollup-grain';
 
 /**
  * The report's settled rollup (migrations 005 and 006): per program and hour slot, the counts that

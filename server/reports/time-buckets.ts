@@ -20,6 +20,7 @@ export interface Bucket {
 }
 
 const DAY_MS = 86_400_000;
+// eslint-disable-next-line no-restricted-syntax -- immutable formatters by time zone: the same for every context, so sharing them changes no answer
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {

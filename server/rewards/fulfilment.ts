@@ -1,14 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../context';
-import type { JobHandler, NewJob } from '../jobs/queue';
+import type { JobHandler } from '../jobs/queue';
 import { getProgram } from '../programs/repository';
+import { FULFIL_WEBHOOK } from './fulfilment-job';
 import { applyRewardEvent } from './review';
-
-export const FULFIL_WEBHOOK = 'reward.fulfil-webhook';
-
-export function fulfilWebhookJob(rewardId: string): NewJob {
-  return { kind: FULFIL_WEBHOOK, payload: { rewardId }, dedupeKey: `${FULFIL_WEBHOOK}:${rewardId}` };
-}
 
 /**
  * The `webhook` fulfilment adapter: a signed POST per payable reward, carrying the reward id as

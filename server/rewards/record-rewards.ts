@@ -3,12 +3,12 @@ import type { Program } from '../../src/app/packages/domain/program';
 import type { RewardLine } from '../../src/app/packages/domain/reward-rules';
 import { initialRewardState, type RewardState } from '../../src/app/packages/domain/reward-state';
 import type { Database, ReferralTable } from '../db/schema';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../ledger/actor';
 import { newId } from '../ids';
 import { enqueue } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
 import { raiseReviewTask } from '../owner-tasks/ledger-hooks';
-import { fulfilWebhookJob } from './fulfilment';
+import { fulfilWebhookJob } from './fulfilment-job';
 
 export interface RecordedReward {
   id: string;

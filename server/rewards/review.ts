@@ -3,12 +3,12 @@ import { transition, type RewardEvent } from '../../src/app/packages/domain/rewa
 import type { AppContext } from '../context';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../ledger/actor';
 import { enqueue } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
 import { findProgram } from '../programs/repository';
 import { completeCallbackJob, syncContactJob } from '../sync/jobs';
-import { fulfilWebhookJob } from './fulfilment';
+import { fulfilWebhookJob } from './fulfilment-job';
 import { lockReward, type RewardRow } from './repository';
 import { resolveOwnerTasks } from '../owner-tasks/ledger-hooks';
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { limitPerClient } from '../capture/rate-limit';
-import { sendPage } from '../capture/routes';
+import { sendPage } from '../capture/send-page';
 import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
 import { AppError, type FieldIssue } from '../errors';

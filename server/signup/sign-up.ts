@@ -4,7 +4,7 @@ import { enrolContact, type EnrolDeps } from '../enrolment/enrol-contact';
 import type { EnrolmentRow } from '../enrolment/repository';
 import { AppError } from '../errors';
 import type { HubSpotGateway } from '../hubspot/gateway';
-import type { Actor } from '../http/auth';
+import type { Actor } from '../ledger/actor';
 import type { Logger } from '../logger';
 import type { SignupInput } from './signup-input';
 

@@ -1,12 +1,12 @@
 import type { Client } from '@hubspot/api-client';
 import { dealStageFromHubSpot, isClosedWon } from '../../src/app/packages/domain/qualification';
 import type { AppContext } from '../context';
-import type { RewardStatus } from '../db/schema';
-import type { Actor } from '../http/auth';
+import type { RewardState } from '../../src/app/packages/domain/reward-state';
+import type { Actor } from '../ledger/actor';
 import { applyRewardEvent } from '../rewards/review';
 
 /** Rewards not yet paid out; issued ones stay issued (recovering them is a human matter). */
-const CANCELABLE: RewardStatus[] = ['pending_review', 'held', 'approved'];
+const CANCELABLE: RewardState[] = ['pending_review', 'held', 'approved'];
 
 export type DealCheck = { won: true } | { won: false; reason: string } | { won: 'unknown'; reason: string };
 

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { RawBodyRequest } from '../app';
+import type { RawBodyRequest } from '../http/raw-body';
 import { AppError } from '../errors';
 import { verifyWebhookSignature } from './webhook-signature';
 import type { AppContext, Feature } from '../context';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../database';
+import type { Dialect } from '../dialect';
 
 /** Serial ids differ per database; everything else in the ledger is portable DDL. */
 function serialId(dialect: Dialect) {

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../database';
+import type { Dialect } from '../dialect';
 
 /**
  * The funnel report's rollup (server/reports/report-rollup.ts): per program and 15-minute slot, the

@@ -1,5 +1,5 @@
 import type { Migration } from 'kysely';
-import type { Dialect } from '../database';
+import type { Dialect } from '../dialect';
 import { ledger } from './001-ledger';
 import { reportingIndexes } from './002-reporting-indexes';
 import { webhookEvents } from './003-webhook-events';

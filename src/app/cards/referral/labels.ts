@@ -1,4 +1,5 @@
-import type { ReferralStatus, RewardStatus } from '@referral-ops/contracts/app-functions';
+import type { ReferralStatus } from '@referral-ops/domain/referral-status';
+import type { RewardState } from '@referral-ops/domain/reward-state';
 
 type TagVariant = 'danger' | 'warning' | 'info' | 'success' | 'default';
 
@@ -8,7 +9,7 @@ export const referralStatusLabel: Record<ReferralStatus, { text: string; variant
   rejected: { text: 'Rejected', variant: 'danger' },
 };
 
-export const rewardStatusLabel: Record<RewardStatus, { text: string; variant: TagVariant }> = {
+export const rewardStatusLabel: Record<RewardState, { text: string; variant: TagVariant }> = {
   pending_review: { text: 'Waiting for review', variant: 'warning' },
   held: { text: 'On hold', variant: 'info' },
   approved: { text: 'Approved', variant: 'success' },

@@ -3,8 +3,8 @@
  * Types only, so importing them adds nothing to a UI bundle. Shapes follow docs/service-api.md.
  */
 
-export type ReferralStatus = 'captured' | 'qualified' | 'rejected';
-export type RewardStatus = 'pending_review' | 'held' | 'approved' | 'issued' | 'rejected' | 'canceled';
+import type { ReferralStatus } from '@referral-ops/domain/referral-status';
+import type { RewardState } from '@referral-ops/domain/reward-state';
 
 export interface Money {
   currency: string;
@@ -55,7 +55,7 @@ export interface StoryReward {
   kind: string;
   amount: number;
   currency: string;
-  status: RewardStatus;
+  status: RewardState;
   holdUntil: string | null;
   createdAt: string;
   reviewReasons: string[];

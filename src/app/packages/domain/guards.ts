@@ -5,6 +5,7 @@
  */
 import { programCapHit, referrerCapHit, type RewardCounts } from './caps';
 import type { Program } from './program';
+import type { ReferralStatus } from './referral-status';
 
 export const GUARD_ORDER = [
   'not_referred',
@@ -39,8 +40,6 @@ export const GUARD_EFFECTS = {
 } as const satisfies Record<GuardCode, 'no_referral' | 'already_decided' | 'rejects' | 'no_reward'>;
 
 export type GuardEffect = (typeof GUARD_EFFECTS)[GuardCode];
-
-export type ReferralStatus = 'captured' | 'qualified' | 'rejected';
 
 export interface GuardReferral {
   status: ReferralStatus;
