@@ -4,7 +4,7 @@ import type { Program } from '../../src/app/packages/domain/program';
 import type { Db } from '../db/database';
 import { findEnrolmentByCode } from '../enrolment/repository';
 import type { WindowCounters } from '../http/window-counters';
-import { findProgram } from '../programs/repository';
+import { activeProgram } from '../programs/repository';
 import { referralCookie } from './cookie';
 import { rateLimited } from './rate-limit';
 
@@ -52,8 +52,8 @@ export function referralLink(deps: ReferralLinkDeps): RequestHandler {
       return next(rateLimited(res, now, 'Too many referral links with unknown codes were opened'));
     }
     const enrolment = await findEnrolmentByCode(deps.db, code);
-    const program = enrolment?.status === 'active' ? await findProgram(deps.db, enrolment.program_id) : undefined;
-    if (!enrolment || !program || program.status !== 'active') {
+    const program = enrolment?.status === 'active' ? await activeProgram(deps.db, enrolment.program_id) : undefined;
+    if (!enrolment || !program) {
       await deps.counters.add(missKeys, now);
       return void res.redirect(302, '/refer');
     }

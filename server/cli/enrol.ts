@@ -8,7 +8,7 @@ import { describeCursor } from '../enrolment/id-ranges';
 import { createHubSpotClient } from '../hubspot/client';
 import { HubSpotGateway, TIER_LIMITS, scaledLimits, type Tier } from '../hubspot/gateway';
 import { createLogger } from '../logger';
-import { getProgram } from '../programs/repository';
+import { programOrNotFound } from '../programs/repository';
 
 const USAGE = `Usage: npm run enrol -- --program <id> [--dry-run] [--tier free|starter|professional|enterprise]
 
@@ -38,7 +38,7 @@ async function run(): Promise<number> {
   const database = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database);
-    const program = await getProgram(database.db, values.program);
+    const program = await programOrNotFound(database.db, values.program);
     const dryRun = values['dry-run'];
     // The gateway does the retrying, paced by the limits; the client's own retries would bypass them.
     const client = createHubSpotClient({ accessToken: config.hubspot.accessToken, apiBase: config.hubspot.apiBase, retries: 0 });

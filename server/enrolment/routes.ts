@@ -5,7 +5,7 @@ import { AppError, validationError } from '../errors';
 import { storedAnswer } from '../hubspot/action-answers';
 import { parseActionRequest, requireInput, type ActionResponse } from '../hubspot/action-request';
 import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
-import { getProgram } from '../programs/repository';
+import { programOrNotFound } from '../programs/repository';
 import { executeRun, type BulkDeps } from './bulk-enrolment';
 import { enrolContact, type EnrolOutcome } from './enrol-contact';
 import { enrolmentView } from './repository';
@@ -43,7 +43,7 @@ export function createEnrolmentFeature(opts: EnrolmentFeatureOptions = {}) {
     admin.post('/programs/:id/enrolment-runs', async (req, res) => {
       const body = startRunBody.safeParse(req.body ?? {});
       if (!body.success) throw validationError(body.error, 'enrolment run');
-      const program = await getProgram(db, req.params.id);
+      const program = await programOrNotFound(db, req.params.id);
       const claim = await claimRun(db, program.id, body.data.dryRun, ctx.clock());
       if (claim.kind === 'busy') {
         throw new AppError('CONFLICT', `An enrolment run for "${program.id}" is already in progress (${claim.run.id})`, { run: runView(claim.run) });
@@ -67,7 +67,7 @@ export function createEnrolmentFeature(opts: EnrolmentFeatureOptions = {}) {
     admin.post('/programs/:id/enrolments', async (req, res) => {
       const body = enrolBody.safeParse(req.body ?? {});
       if (!body.success) throw validationError(body.error, 'enrolment');
-      const program = await getProgram(db, req.params.id);
+      const program = await programOrNotFound(db, req.params.id);
       const outcome = await enrolContact(deps, program, body.data.contactId, 'manual', req.actor ?? { type: 'admin', id: null });
       if (outcome.status === 'not_allowed') throw new AppError('FORBIDDEN', outcome.reason);
       res.status(outcome.status === 'enrolled' ? 201 : 200).json({ enrolment: enrolmentView(outcome.enrolment) });
@@ -81,7 +81,7 @@ export function createEnrolmentFeature(opts: EnrolmentFeatureOptions = {}) {
       if (request.object.objectType !== 'CONTACT') {
         throw new AppError('BAD_REQUEST', `"Enrol in referral program" runs on contacts, not ${request.object.objectType}`);
       }
-      const program = await getProgram(db, requireInput(request.inputFields, 'program', 'a referral program'));
+      const program = await programOrNotFound(db, requireInput(request.inputFields, 'program', 'a referral program'));
       const actor = { type: 'workflow' as const, id: request.context?.workflowId !== undefined ? `workflow:${request.context.workflowId}` : null };
       const outcome = await enrolContact(deps, program, request.object.objectId, 'workflow', actor);
       const answer = actionAnswer(outcome);

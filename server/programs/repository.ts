@@ -2,16 +2,15 @@ import { parseProgram, parseStoredProgram, type Program } from '../../src/app/pa
 import type { Db } from '../db/database';
 import { AppError } from '../errors';
 
-/** Parsed programs by their stored text: every workflow call reads its program, and parsing is not free. */
-const parsedByConfig = new Map<string, Program>();
+/**
+ * Programs are read as one shared parse per stored text, deep-frozen: every workflow call reads its
+ * program and parsing is not free (BENCHMARKS.md, the action endpoint). Nobody changes a program
+ * they read: saving parses the new configuration into a new object. Reads re-parse the stored text,
+ * so defaults added to the schema later apply to programs stored before.
+ */
+const parsedByConfig = new Map<string, Readonly<Program>>();
 const PARSED_CACHE_SIZE = 100;
 
-/** Programs are stored as their validated configuration; reads re-parse so defaults stay current. */
-export function programFromRow(row: { config: string }): Program {
-  return structuredClone(parsedProgram(row)) as Program;
-}
-
-/** The cached parse itself, frozen: shared by every reader, so nobody may change it. */
 function parsedProgram(row: { config: string }): Readonly<Program> {
   const cached = parsedByConfig.get(row.config);
   if (cached) return cached;
@@ -31,26 +30,34 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export async function findProgram(db: Db, id: string): Promise<Program | undefined> {
-  const row = await db.selectFrom('programs').select('config').where('id', '=', id).executeTakeFirst();
-  return row ? programFromRow(row) : undefined;
-}
-
-/** A program to read and not change, without the copy `findProgram` makes: for the hottest paths. */
-export async function readProgram(db: Db, id: string): Promise<Readonly<Program> | undefined> {
+/**
+ * The program, or undefined: for callers to whom a missing program is an answer of their own (a
+ * page that shows "not found", a check that reports it, a job that has nothing to do).
+ */
+export async function findProgram(db: Db, id: string): Promise<Readonly<Program> | undefined> {
   const row = await db.selectFrom('programs').select('config').where('id', '=', id).executeTakeFirst();
   return row ? parsedProgram(row) : undefined;
 }
 
-export async function getProgram(db: Db, id: string): Promise<Program> {
+/** The program a request or a job names: it exists, or the request fails with 404 naming the id. */
+export async function programOrNotFound(db: Db, id: string): Promise<Readonly<Program>> {
   const program = await findProgram(db, id);
   if (!program) throw new AppError('NOT_FOUND', `No program with id "${id}"`);
   return program;
 }
 
-export async function listPrograms(db: Db): Promise<Program[]> {
+/**
+ * The program when it is active, else undefined: referral links and referrals count only for an
+ * active program, and a draft, paused or closed one is answered as if there were none.
+ */
+export async function activeProgram(db: Db, id: string): Promise<Readonly<Program> | undefined> {
+  const program = await findProgram(db, id);
+  return program?.status === 'active' ? program : undefined;
+}
+
+export async function listPrograms(db: Db): Promise<Array<Readonly<Program>>> {
   const rows = await db.selectFrom('programs').select('config').orderBy('id').execute();
-  return rows.map(programFromRow);
+  return rows.map(parsedProgram);
 }
 
 /** Validate and store; returns whether it was created. Invalid input writes nothing. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AppContext, Feature } from '../context';
-import { getProgram, listPrograms, saveProgram } from './repository';
+import { listPrograms, programOrNotFound, saveProgram } from './repository';
 import { AppError } from '../errors';
 
 export function programsFeature(ctx: AppContext): Feature {
@@ -9,7 +9,7 @@ export function programsFeature(ctx: AppContext): Feature {
     res.json({ programs: await listPrograms(ctx.database.db) });
   });
   admin.get('/programs/:id', async (req, res) => {
-    res.json({ program: await getProgram(ctx.database.db, req.params.id) });
+    res.json({ program: await programOrNotFound(ctx.database.db, req.params.id) });
   });
   admin.put('/programs/:id', async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;

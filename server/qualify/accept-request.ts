@@ -5,7 +5,7 @@ import { storedAnswer } from '../hubspot/action-answers';
 import { requireInput, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
 import type { NewJob } from '../jobs/queue';
 import { acceptWithGroup } from '../hubspot/action-group-commit';
-import { readProgram } from '../programs/repository';
+import { findProgram } from '../programs/repository';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse } from './outputs';
 
@@ -50,7 +50,7 @@ function decideJob(request: ActionRequest): NewJob {
 
 export async function programOf(ctx: AppContext, request: ActionRequest): Promise<Readonly<Program>> {
   const programId = requireInput(request.inputFields, 'program', 'the referral program');
-  const program = await readProgram(ctx.database.db, programId);
+  const program = await findProgram(ctx.database.db, programId);
   if (!program) {
     throw new AppError('VALIDATION_FAILED', `Invalid workflow action request: inputFields.program: no program "${programId}"`, {
       issues: [{ path: 'inputFields.program', message: `no program "${programId}"` }],

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../context';
 import type { JobHandler } from '../jobs/queue';
-import { getProgram } from '../programs/repository';
+import { programOrNotFound } from '../programs/repository';
 import { FULFIL_WEBHOOK } from './fulfilment-job';
 import { applyRewardEvent } from './review';
 
@@ -19,7 +19,7 @@ export function fulfilmentHandlers(
       const { rewardId } = payload as { rewardId: string };
       const reward = await ctx.database.db.selectFrom('rewards').selectAll().where('id', '=', rewardId).executeTakeFirstOrThrow();
       if (reward.status !== 'approved') return; // issued, canceled or rejected meanwhile
-      const program = await getProgram(ctx.database.db, reward.program_id);
+      const program = await programOrNotFound(ctx.database.db, reward.program_id);
       if (program.fulfilment.kind !== 'webhook') return;
       const body = JSON.stringify({
         type: 'reward.approved',
