@@ -8,6 +8,7 @@ import { reportRollup } from './005-report-rollup';
 import { decisionRollup } from './006-decision-rollup';
 import { deferredDecisions } from './007-deferred-decisions';
 import { capIndexes } from './008-cap-indexes';
+import { referralClaims } from './009-referral-claims';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -20,5 +21,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '006-decision-rollup': decisionRollup(dialect),
     '007-deferred-decisions': deferredDecisions,
     '008-cap-indexes': capIndexes,
+    '009-referral-claims': referralClaims,
   };
 }
