@@ -1,35 +1,11 @@
 import request from 'supertest';
-import { createCaptureFeature, type CaptureFeatureOptions } from '../../../server/capture/routes';
-import type { Dialect } from '../../../server/db/database';
 import { P, REFERRED_BY_LABEL } from '../../../server/hubspot/properties';
-import { reserveEnrolments } from '../../../server/enrolment/repository';
-import { cryptoRandom } from '../../../src/domain/codes';
 import type { Program } from '../../../src/domain/program';
 import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
-import { createProgram, startHarness, type Harness } from '../../support/harness';
+import { createProgram, type Harness } from '../../support/harness';
+import { referralOf, referrerWithCode, startCapture } from './fixtures';
 
-/** The capture routes alone, with their per-address limits set for the test. */
-const startCapture = (dialect: Dialect, clock: () => number, limits: CaptureFeatureOptions['limits']) =>
-  // HubSpot's clock is the service's: contacts' createdate and captures are compared.
-  startHarness({ dialect, clock, sandbox: { clock }, features: (gateway) => [createCaptureFeature({ gateway: () => gateway, limits })] });
-
-/** The referral the ledger holds for this address; the public answer never tells. */
-const referralOf = (h: Harness, normalised: string) =>
-  h.database.db.selectFrom('referrals').selectAll().where('email_normalised', '=', normalised).executeTakeFirstOrThrow();
-
-async function enrol(h: Harness, program: Program, contactId: string) {
-  const reserved = await reserveEnrolments(h.database.db, {
-    program, contacts: [{ id: contactId }], source: 'manual', actor: { type: 'admin', id: null },
-    publicBaseUrl: h.url, now: Date.now(), random: cryptoRandom,
-  });
-  return reserved.get(contactId)!.row;
-}
-
-async function referrerWithCode(h: Harness, program: Program, props: Record<string, string> = {}) {
-  const [id] = addContacts(h, 1, () => ({ email: 'anna@referrer.example', firstname: 'Anna', hubspot_owner_id: '1002', ...props }));
-  return enrol(h, program, id!);
-}
 
 describe.each(dialects)('capture on %s', (dialect) => {
   let h: Harness;
@@ -38,7 +14,6 @@ describe.each(dialects)('capture on %s', (dialect) => {
   beforeEach(async () => {
     now = Date.parse('2026-05-01T10:00:00Z');
     h = await startCapture(dialect, () => now, { submissions: 50 });
-    for (const name of ['Olive', 'Omar', 'Oona']) h.sandbox.portal.owners.add({ firstName: name, lastName: 'Owner', email: `${name}@owners.example` });
     program = await createProgram(h);
   });
   afterEach(() => h.close());
