@@ -38,9 +38,7 @@ export async function captureReferral(deps: CaptureDeps, input: ReferralInput): 
 
   const { claim } = claimed;
   try {
-    const contact = (await settleReferredContact(deps, {
-      claim, program, enrolment, referrerOwnerId: submission.referrerOwnerId, firstName: input.firstName, lastName: input.lastName,
-    }, { create: true }))!;
+    const contact = await settleReferredContact(deps, { claim, program, enrolment, referrerOwnerId: submission.referrerOwnerId });
     if (contact.id === enrolment.contact_id) throw selfReferral();
     const done = await finaliseReferral(deps, claim, contact, PUBLIC);
     return { outcome: done.duplicate ? 'duplicate' : 'captured', referral: done.referral, program };

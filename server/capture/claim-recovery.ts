@@ -20,10 +20,11 @@ const SYSTEM: Actor = { type: 'system', id: null };
  * lease is over, on whichever replica claims the job; the lease (compare and set) keeps it from
  * racing a capture still at work or a resubmission that took the claim over.
  *
- * If HubSpot has a contact with the claimed address, the capture got that far: the referral is
- * completed as the capture would have (attribution of our own contact included). If not, the
- * capture died before HubSpot was touched and the claim is released: the person may submit again.
- * The submission's names were never stored, so recovery does not create the contact itself.
+ * The referral is completed as the capture would have completed it, from what the claim holds:
+ * the contact the capture created (or matched) is found by email, else created now. So a submission
+ * the service accepted, or answered for while another capture of the same person was at work, is
+ * never lost. The claim is released only when the address has since become the referrer's own, or
+ * its program is gone.
  */
 export async function recoverClaim(deps: RecoveryDeps, claimId: string): Promise<RecoveryOutcome> {
   const { db } = deps.database;
@@ -38,11 +39,11 @@ export async function recoverClaim(deps: RecoveryDeps, claimId: string): Promise
   const enrolment = await db.selectFrom('enrolments').selectAll().where('id', '=', claim.enrolment_id).executeTakeFirstOrThrow();
   const program = await findProgram(db, claim.program_id);
   const contact = program
-    ? await settleReferredContact(deps, { claim: held, program, enrolment, referrerOwnerId: await referrerOwner(deps, enrolment.contact_id) }, { create: false })
+    ? await settleReferredContact(deps, { claim: held, program, enrolment, referrerOwnerId: await referrerOwner(deps, enrolment.contact_id) })
     : undefined;
   if (!contact || contact.id === enrolment.contact_id) {
     await releaseClaim(db, claim.id);
-    deps.logger.info({ claim: claim.id, program: claim.program_id }, 'released a referral claim whose capture never reached HubSpot');
+    deps.logger.info({ claim: claim.id, program: claim.program_id }, 'released a referral claim that can no longer be a referral');
     return 'released';
   }
   await finaliseReferral(deps, held, contact, SYSTEM);

@@ -24,8 +24,6 @@ export interface ContactRequest {
   program: Program;
   enrolment: EnrolmentRow;
   referrerOwnerId: string | undefined;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
 }
 
 /** A HubSpot form submission is forwarded after the form created its contact: that contact is the submission's own. */
@@ -48,12 +46,11 @@ interface HubSpotContact {
  * attribution and the "Referred by" association. Never decided from search, which lags behind
  * writes: a batch read by email and the 409 of a create both see a contact the moment it exists.
  * Whether it was a contact before the referral is judged by its `createdate` against the capture.
- * With `create: false` (recovery), a missing contact is the answer: undefined.
+ * Everything comes from the claim, so a resubmission or the recovery job settles it the same way.
  */
-export async function settleReferredContact(deps: ContactDeps, req: ContactRequest, opts: { create: boolean }): Promise<ContactMatch | undefined> {
+export async function settleReferredContact(deps: ContactDeps, req: ContactRequest): Promise<ContactMatch> {
   const found = await findContactByEmail(deps.gateway, [req.claim.email, req.claim.email_normalised]);
   if (found) return adopt(deps, req, found);
-  if (!opts.create) return undefined;
   const typeId = await deps.referredByTypeId();
   const created = await createContactUnlessTaken(deps.gateway, 'create the referred contact', {
     properties: await newContactProperties(deps, req),
@@ -120,8 +117,8 @@ async function newContactProperties(deps: ContactDeps, req: ContactRequest): Pro
     [P.status]: 'captured',
     lifecyclestage: req.program.capture.lifecycleStage,
   };
-  if (req.firstName) properties.firstname = req.firstName;
-  if (req.lastName) properties.lastname = req.lastName;
+  if (req.claim.first_name) properties.firstname = req.claim.first_name;
+  if (req.claim.last_name) properties.lastname = req.claim.last_name;
   if (owner) properties.hubspot_owner_id = owner;
   return properties;
 }

@@ -73,6 +73,8 @@ export interface ReferralClaimTable {
   email: string;
   email_normalised: string;
   source: string;
+  first_name: string | null;
+  last_name: string | null;
   captured_at: number;
   /** Start of the current holder's lease. */
   claimed_at: number;

@@ -6,7 +6,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * referral only once the contact exists. So every count, report and property built on `referrals`
  * sees real referrals only, whatever a crash left behind. A claim is finished or released by the
  * capture that made it, by a resubmission once its lease is over, or by the recovery job queued with
- * it (server/capture/claim-recovery.ts).
+ * it (server/capture/claim-recovery.ts). Finished, it is deleted: names live here only meanwhile.
  *
  * Claims an older version left in `referrals` (`referred_contact_id = 'pending:…'`) move here, each
  * with its recovery job.
@@ -22,6 +22,9 @@ export const referralClaims: Migration = {
       .addColumn('email', 'text', (c) => c.notNull())
       .addColumn('email_normalised', 'text', (c) => c.notNull())
       .addColumn('source', 'text', (c) => c.notNull())
+      // What the submission said beyond the address, so a recovery can create the contact as the capture would have.
+      .addColumn('first_name', 'text')
+      .addColumn('last_name', 'text')
       .addColumn('captured_at', 'bigint', (c) => c.notNull())
       // Start of the current holder's lease: whoever moves it forward (compare and set) works the claim.
       .addColumn('claimed_at', 'bigint', (c) => c.notNull())

@@ -20,9 +20,7 @@ async function cutOffCapture(h: Harness, code: string, email: string, opts: { re
   const claimed = await claimReferral(deps, submission);
   if (claimed.kind !== 'claimed') throw new Error(`expected a claim, got ${claimed.kind}`);
   if (opts.reachedHubSpot) {
-    await settleReferredContact(deps, {
-      claim: claimed.claim, program: submission.program, enrolment: submission.enrolment, referrerOwnerId: undefined, firstName: 'Stuck',
-    }, { create: true });
+    await settleReferredContact(deps, { claim: claimed.claim, program: submission.program, enrolment: submission.enrolment, referrerOwnerId: undefined });
   }
   return claimed.claim;
 }
@@ -78,17 +76,26 @@ describe.each(dialects)('stuck captures on %s', (dialect) => {
     expect(await recoveryJobs()).toEqual([]);
   });
 
-  it('the recovery job releases a claim whose capture never reached HubSpot; the friend can then be referred', async () => {
+  it('the recovery job completes a claim whose capture never reached HubSpot, creating the contact as submitted', async () => {
     const enrolment = await referrerWithCode(h, program);
-    await cutOffCapture(h, enrolment.code, 'hal@example.com', { reachedHubSpot: false });
+    const claim = await cutOffCapture(h, enrolment.code, 'hal@example.com', { reachedHubSpot: false });
+    now += CLAIM_LEASE_MS;
+    await h.service.worker.drain();
+    expect(await claims(h)).toEqual([]);
+    const contact = h.sandbox.portal.findBy('contacts', 'email', 'hal@example.com')!;
+    expect(contact.properties).toMatchObject({ firstname: 'Stuck', [P.referredByCode]: enrolment.code, [P.status]: 'captured', hubspot_owner_id: '1002' });
+    expect(await referrals()).toEqual([expect.objectContaining({ id: claim.id, referred_contact_id: contact.id, flags: '[]' })]);
+  });
+
+  it('the recovery job releases a claim whose address has since become the referrer\'s own', async () => {
+    const enrolment = await referrerWithCode(h, program);
+    await cutOffCapture(h, enrolment.code, 'hugo@example.com', { reachedHubSpot: false });
+    h.sandbox.portal.update('contacts', enrolment.contact_id, { email: 'hugo@example.com' });
     now += CLAIM_LEASE_MS;
     await h.service.worker.drain();
     expect(await claims(h)).toEqual([]);
     expect(await referrals()).toEqual([]);
-    expect(h.sandbox.portal.findBy('contacts', 'email', 'hal@example.com')).toBeUndefined();
-
-    expect((await submit(h, enrolment.code, 'hal@example.com')).status).toBe(202);
-    expect(await referrals()).toEqual([expect.objectContaining({ email_normalised: 'hal@example.com', flags: '[]' })]);
+    expect(await recoveryJobs()).toEqual([]);
   });
 
   it('a resubmission waits out a live claim, then completes the stuck one with the contact already made', async () => {
@@ -114,7 +121,8 @@ describe.each(dialects)('stuck captures on %s', (dialect) => {
     now += CLAIM_LEASE_MS;
     expect((await submit(h, enrolment.code, 'jay@example.com')).status).toBe(202);
     const contact = h.sandbox.portal.findBy('contacts', 'email', 'jay@example.com')!;
-    expect(contact.properties).toMatchObject({ firstname: 'Again', [P.referredByCode]: enrolment.code });
+    // The claim's submission is the one recorded; the resubmission only finished it.
+    expect(contact.properties).toMatchObject({ firstname: 'Stuck', [P.referredByCode]: enrolment.code });
     expect(await referrals()).toEqual([expect.objectContaining({ referred_contact_id: contact.id, flags: '[]' })]);
     expect(await claims(h)).toEqual([]);
   });
