@@ -2,7 +2,7 @@ import type { Program } from '../../src/domain/program';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import type { Actor } from '../http/auth';
 import type { Logger } from '../logger';
-import { claimReferral, releaseClaim, type ClaimDeps, type ReferralRow } from './claim';
+import { claimReferral, failedForGood, releaseClaim, type ClaimDeps, type ReferralRow } from './claim';
 import { finaliseReferral } from './finalise';
 import type { ReferralInput } from './referral-input';
 import { settleReferredContact } from './referred-contact';
@@ -43,7 +43,11 @@ export async function captureReferral(deps: CaptureDeps, input: ReferralInput): 
     const done = await finaliseReferral(deps, claim, contact, PUBLIC);
     return { outcome: done.duplicate ? 'duplicate' : 'captured', referral: done.referral, program };
   } catch (err) {
-    // Nothing is lost by letting go: a retry redoes it. Should this fail too, the recovery job ends the claim.
+    if (!failedForGood(err)) {
+      deps.logger.warn({ claim: claim.id }, 'referral capture interrupted; its recovery job will finish it');
+      throw err;
+    }
+    // Refused for good: nothing a retry would not redo has happened. Should releasing fail, the recovery job ends the claim.
     await releaseClaim(deps.database.db, claim.id).catch((releaseErr: unknown) => {
       deps.logger.warn({ err: releaseErr, claim: claim.id }, 'could not release a referral claim; its recovery job will');
     });

@@ -4,9 +4,9 @@ import type { Actor } from '../http/auth';
 import { RetryLater, type JobHandler } from '../jobs/queue';
 import type { Logger } from '../logger';
 import { findProgram } from '../programs/repository';
-import { CLAIM_LEASE_MS, RECOVER_CLAIM_JOB, releaseClaim, takeLease, type ClaimDeps } from './claim';
+import { CLAIM_LEASE_MS, failedForGood, RECOVER_CLAIM_JOB, releaseClaim, takeLease, type ClaimDeps } from './claim';
 import { finaliseReferral } from './finalise';
-import { settleReferredContact, type ContactDeps } from './referred-contact';
+import { settleReferredContact, type ContactDeps, type ContactMatch } from './referred-contact';
 import { referredByTypeIdLookup } from './referred-by-type';
 
 export type RecoveryDeps = ClaimDeps & ContactDeps & { logger: Pick<Logger, 'info' | 'warn'> };
@@ -23,8 +23,8 @@ const SYSTEM: Actor = { type: 'system', id: null };
  * The referral is completed as the capture would have completed it, from what the claim holds:
  * the contact the capture created (or matched) is found by email, else created now. So a submission
  * the service accepted, or answered for while another capture of the same person was at work, is
- * never lost. The claim is released only when the address has since become the referrer's own, or
- * its program is gone.
+ * never lost. The claim is released only when the address has since become the referrer's own, its
+ * program is gone, or HubSpot refuses the contact for good (a 4xx other than 429).
  */
 export async function recoverClaim(deps: RecoveryDeps, claimId: string): Promise<RecoveryOutcome> {
   const { db } = deps.database;
@@ -38,9 +38,17 @@ export async function recoverClaim(deps: RecoveryDeps, claimId: string): Promise
 
   const enrolment = await db.selectFrom('enrolments').selectAll().where('id', '=', claim.enrolment_id).executeTakeFirstOrThrow();
   const program = await findProgram(db, claim.program_id);
-  const contact = program
-    ? await settleReferredContact(deps, { claim: held, program, enrolment, referrerOwnerId: await referrerOwner(deps, enrolment.contact_id) })
-    : undefined;
+  let contact: ContactMatch | undefined;
+  try {
+    contact = program
+      ? await settleReferredContact(deps, { claim: held, program, enrolment, referrerOwnerId: await referrerOwner(deps, enrolment.contact_id) })
+      : undefined;
+  } catch (err) {
+    if (!failedForGood(err)) throw err;
+    deps.logger.warn({ claim: claim.id, program: claim.program_id, error: err instanceof Error ? err.message : String(err) },
+      'HubSpot refused the contact of a referral claim; released');
+    contact = undefined;
+  }
   if (!contact || contact.id === enrolment.contact_id) {
     await releaseClaim(db, claim.id);
     deps.logger.info({ claim: claim.id, program: claim.program_id }, 'released a referral claim that can no longer be a referral');

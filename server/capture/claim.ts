@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
 import type { Database, ReferralClaimTable, ReferralTable } from '../db/schema';
+import { AppError } from '../errors';
+import { HubSpotCallFailed } from '../hubspot/gateway';
 import { newId } from '../ids';
 import { enqueue, type NewJob } from '../jobs/queue';
 import type { ValidSubmission } from './validate-submission';
@@ -93,6 +95,17 @@ export async function releaseClaim(db: Kysely<Database>, claimId: string): Promi
   await db.deleteFrom('referral_claims').where('id', '=', claimId).execute();
   await db.deleteFrom('jobs').where('dedupe_key', '=', recoveryKey(claimId)).where('status', '=', 'pending')
     .where('locked_by', 'is', null).execute();
+}
+
+/**
+ * Whether a capture failed for good (a refused submission, HubSpot refusing the contact): then its
+ * claim is released. Anything else (HubSpot unreachable, rate limited, a database error) keeps the
+ * claim for its recovery job, so a submission already answered for is finished once it can be.
+ */
+export function failedForGood(err: unknown): boolean {
+  if (err instanceof AppError) return err.status < 500 && err.status !== 429;
+  if (err instanceof HubSpotCallFailed) return err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429;
+  return false;
 }
 
 export async function findReferral(db: Kysely<Database>, programId: string, normalised: string): Promise<ReferralRow | undefined> {

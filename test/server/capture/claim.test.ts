@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Migrator } from 'kysely';
-import { CLAIM_LEASE_MS, claimReferral, RECOVER_CLAIM_JOB, releaseClaim, takeLease } from '../../../server/capture/claim';
+import { CLAIM_LEASE_MS, claimReferral, failedForGood, RECOVER_CLAIM_JOB, releaseClaim, takeLease } from '../../../server/capture/claim';
+import { AppError } from '../../../server/errors';
+import { HubSpotCallFailed } from '../../../server/hubspot/gateway';
 import type { ValidSubmission } from '../../../server/capture/validate-submission';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../../../server/db/database';
 import { migrations } from '../../../server/db/migrations';
@@ -82,6 +84,20 @@ describe.each(dialects)('claiming a referral on %s', (dialect) => {
     await releaseClaim(database.db, idB!);
     expect(await database.db.selectFrom('referral_claims').selectAll().execute()).toEqual([]);
     expect((await jobs()).map((j) => j.dedupe_key)).toEqual([`${RECOVER_CLAIM_JOB}:${idB}`]);
+  });
+});
+
+describe('which failures release a claim', () => {
+  it.each([
+    ['a refused submission', new AppError('VALIDATION_FAILED', 'Self-referral'), true],
+    ['HubSpot refusing the contact', new HubSpotCallFailed('create failed', 400, 1, undefined), true],
+    ['HubSpot rate limiting', new HubSpotCallFailed('create failed', 429, 3, undefined), false],
+    ['HubSpot down', new HubSpotCallFailed('create failed', 503, 3, undefined), false],
+    ['HubSpot unreachable', new HubSpotCallFailed('create failed', undefined, 3, undefined), false],
+    ['a service error', new AppError('UNAVAILABLE', 'label missing'), false],
+    ['a database error', new Error('connection terminated'), false],
+  ])('%s', (_what, err, released) => {
+    expect(failedForGood(err)).toBe(released);
   });
 });
 
