@@ -61,11 +61,19 @@ export async function claimReferral(deps: ClaimDeps, s: ValidSubmission): Promis
     };
     const inserted = await db.transaction().execute(async (trx) => {
       const result = await trx.insertInto('referral_claims').values(claim).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return 'taken' as const;
+      // The claim we waited on may have just become the referral (finalising ends a claim in the same
+      // transaction that adds the referral): this statement sees it, the check before the insert did not.
+      const finished = await findReferral(trx, s.program.id, s.normalised);
+      if (finished) {
+        await trx.deleteFrom('referral_claims').where('id', '=', claim.id).execute();
+        return finished;
+      }
       await enqueue(trx, recoverClaimJob(claim, leaseMs), now);
-      return true;
+      return 'claimed' as const;
     });
-    if (inserted) return { kind: 'claimed', claim };
+    if (inserted === 'claimed') return { kind: 'claimed', claim };
+    if (inserted !== 'taken') return { kind: 'referred', referral: inserted };
 
     const held = await db.selectFrom('referral_claims').selectAll()
       .where('program_id', '=', s.program.id).where('email_normalised', '=', s.normalised).executeTakeFirst();
