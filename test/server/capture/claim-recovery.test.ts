@@ -4,6 +4,7 @@ import { settleReferredContact } from '../../../server/capture/referred-contact'
 import { validateSubmission } from '../../../server/capture/validate-submission';
 import { contactStory } from '../../../server/contacts/story';
 import { P } from '../../../server/hubspot/properties';
+import { setUpPortal } from '../../../server/setup/hubspot-setup';
 import { contactReferralProperties } from '../../../server/sync/contact-properties';
 import type { Program } from '../../../src/domain/program';
 import { dialects } from '../../support/databases';
@@ -138,5 +139,33 @@ describe.each(dialects)('stuck captures on %s', (dialect) => {
     expect(await referrals()).toHaveLength(1);
     expect(await claims(h)).toEqual([]);
     expect([...h.sandbox.portal.records('contacts')].filter((c) => c.properties.email === 'kim@example.com')).toHaveLength(1);
+  });
+});
+
+describe.each(dialects)('an interrupted capture on %s', (dialect) => {
+  let h: Harness;
+  let now: number;
+  beforeEach(async () => {
+    now = Date.parse('2026-05-01T10:00:00Z');
+    // A portal not set up yet: the "Referred by" label is missing, so the contact step fails after the claim.
+    h = await startCapture(dialect, () => now, undefined, false);
+  });
+  afterEach(() => h.close());
+
+  it('answers 5xx and keeps its claim; the recovery job finishes it once HubSpot can take it', async () => {
+    const program = await createProgram(h);
+    const enrolment = await referrerWithCode(h, program);
+    const res = await submit(h, enrolment.code, 'lou@example.com');
+    expect(res.status).toBe(503);
+    expect(await claims(h)).toEqual([expect.objectContaining({ email: 'lou@example.com', first_name: 'Again' })]);
+
+    await setUpPortal(h.gateway);
+    now += CLAIM_LEASE_MS;
+    await h.service.worker.drain();
+    const contact = h.sandbox.portal.findBy('contacts', 'email', 'lou@example.com')!;
+    expect(contact.properties).toMatchObject({ firstname: 'Again', [P.referredByCode]: enrolment.code });
+    expect(await h.database.db.selectFrom('referrals').selectAll().execute())
+      .toEqual([expect.objectContaining({ referred_contact_id: contact.id, flags: '[]' })]);
+    expect(await claims(h)).toEqual([]);
   });
 });

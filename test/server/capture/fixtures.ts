@@ -10,9 +10,9 @@ import { addContacts } from '../../support/contacts';
 import { startHarness, type Harness } from '../../support/harness';
 
 /** The capture routes alone, with their per-address limits set for the test, in a portal with owners 1001–1003. */
-export async function startCapture(dialect: Dialect, clock: () => number, limits: CaptureFeatureOptions['limits'] = { submissions: 50 }) {
+export async function startCapture(dialect: Dialect, clock: () => number, limits: CaptureFeatureOptions['limits'] = { submissions: 50 }, setUp = true) {
   // HubSpot's clock is the service's: contacts' createdate and captures are compared.
-  const h = await startHarness({ dialect, clock, sandbox: { clock }, features: (gateway) => [createCaptureFeature({ gateway: () => gateway, limits })] });
+  const h = await startHarness({ dialect, clock, setUp, sandbox: { clock }, features: (gateway) => [createCaptureFeature({ gateway: () => gateway, limits })] });
   for (const name of ['Olive', 'Omar', 'Oona']) h.sandbox.portal.owners.add({ firstName: name, lastName: 'Owner', email: `${name}@owners.example` });
   return h;
 }
