@@ -21,6 +21,7 @@ import type { RunningSandbox } from '../sandbox';
 import { HubSpotGateway, TIER_LIMITS } from './hubspot/gateway';
 import { setUpPortal } from './setup/hubspot-setup';
 import { prepareSandboxDemo } from './sandbox-demo';
+import { captureJobHandlers } from './capture/claim-recovery';
 
 export const LOCAL_ADMIN_KEY_FILE = 'data/admin-key';
 
@@ -108,7 +109,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const ctx: AppContext = { config, database, logger, hubspot, clock };
   if (sandbox && opts.demo !== false) await prepareSandboxDemo(ctx, sandbox);
   const worker = new JobWorker(database, {
-    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx) },
+    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx), ...captureJobHandlers(ctx) },
     batchHandlers: { ...qualifyJobHandlers(ctx), ...hubspotBatchHandlers(ctx) },
     onDead: raiseOwnerTaskOnDead(ctx),
     clock,

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 export interface RoutingInput {
   program: Program;
   referrerOwnerId: string | null | undefined;
-  /** The referral being routed; already stored, so its place in the program's order is durable. */
+  /** The referral being routed; already claimed, so its place in the program's order is durable. */
   referral: { id: string; capturedAt: number };
 }
 
@@ -23,12 +23,17 @@ export async function chooseOwner(db: Kysely<Database>, input: RoutingInput): Pr
       return input.referrerOwnerId || input.program.ownerId;
     case 'round_robin': {
       const { capturedAt, id } = input.referral;
-      const before = await db.selectFrom('referrals')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('program_id', '=', input.program.id)
-        .where((eb) => eb.or([eb('captured_at', '<', capturedAt), eb.and([eb('captured_at', '=', capturedAt), eb('id', '<', id)])]))
-        .executeTakeFirstOrThrow();
-      return routing.ownerIds[Number(before.n) % routing.ownerIds.length];
+      // Referrals and the claims being captured alongside this one: concurrent captures get different places.
+      const count = async (table: 'referrals' | 'referral_claims') => {
+        const row = await db.selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('program_id', '=', input.program.id)
+          .where((eb) => eb.or([eb('captured_at', '<', capturedAt), eb.and([eb('captured_at', '=', capturedAt), eb('id', '<', id)])]))
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      };
+      const before = (await count('referrals')) + (await count('referral_claims'));
+      return routing.ownerIds[before % routing.ownerIds.length];
     }
   }
 }

@@ -8,12 +8,13 @@ import { AppError } from '../errors';
 import { sharedWindowCounters } from '../http/window-counters';
 import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
-import { findReferredByTypeId } from '../setup/hubspot-setup';
 import { captureReferral, type CaptureDeps } from './capture-referral';
 import { REFERRAL_COOKIE, readCookie } from './cookie';
-import { closedProgramPage, genericPage, landingPage, thankYouPage } from './landing-page';
+import { closedProgramPage, genericPage, landingPage } from './landing-page';
 import { limitPerClient } from './rate-limit';
 import { referralLink } from './referral-link';
+import { ACCEPTED, acceptedPage } from './public-answer';
+import { referredByTypeIdLookup } from './referred-by-type';
 import { parseReferralInput, type ReferralInput } from './referral-input';
 import { sendPage } from './send-page';
 
@@ -34,16 +35,9 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
     const { db } = ctx.database;
     const secure = ctx.config.publicBaseUrl.startsWith('https:');
 
-    let typeId: Promise<number> | undefined;
-    const referredByTypeId = () => {
-      typeId ??= findReferredByTypeId(gateway).then((id) => {
-        if (id === undefined) throw new AppError('UNAVAILABLE', 'The "Referred by" association label is missing in HubSpot: run `npm run setup`');
-        return id;
-      });
-      typeId.catch(() => { typeId = undefined; });
-      return typeId;
+    const deps: CaptureDeps = {
+      database: ctx.database, gateway, clock: ctx.clock, logger: ctx.logger, referredByTypeId: referredByTypeIdLookup(gateway),
     };
-    const deps: CaptureDeps = { database: ctx.database, gateway, clock: ctx.clock, logger: ctx.logger, referredByTypeId };
 
     const limits = { ...ctx.config.rateLimits, ...opts.limits };
     const counters = sharedWindowCounters(ctx.database);
@@ -75,9 +69,8 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
         input.code ??= readCookie(req.get('cookie'), REFERRAL_COOKIE);
         if (input.isBot) return void (await answerBot(res, fromPage, input));
         const result = await captureReferral(deps, input);
-        const status = result.duplicate ? 200 : 201;
-        if (fromPage) return void sendPage(res, status, thankYouPage(result.program));
-        res.status(status).json({ referral: result.referral, duplicate: result.duplicate });
+        if (fromPage) return void sendPage(res, ACCEPTED.status, acceptedPage(result.program));
+        res.status(ACCEPTED.status).json(ACCEPTED.body);
       } catch (err) {
         // The page shows what to fix beside the form, keeping what the person typed.
         const program = fromPage && err instanceof AppError && err.status < 500 && input?.programId ? await findProgram(db, input.programId) : undefined;
@@ -93,8 +86,8 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
     async function answerBot(res: Response, fromPage: boolean, input: ReferralInput) {
       ctx.logger.info({ source: input.source }, 'referral submission caught by the bot trap; ignored');
       const program = input.programId ? await findProgram(db, input.programId) : undefined;
-      if (fromPage && program) return sendPage(res, 201, thankYouPage(program));
-      res.status(202).json({ accepted: true });
+      if (fromPage && program) return sendPage(res, ACCEPTED.status, acceptedPage(program));
+      res.status(ACCEPTED.status).json(ACCEPTED.body);
     }
 
     /** The first candidate that is an active code of this program. */

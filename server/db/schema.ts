@@ -10,6 +10,7 @@ export interface Database {
   programs: ProgramTable;
   enrolments: EnrolmentTable;
   referrals: ReferralTable;
+  referral_claims: ReferralClaimTable;
   rewards: RewardTable;
   action_decisions: ActionDecisionTable;
   audit_events: AuditEventTable;
@@ -63,6 +64,22 @@ export interface ReferralTable {
   captured_at: number;
   qualified_at: number | null;
   decided_at: number | null;
+}
+
+/** A referral being captured: the person is claimed, the HubSpot contact not yet settled. */
+export interface ReferralClaimTable {
+  id: string;
+  program_id: string;
+  enrolment_id: string;
+  referrer_contact_id: string;
+  email: string;
+  email_normalised: string;
+  source: string;
+  first_name: string | null;
+  last_name: string | null;
+  captured_at: number;
+  /** Start of the current holder's lease. */
+  claimed_at: number;
 }
 
 export interface RewardTable {

@@ -122,6 +122,14 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
       erased.referralsAsFriend += Number(updated.numUpdatedRows);
     }
 
+    // A capture still in flight for the person, or under their link, would bring back what was just
+    // erased once its recovery job finished it: the claim goes, and that job then finds it absent.
+    const claimEmails = [...new Set([...emails, ...asFriend.map((r) => r.email_normalised)])];
+    await trx.deleteFrom('referral_claims').where((eb) => eb.or([
+      ...(contactId ? [eb('referrer_contact_id', '=', contactId)] : []),
+      ...(claimEmails.length ? [eb('email_normalised', 'in', claimEmails)] : []),
+    ])).execute();
+
     const ownRewards = contactId
       ? await trx.selectFrom('rewards').select(['id', 'fulfilment_ref', 'review_reasons']).where('recipient_contact_id', '=', contactId).execute()
       : [];

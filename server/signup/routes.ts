@@ -8,7 +8,7 @@ import { sharedWindowCounters } from '../http/window-counters';
 import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { SHARE_PAGE_SECURITY_POLICY } from './share-script';
-import { signUp, signupRefusal, signupView, type SignupDeps } from './sign-up';
+import { SIGNED_UP_STATUS, signUp, signupRefusal, signupView, type SignupDeps } from './sign-up';
 import { parseSignupInput, signupFormValues } from './signup-input';
 import { joinPage, signedUpPage, signupClosedPage, signupReceivedPage, unknownProgramPage } from './signup-pages';
 
@@ -53,9 +53,8 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
           return void (fromPage ? sendPage(res, 201, signupReceivedPage(program)) : res.status(202).json({ accepted: true }));
         }
         const result = await signUp(deps, program, input);
-        const status = result.status === 'enrolled' ? 201 : 200;
-        if (fromPage) return void sendPage(res, status, signedUpPage(result), SHARE_PAGE_SECURITY_POLICY);
-        res.status(status).json({ signup: signupView(result) });
+        if (fromPage) return void sendPage(res, SIGNED_UP_STATUS, signedUpPage(result), SHARE_PAGE_SECURITY_POLICY);
+        res.status(SIGNED_UP_STATUS).json({ signup: signupView(result) });
       } catch (err) {
         if (!fromPage) throw err;
         await answerPage(req, res, err);

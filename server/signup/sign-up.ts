@@ -1,5 +1,5 @@
 import type { Program } from '../../src/app/packages/domain/program';
-import { createContactUnlessTaken, searchByEmail, type ContactMatch } from '../capture/capture-referral';
+import { createContactUnlessTaken, findContactByEmail, type ContactMatch } from '../capture/referred-contact';
 import { enrolContact, type EnrolDeps } from '../enrolment/enrol-contact';
 import type { EnrolmentRow } from '../enrolment/repository';
 import { AppError } from '../errors';
@@ -19,17 +19,23 @@ export interface SignupResult {
   status: 'enrolled' | 'already_enrolled';
 }
 
-/** What the public API answers: no contact or enrolment ids, since anyone may type any address. */
+/**
+ * What the public API answers: the share link alone (public by nature, it is made to be passed on),
+ * the same for a first and a repeated sign-up. Anyone may type anyone's address, so nothing says
+ * whether that person was enrolled or a contact before, and no ids.
+ */
 export interface SignupView {
   programId: string;
   code: string;
   link: string;
-  status: SignupResult['status'];
 }
 
 export function signupView(result: SignupResult): SignupView {
-  return { programId: result.program.id, code: result.enrolment.code, link: result.enrolment.link, status: result.status };
+  return { programId: result.program.id, code: result.enrolment.code, link: result.enrolment.link };
 }
+
+/** The status of every answered sign-up, first or repeated. */
+export const SIGNED_UP_STATUS = 200;
 
 const PUBLIC: Actor = { type: 'public', id: null };
 
@@ -60,8 +66,9 @@ export async function signUp(deps: SignupDeps, program: Program, input: SignupIn
   return { program, enrolment: outcome.enrolment, status: outcome.status };
 }
 
+/** Read by email, not searched: search lags behind writes, and a contact created a moment ago must be found. */
 async function findOrCreateContact(gateway: HubSpotGateway, input: SignupInput): Promise<ContactMatch> {
-  const found = await searchByEmail(gateway, input.email, input.emailNormalised);
+  const found = await findContactByEmail(gateway, [input.email, input.emailNormalised]);
   if (found) return { id: found.id, existing: true };
   const properties: Record<string, string> = { email: input.email };
   if (input.firstName) properties.firstname = input.firstName;

@@ -89,14 +89,17 @@ function errorSummary(issues: FieldIssue[], error: string | undefined): string {
   return `<div class="error" role="alert"><strong>Please check the form</strong><ul>${items.join('')}</ul></div>`;
 }
 
-/** The referrer's link, with copy and share (the script: `share-script.ts`). */
-export function signedUpPage({ program, enrolment, status }: SignupResult): string {
+/**
+ * The referrer's link, with copy and share (the script: `share-script.ts`). The same page for a first
+ * and a repeated sign-up: it must not tell whoever typed an address that its owner had signed up.
+ */
+export function signedUpPage({ program, enrolment }: SignupResult): string {
   const { brand } = program.enrolment;
   const shareText = `${brand.headline}: ${enrolment.link}`;
   const mailto = `mailto:?subject=${encodeURIComponent(brand.headline)}&body=${encodeURIComponent(shareText)}`;
   const body = `
-<h1>${status === 'enrolled' ? 'Your referral link is ready' : 'You are already signed up'}</h1>
-<p>${status === 'enrolled' ? 'Share it with friends: when they use it, we know they came from you.' : 'Here is your referral link again.'}</p>
+<h1>Your referral link is ready</h1>
+<p>Share it with friends: when they use it, we know they came from you.</p>
 <label for="referral-link">Your referral link</label>
 <input type="text" id="referral-link" value="${escapeHtml(enrolment.link)}" readonly>
 <p>Your code: <strong class="code">${escapeHtml(enrolment.code)}</strong></p>

@@ -37,13 +37,15 @@ describeInBrowser('referral link to HubSpot contact, in Chromium', () => {
     await page.getByRole('status').waitFor();
     expect(await page.locator('h1').textContent()).toBe('Thank you!');
 
-    const found = await h.hubspot.crm.contacts.searchApi.doSearch({
-      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: 'ben.friend@example.com' }] }],
+    // Read by email, not searched: HubSpot's search shows a new contact only after seconds.
+    const found = await h.hubspot.crm.contacts.batchApi.read({
+      inputs: [{ id: 'ben.friend@example.com' }], idProperty: 'email', propertiesWithHistory: [],
       properties: ['firstname', 'lastname', 'lifecyclestage', 'hubspot_owner_id', P.referredByCode, P.referredByContact, P.status],
-      limit: 1,
     });
-    expect(found.total).toBe(1);
+    expect(found.results).toHaveLength(1);
     const friend = found.results[0]!;
+    expect(await h.database.db.selectFrom('referrals').select(['referred_contact_id', 'flags']).execute())
+      .toEqual([{ referred_contact_id: friend.id, flags: '[]' }]);
     expect(friend.properties).toMatchObject({
       firstname: 'Ben', lastname: 'Friend', lifecyclestage: 'marketingqualifiedlead', hubspot_owner_id: owner.id,
       [P.referredByCode]: enrolment.code, [P.referredByContact]: referrerId, [P.status]: 'captured',

@@ -10,6 +10,7 @@ import { deferredDecisions } from './007-deferred-decisions';
 import { capIndexes } from './008-cap-indexes';
 import { rateLimitWindows } from './010-rate-limit-windows';
 import { privacyErasures } from './011-privacy-erasures';
+import { referralClaims } from './012-referral-claims';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '008-cap-indexes': capIndexes,
     '010-rate-limit-windows': rateLimitWindows,
     '011-privacy-erasures': privacyErasures,
+    '012-referral-claims': referralClaims,
   };
 }

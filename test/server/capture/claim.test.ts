@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Migrator } from 'kysely';
+import { CLAIM_LEASE_MS, claimReferral, failedForGood, RECOVER_CLAIM_JOB, releaseClaim, takeLease } from '../../../server/capture/claim';
+import { AppError } from '../../../server/errors';
+import { HubSpotCallFailed } from '../../../server/hubspot/gateway';
+import type { ValidSubmission } from '../../../server/capture/validate-submission';
+import { openDatabase, type DatabaseHandle, type Dialect } from '../../../server/db/database';
+import { migrations } from '../../../server/db/migrations';
+import type { EnrolmentRow } from '../../../server/enrolment/repository';
+import { saveProgram } from '../../../server/programs/repository';
+import type { Program } from '../../../src/app/packages/domain/program';
+import { createTestDatabase, dialects, withPostgresClient, type TestDatabase } from '../../support/databases';
+import { buildProgram } from '../../support/harness';
+import { insertEnrolment } from '../../support/ledger';
+
+const T0 = Date.parse('2026-05-01T10:00:00Z');
+
+describe.each(dialects)('claiming a referral on %s', (dialect) => {
+  let database: TestDatabase;
+  let now: number;
+  let program: Program;
+  let enrolment: EnrolmentRow;
+  const deps = () => ({ database, clock: () => now });
+  const submission = (email: string): ValidSubmission => ({
+    input: { email, consent: true, isBot: false, source: 'api' }, email, normalised: email.toLowerCase(), enrolment, program, referrerOwnerId: undefined,
+  });
+  const jobs = () => database.db.selectFrom('jobs').selectAll().where('kind', '=', RECOVER_CLAIM_JOB).execute();
+
+  beforeEach(async () => {
+    now = T0;
+    database = await createTestDatabase(dialect);
+    ({ program } = await saveProgram(database.db, buildProgram(), now));
+    await insertEnrolment(database.db, { id: 'enr_1', programId: program.id, contactId: '101', code: 'ANNA2345', now });
+    enrolment = await database.db.selectFrom('enrolments').selectAll().executeTakeFirstOrThrow();
+  });
+  afterEach(() => database.drop());
+
+  it('claims the person with its recovery job, due when the lease ends', async () => {
+    const outcome = await claimReferral(deps(), submission('Olga@example.com'));
+    expect(outcome).toEqual({ kind: 'claimed', claim: expect.objectContaining({ email: 'Olga@example.com', email_normalised: 'olga@example.com', captured_at: T0, claimed_at: T0 }) });
+    const claim = (outcome as { claim: { id: string } }).claim;
+    expect(await jobs()).toEqual([expect.objectContaining({ status: 'pending', run_at: T0 + CLAIM_LEASE_MS, payload: JSON.stringify({ claimId: claim.id }) })]);
+    expect(await database.db.selectFrom('referrals').selectAll().execute()).toEqual([]);
+  });
+
+  it('a second submission while the lease lasts is busy; after it, takes the claim over', async () => {
+    const first = await claimReferral(deps(), submission('pia@example.com'));
+    now += CLAIM_LEASE_MS - 1;
+    expect(await claimReferral(deps(), submission('PIA@example.com'))).toEqual({ kind: 'busy' });
+    now += 1;
+    const second = await claimReferral(deps(), submission('pia@example.com'));
+    expect(second).toEqual({ kind: 'claimed', claim: { ...(first as { claim: object }).claim, claimed_at: now } });
+    expect(await database.db.selectFrom('referral_claims').selectAll().execute()).toHaveLength(1);
+  });
+
+  it('of many takeovers at once, exactly one gets the claim', async () => {
+    const first = await claimReferral(deps(), submission('quinn@example.com'));
+    const claim = (first as { claim: Parameters<typeof takeLease>[1] }).claim;
+    now += CLAIM_LEASE_MS;
+    const taken = await Promise.all(Array.from({ length: 8 }, () => takeLease(deps(), claim)));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a referred person is not claimed again', async () => {
+    await database.db.insertInto('referrals').values({
+      id: 'ref_1', program_id: program.id, enrolment_id: 'enr_1', referrer_contact_id: '101', referred_contact_id: '202',
+      email: 'rae@example.com', email_normalised: 'rae@example.com', source: 'api', flags: '[]', status: 'captured',
+      reason: null, evidence: null, deal_id: null, captured_at: T0, qualified_at: null, decided_at: null,
+    }).execute();
+    expect(await claimReferral(deps(), submission('Rae@example.com'))).toEqual({ kind: 'referred', referral: expect.objectContaining({ id: 'ref_1' }) });
+    expect(await database.db.selectFrom('referral_claims').selectAll().execute()).toEqual([]);
+  });
+
+  it('releasing ends the claim and its job, but leaves a job a worker is running to finish itself', async () => {
+    const a = await claimReferral(deps(), submission('sam@example.com'));
+    const b = await claimReferral(deps(), submission('sue@example.com'));
+    const [idA, idB] = [a, b].map((o) => (o as { claim: { id: string } }).claim.id);
+    await database.db.updateTable('jobs').set({ locked_by: 'worker-x', locked_until: now + 60_000 })
+      .where('dedupe_key', '=', `${RECOVER_CLAIM_JOB}:${idB}`).execute();
+    await releaseClaim(database.db, idA!);
+    await releaseClaim(database.db, idB!);
+    expect(await database.db.selectFrom('referral_claims').selectAll().execute()).toEqual([]);
+    expect((await jobs()).map((j) => j.dedupe_key)).toEqual([`${RECOVER_CLAIM_JOB}:${idB}`]);
+  });
+});
+
+describe('which failures release a claim', () => {
+  it.each([
+    ['a refused submission', new AppError('VALIDATION_FAILED', 'Self-referral'), true],
+    ['HubSpot refusing the contact', new HubSpotCallFailed('create failed', 400, 1, undefined), true],
+    ['HubSpot rate limiting', new HubSpotCallFailed('create failed', 429, 3, undefined), false],
+    ['HubSpot down', new HubSpotCallFailed('create failed', 503, 3, undefined), false],
+    ['HubSpot unreachable', new HubSpotCallFailed('create failed', undefined, 3, undefined), false],
+    ['a service error', new AppError('UNAVAILABLE', 'label missing'), false],
+    ['a database error', new Error('connection terminated'), false],
+  ])('%s', (_what, err, released) => {
+    expect(failedForGood(err)).toBe(released);
+  });
+});
+
+/** A database migrated up to `upTo` only, as an older version of the service left it. */
+async function databaseAt(dialect: Dialect, upTo: string): Promise<DatabaseHandle & { drop(): Promise<void> }> {
+  let url: string;
+  let cleanup: () => Promise<void>;
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-'));
+    url = `sqlite:${path.join(dir, 'ledger.sqlite')}`;
+    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+  } else {
+    const admin = process.env.TEST_DATABASE_URL!;
+    const name = `referral_ops_${randomBytes(6).toString('hex')}`;
+    await withPostgresClient(admin, (c) => c.query(`create database ${name}`));
+    const u = new URL(admin);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    cleanup = async () => { await withPostgresClient(admin, (c) => c.query(`drop database if exists ${name} with (force)`)); };
+  }
+  const handle = openDatabase(url);
+  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations(dialect) } });
+  const result = await migrator.migrateTo(upTo);
+  if (result.error) throw result.error;
+  return { ...handle, drop: async () => { await handle.close(); await cleanup(); } };
+}
+
+describe.each(dialects)('migration 009 on %s', (dialect) => {
+  it('moves the claims an older version left among referrals, each with its recovery job', async () => {
+    const database = await databaseAt(dialect, '008-cap-indexes');
+    try {
+      await saveProgram(database.db, buildProgram(), T0);
+      await insertEnrolment(database.db, { id: 'enr_1', programId: 'spring', contactId: '101', code: 'ANNA2345', now: T0 });
+      const row = (id: string, contact: string) => ({
+        id, program_id: 'spring', enrolment_id: 'enr_1', referrer_contact_id: '101', referred_contact_id: contact,
+        email: `${id}@example.com`, email_normalised: `${id}@example.com`, source: 'api', flags: '[]', status: 'captured' as const,
+        reason: null, evidence: null, deal_id: null, captured_at: T0, qualified_at: null, decided_at: null,
+      });
+      await database.db.insertInto('referrals').values([row('ref_done', '202'), row('ref_stuck', 'pending:ref_stuck')]).execute();
+      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations(dialect) } });
+      const result = await migrator.migrateToLatest();
+      if (result.error) throw result.error;
+
+      expect((await database.db.selectFrom('referrals').select('id').execute()).map((r) => r.id)).toEqual(['ref_done']);
+      expect(await database.db.selectFrom('referral_claims').selectAll().execute()).toEqual([expect.objectContaining({
+        id: 'ref_stuck', email_normalised: 'ref_stuck@example.com', captured_at: T0, claimed_at: T0,
+      })]);
+      const jobs = await database.db.selectFrom('jobs').selectAll().execute();
+      expect(jobs).toEqual([expect.objectContaining({ kind: RECOVER_CLAIM_JOB, status: 'pending', run_at: T0 })]);
+      expect(JSON.parse(jobs[0]!.payload)).toEqual({ claimId: 'ref_stuck' });
+    } finally {
+      await database.drop();
+    }
+  });
+});
