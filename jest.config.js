@@ -14,4 +14,6 @@ module.exports = {
   moduleNameMapper: { '^@referral-ops/(.*)$': '<rootDir>/src/app/packages/$1' },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 30000,
+  // Every test may reach loopback only (the service, the sandbox, PostgreSQL, Chromium).
+  setupFilesAfterEnv: ['<rootDir>/test/support/loopback-only.ts'],
 };

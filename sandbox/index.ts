@@ -11,7 +11,7 @@ import type { WorkflowInput } from './workflows/workflow-definition';
 import { workflowRoutes } from './workflows/routes';
 import { WebhookSender, webhookRoutes } from './webhooks/webhook-sender';
 
-export { signRequest, signRequestV1, signatureV1, signatureV2, signatureV3 } from './signing';
+export { signRequest, signedHeaders, signatureV1, signatureV2, signatureV3, v3SignedUrl, type SignatureScheme } from './signing';
 export { WorkflowEngine, type Execution, type Attempt, type ActionPayload, type CompletionRefusal } from './workflows/engine';
 export { WebhookSender, type WebhookDelivery, type WebhookEvent } from './webhooks/webhook-sender';
 export { RealScheduler, VirtualScheduler, type Scheduler } from './workflows/scheduler';

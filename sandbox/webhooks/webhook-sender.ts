@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import pino from 'pino';
 import { findObjectType } from '../crm/object-types';
 import type { PortalChange } from '../portal';
-import { signatureV1, signatureV3 } from '../signing';
+import { signedHeaders } from '../signing';
 import { RealScheduler, type Scheduler } from '../workflows/scheduler';
 import { DEFAULT_WEBHOOKS_FILE, loadWebhooks, type CrmSubscription, type WebhookSettings } from './subscriptions';
 
@@ -165,10 +165,7 @@ export class WebhookSender {
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'User-Agent': 'HubSpot Webhooks (sandbox)',
-      'X-HubSpot-Signature-v3': signatureV3({ clientSecret: this.options.clientSecret, method: 'POST', url, body, timestamp: now }),
-      'X-HubSpot-Request-Timestamp': String(now),
-      'X-HubSpot-Signature': signatureV1({ clientSecret: this.options.clientSecret, body }),
-      'X-HubSpot-Signature-Version': 'v1',
+      ...signedHeaders({ clientSecret: this.options.clientSecret, method: 'POST', url, body, timestamp: now }, 'v3+v1'),
     };
     const attempt: DeliveryAttempt = { at: new Date(now).toISOString(), headers, body };
     delivery.attempts.push(attempt);

@@ -5,8 +5,8 @@ import { enqueue, type NewJob } from '../jobs/queue';
 /**
  * Group commit for workflow action deliveries that are answered at once and decided later.
  * Deliveries read in the same turn of the event loop are written together: one transaction with
- * one insert of their decision rows and one of their jobs, instead of a transaction each. Under a
- * flood, most of a delivery's cost was its own commit; a delivery waits at most for the end of the
+ * one insert of their decision rows and one of their jobs, not a transaction each: under a flood, a
+ * commit of its own would be most of a delivery's cost. A delivery waits at most for the end of the
  * turn it arrived in.
  *
  * Exactly once is still the database's: decision rows are keyed by callbackId and inserted with

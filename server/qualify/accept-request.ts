@@ -19,9 +19,8 @@ export const DECIDE_QUALIFICATION = 'qualify.decide';
  *
  * Why not decide while HubSpot waits: a decision reads HubSpot (the contact's history, its deals).
  * Read one callback at a time, HubSpot's rate limit (190 requests / 10 s on Professional) allows
- * about ten decisions a second; read together, a hundred decisions cost a handful of calls. And the
- * endpoint's answer no longer waits on HubSpot, so a slow portal never makes HubSpot time out and
- * redeliver.
+ * about ten decisions a second; read together, a hundred decisions cost a handful of calls. And an
+ * answer that never waits on HubSpot means a slow portal cannot make HubSpot time out and redeliver.
  *
  * HubSpot redelivers a callbackId (5xx, timeouts), also concurrently: the row keyed by callbackId
  * and the decision job are written in one transaction, so every delivery gets the first answer and

@@ -42,8 +42,8 @@ export function answeringDelivery(ctx: AppContext, now: Stopwatch = monotonic): 
 /**
  * Waits a timer turn (so requests already read get their turn), and while deliveries are arriving,
  * up to `maxWaitMs`: under a flood of deliveries decisions slow to a trickle (one per `maxWaitMs`),
- * and catch up when it ends. With setImmediate instead of a timer, a backlog held new deliveries for
- * seconds.
+ * and catch up when it ends. It yields on a timer, not with setImmediate, because under a backlog of
+ * decisions setImmediate turns held new deliveries back for seconds.
  */
 export async function giveWayToDeliveries(ctx: AppContext, maxWaitMs = 50, now: Stopwatch = monotonic): Promise<void> {
   const t = trafficOf(ctx);

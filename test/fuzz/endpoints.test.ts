@@ -1,7 +1,7 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { signRequest } from '../../sandbox';
+import { signedHeaders } from '../../sandbox';
 import { REFERRAL_COOKIE } from '../../server/capture/cookie';
 import { createApp } from '../../server/app';
 import { ERROR_STATUS } from '../../server/errors';
@@ -195,10 +195,8 @@ function requestFor(baseUrl: string, routes: RouteInfo[], code: string, contactI
       const headers: Record<string, string> = { ...g.extraHeaders, ...(contentType && { 'content-type': contentType }) };
       if (g.signing !== 'none') {
         const stamp = g.signing === 'stale' ? now() - 6 * MINUTE : now();
-        const sig = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: g.method, url: baseUrl + path, body: body ?? '', timestamp: stamp });
-        Object.assign(headers, g.signing === 'v2-only'
-          ? { 'x-hubspot-signature': sig['X-HubSpot-Signature'], 'x-hubspot-signature-version': 'v2' }
-          : { 'x-hubspot-signature-v3': g.signing === 'garbage' ? 'AAAA' : sig['X-HubSpot-Signature-v3'], 'x-hubspot-request-timestamp': sig['X-HubSpot-Request-Timestamp'] });
+        const signed = { clientSecret: TEST_CLIENT_SECRET, method: g.method, url: baseUrl + path, body: body ?? '', timestamp: stamp };
+        Object.assign(headers, signedHeaders(signed, g.signing === 'v2-only' ? 'v2' : 'v3'), g.signing === 'garbage' && { 'X-HubSpot-Signature-v3': 'AAAA' });
       }
       return { route: `${route.method} ${route.path}`, method: g.method, path, headers, body };
     });
@@ -280,8 +278,7 @@ describe.each(dialects)('every public and signed endpoint under hostile input on
         const stamp = now + MINUTE + 1;
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (route.path.startsWith('/hubspot/')) {
-          const sig = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: route.method, url: h.url + route.path, body, timestamp: stamp });
-          Object.assign(headers, { 'x-hubspot-signature-v3': sig['X-HubSpot-Signature-v3'], 'x-hubspot-request-timestamp': sig['X-HubSpot-Request-Timestamp'] });
+          Object.assign(headers, signedHeaders({ clientSecret: TEST_CLIENT_SECRET, method: route.method, url: h.url + route.path, body, timestamp: stamp }, 'v3'));
         }
         return { route: `${route.method} ${route.path}`, method: route.method, path: route.path, headers, body };
       });

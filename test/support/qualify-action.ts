@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { signRequest } from '../../sandbox';
+import { signedHeaders } from '../../sandbox';
 import pino from 'pino';
 import { JobWorker } from '../../server/jobs/queue';
 import { qualifyJobHandlers } from '../../server/qualify/qualify-referral';
@@ -7,8 +7,9 @@ import { TEST_CLIENT_SECRET, type Harness } from './harness';
 
 export const QUALIFY_ACTION_PATH = '/hubspot/actions/qualify-referral';
 
+/** The headers HubSpot sends with a "Qualify referral" delivery of `body`. */
 export function signedFor(h: Harness, body: string, timestamp = Date.now()): Record<string, string> {
-  return signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + QUALIFY_ACTION_PATH, body, timestamp }) as unknown as Record<string, string>;
+  return signedHeaders({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + QUALIFY_ACTION_PATH, body, timestamp }, 'v3+v2');
 }
 
 /**

@@ -4,7 +4,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * "Qualify referral" answers every delivery at once with BLOCK and decides afterwards, many
  * callbacks together (server/qualify/qualify-referral.ts). `response` stays what deliveries are
  * answered; `decided_at` and `outputs` record the decision the callback is completed with.
- * Callbacks decided before this change were decided when they arrived.
+ * Rows already in the table were decided when they arrived, so their `decided_at` is `created_at`.
  */
 export const deferredDecisions: Migration = {
   async up(db: Kysely<unknown>) {

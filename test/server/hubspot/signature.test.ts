@@ -1,4 +1,4 @@
-import { signRequest } from '../../../sandbox';
+import { signedHeaders } from '../../../sandbox';
 import { signaturePolicyFor, verifySignature, type IncomingSignedRequest } from '../../../server/hubspot/signature';
 
 const secret = 'client-secret-for-signature-tests';
@@ -13,9 +13,8 @@ function incoming(headers: Record<string, string>, overrides: Partial<IncomingSi
 
 /** What HubSpot sends, and the same request stripped of its v3 headers (what a replay looks like). */
 function signed(timestamp = now) {
-  const all = signRequest({ clientSecret: secret, method: 'POST', url, body, timestamp });
-  const { 'X-HubSpot-Signature-v3': _v3, 'X-HubSpot-Request-Timestamp': _ts, ...v2Only } = all;
-  return { all: all as unknown as Record<string, string>, v2Only: v2Only as Record<string, string> };
+  const request = { clientSecret: secret, method: 'POST', url, body, timestamp };
+  return { all: signedHeaders(request, 'v3+v2'), v2Only: signedHeaders(request, 'v2') };
 }
 
 describe('verifying HubSpot request signatures', () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { signRequest } from '../../../sandbox';
+import { signedHeaders } from '../../../sandbox';
 import { createApp } from '../../../server/app';
 import { loadConfig } from '../../../server/config';
 import { dialects } from '../../support/databases';
@@ -21,9 +21,7 @@ function actionBody(callbackId: string) {
 
 /** HubSpot's headers for a request, or only its v2 pair: a captured request replayed without its timestamp. */
 function headers(h: Harness, path: string, body: string, only: 'v2' | 'v3+v2', timestamp = Date.now()): Record<string, string> {
-  const all = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + path, body, timestamp });
-  if (only === 'v3+v2') return { ...all };
-  return { 'X-HubSpot-Signature': all['X-HubSpot-Signature'], 'X-HubSpot-Signature-Version': 'v2' };
+  return signedHeaders({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + path, body, timestamp }, only);
 }
 
 const send = (app: Express, path: string, body: string, hdrs: Record<string, string>) =>

@@ -4,7 +4,8 @@ import { QUIET_MS } from '../../../server/qualify/deliveries';
 
 /**
  * Decisions wait while deliveries arrive: HubSpot is waiting on those, the paused workflows are not.
- * The stopwatch is set by hand, so a slow test machine cannot make a gap between deliveries.
+ * The stopwatch is set by hand, so a slow test machine cannot make a gap between deliveries, and the
+ * timers are Jest's, so "one timer turn later" is exact rather than a guess at how long a turn takes.
  */
 describe('decisions give way to deliveries', () => {
   const clock = { now: 1_000_000 };
@@ -17,13 +18,21 @@ describe('decisions give way to deliveries', () => {
     void p.then(() => (state.done = true));
     return state;
   };
-  const turns = (n: number) => new Promise((r) => setTimeout(r, n * 5));
+  /** Runs the timers due within `ms` of Jest's clock; the service's stopwatch does not move. */
+  const turns = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
-  it('goes on when no delivery has arrived lately', async () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('goes on after one timer turn when no delivery has arrived lately', async () => {
     const { ctx, clock } = service();
     answeringDelivery(ctx)();
     clock.now += QUIET_MS;
-    await giveWayToDeliveries(ctx, 1000); // the clock stands still: waiting would never end
+    // The stopwatch stands still, so a wait that did not end at once would never end.
+    const wait = settled(giveWayToDeliveries(ctx, 1000));
+    expect(wait.done).toBe(false);
+    await turns(1);
+    expect(wait.done).toBe(true);
   });
 
   it('waits up to its limit while deliveries keep arriving, even when each is answered at once', async () => {
@@ -34,7 +43,7 @@ describe('decisions give way to deliveries', () => {
     while (!wait.done) {
       clock.now += 1;
       answeringDelivery(ctx)();
-      await new Promise((r) => setImmediate(r));
+      await turns(1);
     }
     expect(clock.now - started).toBeGreaterThanOrEqual(200);
   });
@@ -44,16 +53,20 @@ describe('decisions give way to deliveries', () => {
     const done = answeringDelivery(ctx);
     clock.now += 10 * QUIET_MS;
     const wait = settled(giveWayToDeliveries(ctx, 1000));
-    await turns(10);
+    await turns(50);
     expect(wait.done).toBe(false);
     done();
-    await turns(10);
+    await turns(1);
     expect(wait.done).toBe(true);
   });
 
   it('keeps each service to its own deliveries', async () => {
     const busy = service();
     answeringDelivery(busy.ctx);
-    await giveWayToDeliveries(service().ctx, 1000);
+    const busyWait = settled(giveWayToDeliveries(busy.ctx, 1000));
+    const quietWait = settled(giveWayToDeliveries(service().ctx, 1000));
+    await turns(1);
+    expect(quietWait.done).toBe(true);
+    expect(busyWait.done).toBe(false);
   });
 });

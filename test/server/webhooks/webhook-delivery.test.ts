@@ -1,6 +1,6 @@
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
 import request from 'supertest';
-import { signatureV1, signatureV2, signatureV3, VirtualScheduler } from '../../../sandbox';
+import { signedHeaders, VirtualScheduler } from '../../../sandbox';
 import { dialects } from '../../support/databases';
 import { createProgram, SANDBOX_TOKEN, startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
@@ -41,13 +41,10 @@ describe.each(dialects)('HubSpot webhook signatures on %s', (dialect) => {
   const body = JSON.stringify([{ eventId: 1, subscriptionId: 1, portalId: 1, occurredAt: 1, subscriptionType: 'object.propertyChange', attemptNumber: 0, objectId: 5, objectTypeId: '0-3', propertyName: 'amount', propertyValue: '1' }]);
   const url = () => h.url + WEBHOOK_PATH;
   const send = (headers: Record<string, string>, payload = body) => request(h.url).post(WEBHOOK_PATH).set(headers).type('json').send(payload);
-  const v3 = (overrides: { timestamp?: number; secret?: string; payload?: string } = {}) => {
-    const timestamp = overrides.timestamp ?? Date.now();
-    const signed = { clientSecret: overrides.secret ?? TEST_CLIENT_SECRET, method: 'POST', url: url(), body: overrides.payload ?? body, timestamp };
-    return { 'X-HubSpot-Signature-v3': signatureV3(signed), 'X-HubSpot-Request-Timestamp': String(timestamp) };
-  };
-  const v1 = (payload = body, secret = TEST_CLIENT_SECRET) => ({ 'X-HubSpot-Signature': signatureV1({ clientSecret: secret, body: payload }), 'X-HubSpot-Signature-Version': 'v1' });
-  const v2 = () => ({ 'X-HubSpot-Signature': signatureV2({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: url(), body }), 'X-HubSpot-Signature-Version': 'v2' });
+  const v3 = (overrides: { timestamp?: number; secret?: string; payload?: string } = {}) =>
+    signedHeaders({ clientSecret: overrides.secret ?? TEST_CLIENT_SECRET, method: 'POST', url: url(), body: overrides.payload ?? body, timestamp: overrides.timestamp ?? Date.now() }, 'v3');
+  const v1 = (payload = body) => signedHeaders({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: url(), body: payload, timestamp: Date.now() }, 'v1');
+  const v2 = () => signedHeaders({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: url(), body, timestamp: Date.now() }, 'v2');
   let refusedEventId = 100;
   const recorded = () => h.database.db.selectFrom('webhook_events').select('event_id').execute();
 

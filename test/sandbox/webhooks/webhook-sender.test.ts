@@ -5,7 +5,7 @@ import { Portal } from '../../../sandbox/portal';
 import { signatureV1, signatureV3 } from '../../../sandbox/signing';
 import { WebhookSender } from '../../../sandbox/webhooks/webhook-sender';
 import { VirtualScheduler } from '../../../sandbox/workflows/scheduler';
-import { startActionReceiver, type ActionReceiver } from './support/action-receiver';
+import { startActionReceiver, type ActionReceiver } from '../workflows/support/action-receiver';
 
 const SECRET = 'webhook-test-secret';
 
