@@ -1,7 +1,8 @@
-import type { Client } from '@hubspot/api-client';
 import type { Router } from 'express';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/database';
+import type { HubSpotGateway } from './hubspot/gateway';
+import type { PortalSettings } from './hubspot/live-data';
 import type { Logger } from './logger';
 
 /** What every feature module is built from: no globals, so tests compose their own. */
@@ -9,8 +10,14 @@ export interface AppContext {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
-  /** The official HubSpot client, pointed at HubSpot or at the sandbox. */
-  hubspot: Client;
+  /**
+   * The HubSpot account's one gateway, the only way to HubSpot: every call of the routes, the job
+   * handlers and the setup is paced by its limiter and retried by it. Its `client` is the official
+   * client, pointed at HubSpot or at the sandbox.
+   */
+  gateway: HubSpotGateway;
+  /** The account's stage definitions, read through `gateway` and kept briefly. */
+  portalSettings: PortalSettings;
   clock: () => number;
 }
 

@@ -1,11 +1,15 @@
 import type { Client } from '@hubspot/api-client';
 import type { Logger } from '../logger';
-import { hubspotStatus } from './client';
+import { createHubSpotClient, HubSpotCallFailed, hubspotStatus, type HubSpotConnection } from './client';
+
+export { HubSpotCallFailed };
 
 /**
  * Every HubSpot call of the service goes through one gateway per account: it keeps under the
  * account's rate limits before sending (so bulk work does not live on 429s) and retries what
- * HubSpot says is temporary (429, 5xx), honouring Retry-After.
+ * HubSpot says is temporary (429, 5xx), honouring Retry-After. A process holds one per account
+ * (the service on its `AppContext`, each CLI command its own): two gateways on one account would
+ * each grant the whole allowance, and HubSpot would answer the excess with 429s.
  *
  * HubSpot enforces *rolling* windows ("ten_secondly_rolling"): a classic token bucket that starts
  * full lets through its capacity plus a window's refill within one window, twice the limit. So the
@@ -72,7 +76,17 @@ export class RollingWindow {
   }
 }
 
-export type CallKind = 'search' | 'read' | 'write';
+/**
+ * `create` is a write that is not safe to repeat: a 5xx or a lost answer may come after HubSpot made
+ * the record, so only a 429 (refused before anything happened) is retried here; the caller's own
+ * recovery (a marker to look for, a unique property) decides the rest.
+ */
+export type CallKind = 'search' | 'read' | 'write' | 'create';
+
+export interface CallOptions {
+  /** Fewer attempts than the gateway's default, for a caller someone is waiting on. */
+  maxAttempts?: number;
+}
 
 export interface GatewayOptions {
   limits: RateLimits;
@@ -95,14 +109,6 @@ export interface GatewayStats {
   retries: number;
   rateLimited: number;
   serverErrors: number;
-}
-
-/** Raised when HubSpot keeps failing a call; `status` is HubSpot's last answer, if any. */
-export class HubSpotCallFailed extends Error {
-  constructor(message: string, readonly status: number | undefined, readonly attempts: number, override readonly cause: unknown) {
-    super(message);
-    this.name = 'HubSpotCallFailed';
-  }
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -128,15 +134,16 @@ export class HubSpotGateway {
    * Runs `fn` (one HubSpot request through the official client) when the limits allow, retrying
    * temporary failures. `what` names the call in errors and logs, e.g. "search contacts".
    */
-  async call<T>(kind: CallKind, what: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  async call<T>(kind: CallKind, what: string, fn: (client: Client) => Promise<T>, opts: CallOptions = {}): Promise<T> {
+    const maxAttempts = Math.min(opts.maxAttempts ?? this.maxAttempts, this.maxAttempts);
     for (let attempt = 1; ; attempt++) {
       await this.acquire(kind);
       try {
         return await fn(this.client);
       } catch (err) {
         const status = hubspotStatus(err);
-        const delay = this.retryDelay(err, status, attempt);
-        if (delay === undefined || attempt >= this.maxAttempts) {
+        const delay = kind === 'create' && status !== 429 ? undefined : this.retryDelay(err, status, attempt);
+        if (delay === undefined || attempt >= maxAttempts) {
           const reason = status === undefined ? (err instanceof Error ? err.message : String(err)) : `HTTP ${status}${describeBody(err)}`;
           throw new HubSpotCallFailed(`HubSpot ${what} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${reason}`, status, attempt, err);
         }
@@ -169,7 +176,7 @@ export class HubSpotGateway {
   private retryDelay(err: unknown, status: number | undefined, attempt: number): number | undefined {
     if (status === 429) {
       this.stats.rateLimited++;
-      const retryAfter = retryAfterMs(err);
+      const retryAfter = retryAfterMs(err, this.clock());
       if (retryAfter !== undefined) return retryAfter;
       // Without Retry-After: the limiter already paces the retry under a secondly policy; the
       // rolling ten-second one frees slowly, so back off a little more.
@@ -231,11 +238,10 @@ export function existingIdFromConflict(err: unknown): string | undefined {
   return typeof message === 'string' ? /Existing ID: (\d+)/.exec(message)?.[1] : undefined;
 }
 
-const shared = new WeakMap<Client, HubSpotGateway>();
-
-/** One gateway per client, so every feature of a process shares the account's limits. */
-export function sharedGateway(client: Client, opts: GatewayOptions = { limits: TIER_LIMITS.professional }): HubSpotGateway {
-  let gateway = shared.get(client);
-  if (!gateway) shared.set(client, (gateway = new HubSpotGateway(client, opts)));
-  return gateway;
+/**
+ * The gateway of one HubSpot account: the official client without retries of its own (they would
+ * bypass the limiter: its 429 wait is a fixed 10 s outside the account's pacing).
+ */
+export function connectGateway(conn: Omit<HubSpotConnection, 'retries'>, opts: GatewayOptions): HubSpotGateway {
+  return new HubSpotGateway(createHubSpotClient({ ...conn, retries: 0 }), opts);
 }

@@ -62,12 +62,12 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
   if (!row || row.hubspot_task_id) return;
 
   const marker = taskMarker(item);
-  let taskId = row.create_started_at !== null ? await findTaskByMarker(ctx.hubspot, description.contactId, marker) : undefined;
+  let taskId = row.create_started_at !== null ? await findTaskByMarker(ctx.gateway, description.contactId, marker) : undefined;
   if (!taskId) {
     if (row.status === 'completed') return; // resolved before any task reached HubSpot
     const dueDays = parseItemKey(item).kind === 'review' ? program.review.expirationDays : 0;
     const task = {
-      subject: description.subject(await contactName(ctx.hubspot, description.contactId)),
+      subject: description.subject(await contactName(ctx.gateway, description.contactId)),
       body: taskBody(ctx, description, marker, portalId),
       ownerId: program.ownerId,
       contactId: description.contactId,
@@ -76,7 +76,7 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
     };
     await setRow(ctx, item, { create_started_at: ctx.clock() });
     try {
-      taskId = await createTask(ctx.hubspot, task);
+      taskId = await createTask(ctx.gateway, task);
     } catch (err) {
       if (refused(err)) await setRow(ctx, item, { create_started_at: null });
       throw err;
@@ -85,7 +85,7 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
   await setRow(ctx, item, { hubspot_task_id: taskId, create_started_at: null });
   // Resolved while HubSpot was creating it: the completion job found no task id, so finish here.
   const { status } = await db.selectFrom('owner_tasks').select('status').where('item_key', '=', item).executeTakeFirstOrThrow();
-  if (status === 'completed') await completeTask(ctx.hubspot, taskId);
+  if (status === 'completed') await completeTask(ctx.gateway, taskId);
 }
 
 /** HubSpot answered and refused (not rate limited): the task surely does not exist. */
@@ -130,7 +130,7 @@ async function completeOwnerTask(ctx: AppContext, item: string): Promise<void> {
   const row = await ctx.database.db.selectFrom('owner_tasks').selectAll().where('item_key', '=', item).executeTakeFirst();
   // No task id yet: the raise still running will see the row completed and finish the task itself.
   if (!row?.hubspot_task_id) return;
-  if ((await completeTask(ctx.hubspot, row.hubspot_task_id)) === 'gone') {
+  if ((await completeTask(ctx.gateway, row.hubspot_task_id)) === 'gone') {
     ctx.logger.info({ item, task: row.hubspot_task_id }, 'owner task was deleted in HubSpot; nothing to complete');
   }
 }

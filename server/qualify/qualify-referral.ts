@@ -60,7 +60,7 @@ async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<
     }
   }))).flat();
   const dealContacts = await associatedIds(
-    ctx.hubspot, 'deals', planned.filter((p) => p.request.object.objectType === 'DEAL').map((p) => p.request.object.objectId), 'contacts',
+    ctx.gateway, 'deals', planned.filter((p) => p.request.object.objectType === 'DEAL').map((p) => p.request.object.objectId), 'contacts',
   );
   const withReferral = await Promise.all(planned.map(async (p) => {
     const { objectType, objectId } = p.request.object;
@@ -69,7 +69,7 @@ async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<
   }));
   const referred = withReferral.flatMap((p) => (p.referral ? [p.referral.referred_contact_id] : []));
   const extra = [...new Set(withReferral.flatMap((p) => (p.milestone.kind === 'property' ? [p.milestone.propertyName] : [])))];
-  const evidence = await gatherEvidence(ctx.hubspot, referred, extra);
+  const evidence = await gatherEvidence(ctx, referred, extra);
 
   for (const p of withReferral) {
     await giveWayToDeliveries(ctx);

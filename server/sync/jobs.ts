@@ -25,7 +25,7 @@ export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> 
       if (isPseudonym(contactId)) return;
       const properties = await contactReferralProperties(ctx.database.db, contactId);
       if (Object.keys(properties).length === 0) return;
-      await ctx.hubspot.crm.contacts.basicApi.update(contactId, { properties });
+      await ctx.gateway.call('write', "write a contact's referral properties", (client) => client.crm.contacts.basicApi.update(contactId, { properties }));
     },
   };
 }
@@ -51,7 +51,7 @@ export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHa
   const completeOne = async ({ payload, job }: { payload: unknown; job: JobRow }): Promise<unknown> => {
     const completion = payload as Completion;
     try {
-      await completeCallback(ctx.hubspot, completion);
+      await ctx.gateway.call('write', 'complete a callback', (client) => completeCallback(client, completion));
     } catch (err) {
       if (!isRefused(err)) return err;
       return refusal(ctx, completion.callbackId, job, err);
@@ -65,7 +65,7 @@ export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHa
       if (jobs.length === 1) return [await completeOne(jobs[0]!)];
       const inputs = jobs.map(({ payload }) => payload as Completion);
       try {
-        await completeCallbacks(ctx.hubspot, inputs);
+        await ctx.gateway.call('write', 'complete callbacks', (client) => completeCallbacks(client, inputs));
       } catch (err) {
         if (!isRefused(err)) throw err;
         const outcomes: unknown[] = [];

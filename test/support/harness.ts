@@ -41,8 +41,8 @@ export interface Harness {
   /** The official client pointed at the sandbox, as a test would inspect the portal. */
   hubspot: Client;
   /**
-   * Rate limited like the sandbox portal (its tier and scale): what `features` are built on and what
-   * a test drives bulk work or setup through. The whole service keeps its own shared gateway.
+   * The service's gateway, rate limited like the sandbox portal (its tier and scale): what `features`
+   * are built on and what a test drives bulk work or setup through.
    */
   gateway: HubSpotGateway;
   /** The service's address, also its public base URL (links, signatures). */
@@ -85,6 +85,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     background: false,
     ...(opts.clock && { clock: opts.clock }),
     ...(opts.features && { features: opts.features(gateway) }),
+    gateway,
   });
   // A portal as `npm run setup` leaves it: the referral properties and the "Referred by" label exist.
   if (opts.setUp !== false) await setUpPortal(gateway);
