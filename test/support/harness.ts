@@ -10,7 +10,7 @@ import type { ProgramInput } from '../../src/app/packages/domain/program';
 import { buildProgramInput } from '../domain/factories';
 import { createTestDatabase } from './databases';
 import { freePort } from './net';
-import { HubSpotGateway, TIER_LIMITS, scaledLimits } from '../../server/hubspot/gateway';
+import { HubSpotGateway, TIER_LIMITS, scaledLimits, type GatewayOptions } from '../../server/hubspot/gateway';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
 
 export const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** `tier` and `scale` also set the limits of the harness's gateway. */
   sandbox?: StartSandboxOptions;
   clock?: () => number;
+  /** The gateway's time (its limiter's clock and how it waits), for a test that runs on a virtual clock. */
+  gateway?: Pick<GatewayOptions, 'clock' | 'sleep'>;
   /** Set the portal up as `npm run setup` does (default on). */
   setUp?: boolean;
   /**
@@ -69,7 +71,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const hubspot = new Client({ accessToken: SANDBOX_TOKEN, basePath: sandbox.url, numberOfApiCallRetries: 0 });
   const limits = scaledLimits(TIER_LIMITS[opts.sandbox?.tier ?? 'professional'], opts.sandbox?.scale ?? 1);
-  const gateway = new HubSpotGateway(hubspot, { limits });
+  const gateway = new HubSpotGateway(hubspot, { limits, ...opts.gateway });
   const config = loadConfig({
     PORT: String(port),
     DATABASE_URL: database.url,
