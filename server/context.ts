@@ -1,11 +1,16 @@
 import type { Router } from 'express';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/database';
+import { AcceptGroups } from './hubspot/action-group-commit';
 import type { HubSpotGateway } from './hubspot/gateway';
-import type { PortalSettings } from './hubspot/live-data';
+import { PortalSettings } from './hubspot/live-data';
 import type { Logger } from './logger';
+import { DeliveryTraffic } from './qualify/deliveries';
 
-/** What every feature module is built from: no globals, so tests compose their own. */
+/**
+ * What every feature module is built from: no globals, so tests compose their own. State that lives
+ * as long as the service (the gateway's limiter, caches, traffic) is a field here, one per service.
+ */
 export interface AppContext {
   config: Config;
   database: DatabaseHandle;
@@ -19,6 +24,20 @@ export interface AppContext {
   /** The account's stage definitions, read through `gateway` and kept briefly. */
   portalSettings: PortalSettings;
   clock: () => number;
+  /** "Qualify referral" deliveries written together in one transaction per event-loop turn. */
+  acceptGroups: AcceptGroups;
+  /** Deliveries being answered, which decisions give way to. */
+  deliveryTraffic: DeliveryTraffic;
+}
+
+/** A context with its per-service state fresh, from what the caller connects. */
+export function createAppContext(parts: Pick<AppContext, 'config' | 'database' | 'logger' | 'gateway' | 'clock'>): AppContext {
+  return {
+    ...parts,
+    portalSettings: new PortalSettings(parts.gateway, parts.clock),
+    acceptGroups: new AcceptGroups(),
+    deliveryTraffic: new DeliveryTraffic(),
+  };
 }
 
 /**

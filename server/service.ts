@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, FEATURES, type FeatureFactory } from './app';
 import type { Config } from './config';
-import type { AppContext } from './context';
+import { createAppContext, type AppContext } from './context';
 import { migrateToLatest, openDatabase } from './db/database';
 import { answerClientError } from './http/client-errors';
 import { ConnectionDrain } from './http/connection-drain';
@@ -18,7 +18,6 @@ import { qualifyJobHandlers } from './qualify/qualify-referral';
 import { ownerTaskHandlers, raiseOwnerTaskOnDead } from './owner-tasks/handlers';
 import type { RunningSandbox } from '../sandbox';
 import { connectGateway, TIER_LIMITS, type HubSpotGateway } from './hubspot/gateway';
-import { PortalSettings } from './hubspot/live-data';
 import { setUpPortal } from './setup/hubspot-setup';
 import { prepareSandboxDemo } from './sandbox-demo';
 
@@ -114,7 +113,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     await setUpPortal(gateway);
     logger.info({ sandbox: sandbox.url }, 'no HUBSPOT_ACCESS_TOKEN: using the local HubSpot sandbox portal (seeded, set up)');
   }
-  const ctx: AppContext = { config, database, logger, gateway, portalSettings: new PortalSettings(gateway, clock), clock };
+  const ctx = createAppContext({ config, database, logger, gateway, clock });
   if (sandbox && opts.demo !== false) await prepareSandboxDemo(ctx, sandbox);
   const worker = new JobWorker(database, {
     handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx) },

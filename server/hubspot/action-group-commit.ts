@@ -35,16 +35,20 @@ interface Waiting extends Acceptance {
 /** Bound on one group's size: a statement's parameters stay far below SQLite's and PostgreSQL's limits. */
 export const MAX_GROUP = 500;
 
-const open = new WeakMap<AppContext, Waiting[]>();
+/** The group still taking deliveries in this turn of the event loop; one per service (`AppContext.acceptGroups`). */
+export class AcceptGroups {
+  open: Waiting[] | undefined;
+}
 
 /** Resolves true when this delivery's decision row was inserted, false when the callback was already accepted. */
 export function acceptWithGroup(ctx: AppContext, acceptance: Acceptance): Promise<boolean> {
-  let group = open.get(ctx);
+  const groups = ctx.acceptGroups;
+  let group = groups.open;
   if (!group || group.length >= MAX_GROUP) {
     const next: Waiting[] = [];
-    open.set(ctx, next);
+    groups.open = next;
     setImmediate(() => {
-      if (open.get(ctx) === next) open.delete(ctx);
+      if (groups.open === next) groups.open = undefined;
       void commit(ctx, next);
     });
     group = next;

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { hubspotStatus } from '../hubspot/client';
+import { HubSpotCallFailed, hubspotStatus } from '../hubspot/client';
 import { backoffMs, GiveUp, RetryLater, type BatchJobHandler, type JobHandler, type JobRow, type NewJob } from '../jobs/queue';
 import { completeCallback, completeCallbacks, type Completion } from './callback-completion';
 import { isPseudonym } from '../privacy/pseudonym';
@@ -85,7 +85,9 @@ async function refusal(ctx: AppContext, callbackId: string, job: JobRow, err: un
   const giveUpAt = answeredAt + ctx.config.callbackRetryWindowMs;
   const now = ctx.clock();
   const status = hubspotStatus(err);
-  const message = err instanceof Error ? err.message : String(err);
+  // A refusal is answered at once, never retried: HubSpot's own words tell the owner the most.
+  const answer = err instanceof HubSpotCallFailed ? err.cause : err;
+  const message = answer instanceof Error ? answer.message : String(answer);
   if (now >= giveUpAt) {
     ctx.logger.warn({ callbackId, status }, 'HubSpot still refuses the callback completion; giving up and asking the program owner');
     return new GiveUp(`${message} (still refused ${Math.round((now - answeredAt) / 60_000)} min after the BLOCK answer)`);

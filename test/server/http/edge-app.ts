@@ -1,10 +1,9 @@
 import pino from 'pino';
 import { createApp, type FeatureFactory } from '../../../server/app';
 import { loadConfig } from '../../../server/config';
-import type { AppContext } from '../../../server/context';
+import { createAppContext } from '../../../server/context';
 import type { DatabaseHandle } from '../../../server/db/database';
 import { connectGateway, TIER_LIMITS } from '../../../server/hubspot/gateway';
-import { PortalSettings } from '../../../server/hubspot/live-data';
 import { saveProgram } from '../../../server/programs/repository';
 import { buildProgram } from '../../support/harness';
 
@@ -15,9 +14,7 @@ import { buildProgram } from '../../support/harness';
 export function edgeApp(database: DatabaseHandle, opts: { env?: Record<string, string>; clock: () => number; features: FeatureFactory[] }) {
   const config = loadConfig({ HUBSPOT_ACCESS_TOKEN: 'unused', HUBSPOT_API_BASE: 'http://127.0.0.1:9', ...opts.env });
   const gateway = connectGateway({ accessToken: 'unused', apiBase: config.hubspot.apiBase }, { limits: TIER_LIMITS.professional });
-  const ctx: AppContext = {
-    config, database, logger: pino({ level: 'silent' }), gateway, portalSettings: new PortalSettings(gateway, opts.clock), clock: opts.clock,
-  };
+  const ctx = createAppContext({ config, database, logger: pino({ level: 'silent' }), gateway, clock: opts.clock });
   return createApp(ctx, opts.features);
 }
 
