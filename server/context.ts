@@ -17,8 +17,8 @@ export interface AppContext {
   logger: Logger;
   /**
    * The HubSpot account's one gateway, the only way to HubSpot: every call of the routes, the job
-   * handlers and the setup is paced by its limiter and retried by it. Its `client` is the official
-   * client, pointed at HubSpot or at the sandbox.
+   * handlers and the setup is paced by its limiter and retried by it. It holds the official client,
+   * pointed at HubSpot or at the sandbox.
    */
   gateway: HubSpotGateway;
   /** The account's stage definitions, read through `gateway` and kept briefly. */

@@ -121,7 +121,8 @@ export class HubSpotGateway {
   private readonly maxAttempts: number;
   readonly stats: GatewayStats = { requests: 0, searches: 0, retries: 0, rateLimited: 0, serverErrors: 0 };
 
-  constructor(readonly client: Client, private readonly opts: GatewayOptions) {
+  /** The official client is reachable only through `call`, so no request skips the limiter. */
+  constructor(private readonly client: Client, private readonly opts: GatewayOptions) {
     const margin = opts.marginMs ?? 50;
     this.general = new RollingWindow(Math.floor(opts.limits.perTenSeconds), 10_000 + margin);
     this.search = new RollingWindow(Math.floor(opts.limits.searchesPerSecond), 1_000 + margin, true);
