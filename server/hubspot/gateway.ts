@@ -102,6 +102,20 @@ export interface GatewayOptions {
   logger?: Pick<Logger, 'warn'>;
 }
 
+/**
+ * Attempts per call in a job handler. A job's lease (60 s) covers every job of its claim, run one
+ * after another, and the queue retries a failed job with its own backoff: in a job the gateway
+ * rides out a blip (a 429, a 5xx or two), the queue an outage, and a claim never outlives its lease
+ * waiting on HubSpot.
+ */
+export const JOB_CALL_ATTEMPTS = 3;
+
+interface AccountState {
+  general: RollingWindow;
+  search: RollingWindow;
+  stats: GatewayStats;
+}
+
 export interface GatewayStats {
   /** Requests sent, retries included. */
   requests: number;
@@ -119,16 +133,25 @@ export class HubSpotGateway {
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
-  readonly stats: GatewayStats = { requests: 0, searches: 0, retries: 0, rateLimited: 0, serverErrors: 0 };
+  readonly stats: GatewayStats;
 
-  /** The official client is reachable only through `call`, so no request skips the limiter. */
-  constructor(private readonly client: Client, private readonly opts: GatewayOptions) {
+  /**
+   * The official client is reachable only through `call`, so no request skips the limiter.
+   * `account` is another gateway's limiter and stats, for `withMaxAttempts`.
+   */
+  constructor(private readonly client: Client, private readonly opts: GatewayOptions, account?: AccountState) {
     const margin = opts.marginMs ?? 50;
-    this.general = new RollingWindow(Math.floor(opts.limits.perTenSeconds), 10_000 + margin);
-    this.search = new RollingWindow(Math.floor(opts.limits.searchesPerSecond), 1_000 + margin, true);
+    this.general = account?.general ?? new RollingWindow(Math.floor(opts.limits.perTenSeconds), 10_000 + margin);
+    this.search = account?.search ?? new RollingWindow(Math.floor(opts.limits.searchesPerSecond), 1_000 + margin, true);
+    this.stats = account?.stats ?? { requests: 0, searches: 0, retries: 0, rateLimited: 0, serverErrors: 0 };
     this.clock = opts.clock ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
     this.maxAttempts = opts.maxAttempts ?? 8;
+  }
+
+  /** The same account (same limiter, same stats) giving each call at most `maxAttempts`. */
+  withMaxAttempts(maxAttempts: number): HubSpotGateway {
+    return new HubSpotGateway(this.client, { ...this.opts, maxAttempts }, { general: this.general, search: this.search, stats: this.stats });
   }
 
   /**

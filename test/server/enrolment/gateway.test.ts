@@ -110,4 +110,19 @@ describe('HubSpotGateway', () => {
     });
     expect(t.clock()).toBe(4000);
   });
+
+  it("gives jobs fewer attempts on the same account's limiter", async () => {
+    const t = virtualTime();
+    const gateway = new HubSpotGateway(client, { limits: { perTenSeconds: 4, searchesPerSecond: 5 }, marginMs: 0, ...t });
+    const jobs = gateway.withMaxAttempts(2);
+    const sentAt: number[] = [];
+    for (let i = 0; i < 4; i++) await (i % 2 ? jobs : gateway).call('write', 'update', async () => sentAt.push(t.clock()));
+    await jobs.call('write', 'update', async () => sentAt.push(t.clock()));
+    // The fifth call waits for the window both share.
+    expect(sentAt).toEqual([0, 0, 0, 0, 10_000]);
+    expect(gateway.stats.requests).toBe(5);
+    let calls = 0;
+    await expect(jobs.call('write', 'update', async () => { calls++; throw httpError(503); })).rejects.toMatchObject({ attempts: 2 });
+    expect(calls).toBe(2);
+  });
 });

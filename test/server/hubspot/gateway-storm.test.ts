@@ -9,7 +9,9 @@ import { createReferral } from '../../support/ledger';
  * keeps the account under its limit, so the sandbox's own limiter refuses nothing it released.
  *
  * Time is virtual and shared: the sandbox's rate windows, the service's clock and the gateway's
- * limiter read one clock, and the gateway's waits move it forward instead of sleeping.
+ * limiter read one clock, and the gateway's waits move it forward instead of sleeping. A wait first
+ * lets every call the gateway released reach the sandbox, as the network does in far less than the
+ * limiter's margin: otherwise a call in flight would arrive seconds (of virtual time) after its grant.
  */
 const REFERRALS = 24;
 const HOUR = 3_600_000;
@@ -47,16 +49,34 @@ async function settleJobs(h: Harness, clock: { now: number }) {
 describe.each(dialects)('HubSpot gateway in a 429/5xx storm on %s', (dialect) => {
   let h: Harness;
   const clock = { now: 0 };
+  /** Calls the gateway released before the storm, which the sandbox's reset stats do not count. */
+  let releasedBefore: number | undefined;
+
+  /** Every call the gateway released has reached the sandbox (bounded, should a call fail before sending). */
+  async function releasedCallsArrived() {
+    if (releasedBefore === undefined) return;
+    for (let turn = 0; turn < 10_000; turn++) {
+      if (h.sandbox.stats.snapshot().total >= h.gateway.stats.requests - releasedBefore) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 
   beforeEach(async () => {
     // Near real time: the sandbox's workflow engine signs its action calls with the real clock.
     clock.now = Date.now();
+    releasedBefore = undefined;
     const now = () => clock.now;
     h = await startHarness({
       dialect,
       clock: now,
       sandbox: { tier: 'starter', clock: now },
-      gateway: { clock: now, sleep: async (ms) => { clock.now += ms; } },
+      gateway: {
+        clock: now,
+        sleep: async (ms) => {
+          await releasedCallsArrived();
+          clock.now += ms;
+        },
+      },
     });
   });
   afterEach(() => h.close());
@@ -87,6 +107,7 @@ describe.each(dialects)('HubSpot gateway in a 429/5xx storm on %s', (dialect) =>
     clock.now += 60_000;
     const before = await sandboxLimits(h);
     h.sandbox.stats.reset();
+    releasedBefore = h.gateway.stats.requests;
     await setFaults(h, { rate: 0.35, statuses: [429, 500, 502, 503, 504], seed: 7 });
 
     await settleJobs(h, clock);
