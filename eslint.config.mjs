@@ -43,12 +43,8 @@ const moduleLevelState = [
 // none is added. test/eslint-config fails once a listed file holds no such state, so the list
 // cannot outlive its reason.
 export const MODULE_STATE_NOT_YET_ON_CONTEXT = [
-  'server/hubspot/gateway.ts', // sharedGateway: one gateway per HubSpot client
-  'server/hubspot/live-data.ts', // settingsCache: portal settings per HubSpot client
-  'server/hubspot/action-group-commit.ts', // accept groups waiting to commit, per context
-  'server/qualify/deliveries.ts', // delivery traffic, per context
-  'server/programs/repository.ts', // parsed programs by their stored text
-  'server/http/window-counters.ts', // rate-limit counters per database handle
+  'server/programs/repository.ts', // a bounded memo of a pure parse, keyed by the stored text: the same in every context
+  'server/http/window-counters.ts', // per database handle, not per context: capture and sign-up take it from ctx.database
 ];
 
 // Everything that ends up in a UI extension bundle: the extension folders and the workspace

@@ -5,11 +5,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, FEATURES, type FeatureFactory } from './app';
 import type { Config } from './config';
-import type { AppContext } from './context';
+import { createAppContext, type AppContext } from './context';
 import { migrateToLatest, openDatabase } from './db/database';
 import { answerClientError } from './http/client-errors';
 import { ConnectionDrain } from './http/connection-drain';
-import { createHubSpotClient } from './hubspot/client';
 import { JobWorker } from './jobs/queue';
 import type { Logger } from './logger';
 import { fulfilmentHandlers } from './rewards/fulfilment';
@@ -18,7 +17,7 @@ import { hubspotBatchHandlers, hubspotJobHandlers } from './sync/jobs';
 import { qualifyJobHandlers } from './qualify/qualify-referral';
 import { ownerTaskHandlers, raiseOwnerTaskOnDead } from './owner-tasks/handlers';
 import type { RunningSandbox } from '../sandbox';
-import { HubSpotGateway, TIER_LIMITS } from './hubspot/gateway';
+import { connectGateway, TIER_LIMITS, type HubSpotGateway } from './hubspot/gateway';
 import { setUpPortal } from './setup/hubspot-setup';
 import { prepareSandboxDemo } from './sandbox-demo';
 import { captureJobHandlers } from './capture/claim-recovery';
@@ -47,6 +46,11 @@ export interface ServiceOptions {
   features?: FeatureFactory[];
   /** In sandbox mode, create the demo program and workflow (default on). */
   demo?: boolean;
+  /**
+   * The HubSpot account's gateway, for a caller that talks to the same account itself (tests) and
+   * must share its limiter. Default: one built from the config, at Professional limits.
+   */
+  gateway?: HubSpotGateway;
 }
 
 export interface RunningService {
@@ -85,10 +89,6 @@ async function connectHubSpot(config: Config, logger: Logger) {
     webhooks: true,
     logger,
   });
-  // The sandbox portal is set up as `npm run setup` would set up a real one.
-  const client = createHubSpotClient({ accessToken, apiBase: sandbox.url });
-  await setUpPortal(new HubSpotGateway(client, { limits: TIER_LIMITS.enterprise }));
-  logger.info({ sandbox: sandbox.url }, 'no HUBSPOT_ACCESS_TOKEN: using the local HubSpot sandbox portal (seeded, set up)');
   return {
     config: { ...config, hubspot: { accessToken, clientSecret, apiBase: sandbox.url }, adminKey: config.adminKey ?? localAdminKey(logger) },
     sandbox,
@@ -103,10 +103,18 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   logger.info({ database: database.description }, 'database ready');
 
   const { config, sandbox } = await connectHubSpot(opts.config, logger);
-  // No retries inside the client: its 429 wait (10 s) would hold a workflow action's answer. Actions
-  // answer 5xx and HubSpot retries them; jobs and bulk runs retry through the queue and the gateway.
-  const hubspot = createHubSpotClient({ accessToken: config.hubspot.accessToken!, apiBase: config.hubspot.apiBase, retries: 0 });
-  const ctx: AppContext = { config, database, logger, hubspot, clock };
+  // The accept path of an action makes no HubSpot call (it answers BLOCK); the calls that wait on
+  // HubSpot run in jobs and routes, paced and retried by this one gateway.
+  const gateway = opts.gateway ?? connectGateway(
+    { accessToken: config.hubspot.accessToken!, apiBase: config.hubspot.apiBase },
+    { limits: TIER_LIMITS.professional, logger },
+  );
+  if (sandbox) {
+    // The sandbox portal is set up as `npm run setup` would set up a real one.
+    await setUpPortal(gateway);
+    logger.info({ sandbox: sandbox.url }, 'no HUBSPOT_ACCESS_TOKEN: using the local HubSpot sandbox portal (seeded, set up)');
+  }
+  const ctx = createAppContext({ config, database, logger, gateway, clock });
   if (sandbox && opts.demo !== false) await prepareSandboxDemo(ctx, sandbox);
   const worker = new JobWorker(database, {
     handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx), ...captureJobHandlers(ctx) },

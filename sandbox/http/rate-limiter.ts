@@ -61,6 +61,8 @@ export class RateLimiter {
   private searches = new RollingWindow(ONE_SECOND);
   private day = -1;
   private dailyUsed = 0;
+  /** Calls this limiter answered 429, apart from injected faults: what a client's pacing is judged by. */
+  private refused = 0;
 
   constructor(config: RateLimitConfig, private readonly clock: () => number) {
     this.config = { ...config };
@@ -88,6 +90,7 @@ export class RateLimiter {
     this.tenSecondly = new RollingWindow(TEN_SECONDS);
     this.searches = new RollingWindow(ONE_SECOND);
     this.dailyUsed = 0;
+    this.refused = 0;
   }
 
   /** Admits one request (counting it) or names the policy that refuses it. */
@@ -109,8 +112,12 @@ export class RateLimiter {
       'X-HubSpot-RateLimit-Max': String(limits.tenSecondly),
       'X-HubSpot-RateLimit-Remaining': String(Math.max(0, limits.tenSecondly - windowUsed)),
     });
-    if (this.dailyUsed >= limits.daily) return { allowed: false, policy: 'DAILY', headers: headersFor(used) };
+    if (this.dailyUsed >= limits.daily) {
+      this.refused++;
+      return { allowed: false, policy: 'DAILY', headers: headersFor(used) };
+    }
     if (used >= windowLimit) {
+      this.refused++;
       return { allowed: false, policy: kind === 'search' ? 'SECONDLY' : 'TEN_SECONDLY_ROLLING', headers: headersFor(used) };
     }
     window.add(now);
@@ -118,9 +125,9 @@ export class RateLimiter {
     return { allowed: true, headers: headersFor(used + 1) };
   }
 
-  usage(): { tenSecondly: number; searchesLastSecond: number; daily: number } {
+  usage(): { tenSecondly: number; searchesLastSecond: number; daily: number; refused: number } {
     const now = this.clock();
-    return { tenSecondly: this.tenSecondly.used(now), searchesLastSecond: this.searches.used(now), daily: this.dailyUsed };
+    return { tenSecondly: this.tenSecondly.used(now), searchesLastSecond: this.searches.used(now), daily: this.dailyUsed, refused: this.refused };
   }
 }
 

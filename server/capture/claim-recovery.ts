@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { TIER_LIMITS, sharedGateway } from '../hubspot/gateway';
+import { JOB_CALL_ATTEMPTS } from '../hubspot/gateway';
 import type { Actor } from '../ledger/actor';
 import { RetryLater, type JobHandler } from '../jobs/queue';
 import type { Logger } from '../logger';
@@ -65,7 +65,7 @@ async function referrerOwner(deps: RecoveryDeps, contactId: string): Promise<str
 }
 
 export function captureJobHandlers(ctx: AppContext): Record<string, JobHandler> {
-  const gateway = sharedGateway(ctx.hubspot, { limits: TIER_LIMITS.professional, logger: ctx.logger });
+  const gateway = ctx.gateway.withMaxAttempts(JOB_CALL_ATTEMPTS);
   const deps: RecoveryDeps = {
     database: ctx.database, gateway, clock: ctx.clock, logger: ctx.logger, referredByTypeId: referredByTypeIdLookup(gateway),
   };

@@ -6,7 +6,7 @@ import type { AppContext, Feature } from '../context';
 import { findEnrolmentByCode } from '../enrolment/repository';
 import { AppError } from '../errors';
 import { sharedWindowCounters } from '../http/window-counters';
-import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
+import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { captureReferral, type CaptureDeps } from './capture-referral';
 import { REFERRAL_COOKIE, readCookie } from './cookie';
@@ -31,7 +31,7 @@ export interface CaptureFeatureOptions {
  */
 export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
   return (ctx: AppContext): Feature => {
-    const gateway = opts.gateway?.(ctx) ?? sharedGateway(ctx.hubspot, { limits: TIER_LIMITS.professional, logger: ctx.logger });
+    const gateway = opts.gateway?.(ctx) ?? ctx.gateway;
     const { db } = ctx.database;
     const secure = ctx.config.publicBaseUrl.startsWith('https:');
 

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../config';
 import { openDatabase } from '../db/database';
 import { formatDoctorReport } from '../doctor/check';
 import { runDoctor, runPortalDoctor, type ProgramSummary } from '../doctor/run-doctor';
-import { createHubSpotClient } from '../hubspot/client';
+import { connectGateway, TIER_LIMITS } from '../hubspot/gateway';
 import { LOCAL_ADMIN_KEY_FILE } from '../service';
 
 const USAGE = 'Usage: npm run doctor [-- --program <program id>]\n';
@@ -46,8 +46,8 @@ async function run(): Promise<number> {
   const config = withAdminKey(loadConfig());
   const database = openDatabase(config.databaseUrl);
   try {
-    const hubspot = createHubSpotClient({ accessToken: config.hubspot.accessToken ?? '', apiBase: config.hubspot.apiBase, retries: 0 });
-    const deps = { config, db: database.db, hubspot };
+    const gateway = connectGateway({ accessToken: config.hubspot.accessToken ?? '', apiBase: config.hubspot.apiBase }, { limits: TIER_LIMITS.starter });
+    const deps = { config, db: database.db, gateway };
     const where = `service ${config.publicBaseUrl}, HubSpot ${config.hubspot.apiBase}`;
     if (program === undefined) {
       process.stdout.write(`Checking the portal and the service (${where})\n`);

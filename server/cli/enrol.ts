@@ -5,8 +5,7 @@ import { executeRun } from '../enrolment/bulk-enrolment';
 import { formatProgress } from '../enrolment/progress';
 import { claimRun } from '../enrolment/runs';
 import { describeCursor } from '../enrolment/id-ranges';
-import { createHubSpotClient } from '../hubspot/client';
-import { HubSpotGateway, TIER_LIMITS, scaledLimits, type Tier } from '../hubspot/gateway';
+import { connectGateway, TIER_LIMITS, type Tier } from '../hubspot/gateway';
 import { createLogger } from '../logger';
 import { programOrNotFound } from '../programs/repository';
 
@@ -40,9 +39,7 @@ async function run(): Promise<number> {
     await migrateToLatest(database);
     const program = await programOrNotFound(database.db, values.program);
     const dryRun = values['dry-run'];
-    // The gateway does the retrying, paced by the limits; the client's own retries would bypass them.
-    const client = createHubSpotClient({ accessToken: config.hubspot.accessToken, apiBase: config.hubspot.apiBase, retries: 0 });
-    const gateway = new HubSpotGateway(client, { limits: scaledLimits(TIER_LIMITS[tier], 1), logger });
+    const gateway = connectGateway({ accessToken: config.hubspot.accessToken, apiBase: config.hubspot.apiBase }, { limits: TIER_LIMITS[tier], logger });
     const now = Date.now();
     const claim = await claimRun(database.db, program.id, dryRun, now);
     if (claim.kind === 'busy') {

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
-import { createHubSpotClient } from '../hubspot/client';
-import { HubSpotGateway, TIER_LIMITS } from '../hubspot/gateway';
+import { connectGateway, TIER_LIMITS } from '../hubspot/gateway';
 import { formatSetupReport, setUpPortal } from '../setup/hubspot-setup';
 
 /** `npm run setup`: create the product's property group, contact properties and association label. */
@@ -12,8 +11,7 @@ async function run(): Promise<number> {
     process.stderr.write('HUBSPOT_ACCESS_TOKEN is not set: use the private app token (or the sandbox token with HUBSPOT_API_BASE pointing at the sandbox)\n');
     return 2;
   }
-  const client = createHubSpotClient({ accessToken: config.hubspot.accessToken, apiBase: config.hubspot.apiBase, retries: 0 });
-  const gateway = new HubSpotGateway(client, { limits: TIER_LIMITS.starter });
+  const gateway = connectGateway({ accessToken: config.hubspot.accessToken, apiBase: config.hubspot.apiBase }, { limits: TIER_LIMITS.starter });
   const dryRun = values['dry-run'];
   process.stdout.write(`Setting up ${config.hubspot.apiBase}${dryRun ? ' (dry run)' : ''}\n`);
   const report = await setUpPortal(gateway, { dryRun });

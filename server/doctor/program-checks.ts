@@ -1,26 +1,28 @@
-import type { Client } from '@hubspot/api-client';
 import type { Milestone, Program } from '../../src/app/packages/domain/program';
 import { hubspotStatus } from '../hubspot/client';
-import { readLifecycleStages, readPipelines } from '../hubspot/live-data';
+import type { HubSpotGateway } from '../hubspot/gateway';
+import { fetchLifecycleStages, fetchPipelines } from '../hubspot/live-data';
 import { errorMessage, fail, pass, type CheckResult } from './check';
 
 const GROUP = 'Program';
+/** Someone is waiting on the checklist: a HubSpot hiccup is reported, not ridden out. */
+const DOCTOR_CALL = { maxAttempts: 2 };
 const SETTINGS_FIX = 'set it on the program in the Referral Ops settings page (or PUT /api/programs/<id>)';
 
-async function milestoneProblem(client: Client, milestone: Milestone): Promise<string | undefined> {
+async function milestoneProblem(gateway: HubSpotGateway, milestone: Milestone): Promise<string | undefined> {
   switch (milestone.kind) {
     case 'lifecycle_stage': {
-      const stages = await readLifecycleStages(client);
+      const stages = await fetchLifecycleStages(gateway);
       return stages.some((s) => s.value === milestone.stage) ? undefined : `lifecycle stage "${milestone.stage}" does not exist in the portal`;
     }
     case 'deal_stage': {
-      const pipeline = (await readPipelines(client)).find((p) => p.id === milestone.pipelineId);
+      const pipeline = (await fetchPipelines(gateway)).find((p) => p.id === milestone.pipelineId);
       if (!pipeline) return `deal pipeline "${milestone.pipelineId}" does not exist in the portal`;
       return pipeline.stages.some((s) => s.id === milestone.stageId) ? undefined : `deal stage "${milestone.stageId}" is not in pipeline "${pipeline.label ?? pipeline.id}"`;
     }
     case 'property':
       try {
-        await client.crm.properties.coreApi.getByName('contacts', milestone.propertyName);
+        await gateway.call('read', 'read a contact property', (client) => client.crm.properties.coreApi.getByName('contacts', milestone.propertyName), DOCTOR_CALL);
         return undefined;
       } catch (err) {
         if (hubspotStatus(err) === 404) return `contact property "${milestone.propertyName}" does not exist in the portal`;
@@ -35,22 +37,22 @@ function describeMilestone(m: Milestone): string {
   return `contact property ${m.propertyName} ${m.operator}${m.value === undefined ? '' : ` ${m.value}`}`;
 }
 
-async function checkMilestone(client: Client, program: Program): Promise<CheckResult> {
+async function checkMilestone(gateway: HubSpotGateway, program: Program): Promise<CheckResult> {
   const name = 'has one qualifying milestone that exists in HubSpot';
   const milestone = program.qualification.milestone;
   try {
-    const problem = await milestoneProblem(client, milestone);
+    const problem = await milestoneProblem(gateway, milestone);
     return problem ? fail(GROUP, name, problem, `choose a milestone the portal has, or create it in HubSpot; then ${SETTINGS_FIX}`) : pass(GROUP, name, describeMilestone(milestone));
   } catch (err) {
     return fail(GROUP, name, `could not read it from HubSpot: ${errorMessage(err)}`, 'fix the HubSpot checks above first');
   }
 }
 
-async function checkOwner(client: Client, program: Program): Promise<CheckResult> {
+async function checkOwner(gateway: HubSpotGateway, program: Program): Promise<CheckResult> {
   const name = 'has an owner';
   if (program.ownerId === undefined) return fail(GROUP, name, 'no owner is set; review and failure tasks would go to nobody', `choose a HubSpot owner: ${SETTINGS_FIX}`);
   try {
-    const owner = await client.crm.owners.ownersApi.getById(Number(program.ownerId));
+    const owner = await gateway.call('read', 'read an owner', (client) => client.crm.owners.ownersApi.getById(Number(program.ownerId)), DOCTOR_CALL);
     return pass(GROUP, name, `${owner.firstName ?? ''} ${owner.lastName ?? ''}`.trim() || owner.email || program.ownerId);
   } catch (err) {
     if (hubspotStatus(err) === 404) return fail(GROUP, name, `owner ${program.ownerId} does not exist in the portal`, `choose an existing HubSpot owner: ${SETTINGS_FIX}`);
@@ -84,10 +86,10 @@ function checkEnrolmentPath(program: Program): CheckResult {
 }
 
 /** What the program's configuration must hold before it goes live. */
-export async function checkProgram(client: Client, program: Program): Promise<CheckResult[]> {
+export async function checkProgram(gateway: HubSpotGateway, program: Program): Promise<CheckResult[]> {
   return [
-    await checkMilestone(client, program),
-    await checkOwner(client, program),
+    await checkMilestone(gateway, program),
+    await checkOwner(gateway, program),
     checkReviewRules(program),
     checkEnrolmentPath(program),
   ];

@@ -6,7 +6,7 @@ import { runDoctor } from './run-doctor';
 export function doctorFeature(ctx: AppContext): Feature {
   const admin = Router();
   admin.get('/programs/:id/doctor', async (req, res) => {
-    res.json(await runDoctor({ config: ctx.config, db: ctx.database.db, hubspot: ctx.hubspot, clock: ctx.clock }, req.params.id));
+    res.json(await runDoctor({ config: ctx.config, db: ctx.database.db, gateway: ctx.gateway, clock: ctx.clock }, req.params.id));
   });
   return { admin };
 }

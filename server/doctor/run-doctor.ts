@@ -1,7 +1,6 @@
-import type { Client } from '@hubspot/api-client';
 import type { Config } from '../config';
 import type { Db } from '../db/database';
-import { HubSpotGateway, TIER_LIMITS } from '../hubspot/gateway';
+import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram, listPrograms } from '../programs/repository';
 import { checkWorkflowActions } from './action-checks';
 import { errorMessage, fail, pass, type CheckResult } from './check';
@@ -12,7 +11,12 @@ import { checkDeclaredSecrets, checkServiceSecrets } from './secret-checks';
 export interface DoctorDeps {
   config: Config;
   db: Db;
-  hubspot: Client;
+  /**
+   * The account's gateway (the service's own, or the CLI's). The credential and scope checks call
+   * HubSpot bare instead, with the configured token: they test that token, and must see HubSpot's
+   * 401 and 403 as they are.
+   */
+  gateway: HubSpotGateway;
   clock?: () => number;
   /** Where the project's workflow action definitions live (tests point at a copy). */
   actionsDir?: string;
@@ -56,8 +60,7 @@ async function checkPortal(deps: DoctorDeps): Promise<PortalChecks> {
   checks.push(credentials);
   if (credentials.ok) {
     checks.push(...(await checkScopes(conn)));
-    const gateway = new HubSpotGateway(deps.hubspot, { limits: TIER_LIMITS.starter, maxAttempts: 2 });
-    checks.push(...(await checkPortalSetup(gateway)));
+    checks.push(...(await checkPortalSetup(deps.gateway)));
   }
 
   checks.push(...checkDeclaredSecrets());
@@ -107,7 +110,7 @@ export async function runDoctor(deps: DoctorDeps, programId: string): Promise<Do
     checks.push(fail('Program', `"${programId}" exists`, 'no program with this id in the service\'s database', 'create it in the settings page, or check the id and DATABASE_URL'));
   } else {
     checks.push(pass('Program', `"${programId}" exists`, program.name));
-    if (credentialsOk) checks.push(...(await checkProgram(deps.hubspot, program)));
+    if (credentialsOk) checks.push(...(await checkProgram(deps.gateway, program)));
   }
 
   if (serviceOk) {

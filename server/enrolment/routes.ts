@@ -4,7 +4,7 @@ import type { AppContext, Feature } from '../context';
 import { AppError, validationError } from '../errors';
 import { storedAnswer } from '../hubspot/action-answers';
 import { parseActionRequest, requireInput, type ActionResponse } from '../hubspot/action-request';
-import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
+import type { HubSpotGateway } from '../hubspot/gateway';
 import { programOrNotFound } from '../programs/repository';
 import { executeRun, type BulkDeps } from './bulk-enrolment';
 import { enrolContact, type EnrolOutcome } from './enrol-contact';
@@ -14,7 +14,7 @@ import { claimRun, getRun, runView, type RunView } from './runs';
 export const ENROL_ACTION = 'enrol-contact';
 
 export interface EnrolmentFeatureOptions {
-  /** Defaults to the process-wide gateway of `ctx.hubspot` (Professional limits). */
+  /** Defaults to the account's gateway on the context. */
   gateway?: (ctx: AppContext) => HubSpotGateway;
   /** Called when a run started over HTTP ends (done or failed). */
   onRunSettled?: (run: RunView | undefined, error: unknown) => void;
@@ -35,7 +35,7 @@ export function bulkDeps(ctx: AppContext, gateway: HubSpotGateway): BulkDeps {
  */
 export function createEnrolmentFeature(opts: EnrolmentFeatureOptions = {}) {
   return (ctx: AppContext): Feature => {
-    const gateway = opts.gateway?.(ctx) ?? sharedGateway(ctx.hubspot, { limits: TIER_LIMITS.professional, logger: ctx.logger });
+    const gateway = opts.gateway?.(ctx) ?? ctx.gateway;
     const deps = bulkDeps(ctx, gateway);
     const { db } = ctx.database;
 

@@ -1,6 +1,7 @@
-import type { AppContext } from '../context';
+import type { DatabaseHandle } from '../db/database';
 import type { ActionRequest, ActionResponse } from './action-request';
 import { enqueue, type NewJob } from '../jobs/queue';
+import type { Logger } from '../logger';
 
 /**
  * Group commit for workflow action deliveries that are answered at once and decided later.
@@ -35,16 +36,28 @@ interface Waiting extends Acceptance {
 /** Bound on one group's size: a statement's parameters stay far below SQLite's and PostgreSQL's limits. */
 export const MAX_GROUP = 500;
 
-const open = new WeakMap<AppContext, Waiting[]>();
+/** The group still taking deliveries in this turn of the event loop; one per service (`AppContext.acceptGroups`). */
+export class AcceptGroups {
+  open: Waiting[] | undefined;
+}
+
+/** What a group commit reads of the service's context (which holds the groups, so this module names no more of it). */
+export interface GroupCommitDeps {
+  acceptGroups: AcceptGroups;
+  database: DatabaseHandle;
+  clock: () => number;
+  logger: Pick<Logger, 'warn'>;
+}
 
 /** Resolves true when this delivery's decision row was inserted, false when the callback was already accepted. */
-export function acceptWithGroup(ctx: AppContext, acceptance: Acceptance): Promise<boolean> {
-  let group = open.get(ctx);
+export function acceptWithGroup(ctx: GroupCommitDeps, acceptance: Acceptance): Promise<boolean> {
+  const groups = ctx.acceptGroups;
+  let group = groups.open;
   if (!group || group.length >= MAX_GROUP) {
     const next: Waiting[] = [];
-    open.set(ctx, next);
+    groups.open = next;
     setImmediate(() => {
-      if (open.get(ctx) === next) open.delete(ctx);
+      if (groups.open === next) groups.open = undefined;
       void commit(ctx, next);
     });
     group = next;
@@ -53,7 +66,7 @@ export function acceptWithGroup(ctx: AppContext, acceptance: Acceptance): Promis
   return new Promise((settle, fail) => members.push({ ...acceptance, settle, fail }));
 }
 
-async function commit(ctx: AppContext, group: Waiting[]): Promise<void> {
+async function commit(ctx: GroupCommitDeps, group: Waiting[]): Promise<void> {
   try {
     await commitTogether(ctx, group);
   } catch (err) {
@@ -70,7 +83,7 @@ async function commit(ctx: AppContext, group: Waiting[]): Promise<void> {
 }
 
 /** One transaction for the whole group; settles every member when it commits, throws when it fails. */
-async function commitTogether(ctx: AppContext, group: Waiting[]): Promise<void> {
+async function commitTogether(ctx: GroupCommitDeps, group: Waiting[]): Promise<void> {
   const first = new Map<string, Waiting>();
   for (const w of group) if (!first.has(w.request.callbackId)) first.set(w.request.callbackId, w);
   const now = ctx.clock();

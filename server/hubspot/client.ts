@@ -13,8 +13,20 @@ export function createHubSpotClient(conn: HubSpotConnection): Client {
   return new Client({ accessToken: conn.accessToken, basePath: conn.apiBase, numberOfApiCallRetries: conn.retries ?? 3 });
 }
 
-/** The HTTP status of an error thrown by the official client, if it carries one. */
+/**
+ * Raised by the gateway when HubSpot keeps failing a call; `status` is HubSpot's last answer, if any.
+ * Declared here, beside `hubspotStatus`, so that callers telling a 404 from a 429 read either error.
+ */
+export class HubSpotCallFailed extends Error {
+  constructor(message: string, readonly status: number | undefined, readonly attempts: number, override readonly cause: unknown) {
+    super(message);
+    this.name = 'HubSpotCallFailed';
+  }
+}
+
+/** The HTTP status of an error thrown by the official client or the gateway, if it carries one. */
 export function hubspotStatus(err: unknown): number | undefined {
+  if (err instanceof HubSpotCallFailed) return err.status;
   const e = err as { code?: unknown; response?: { status?: unknown } };
   if (typeof e?.code === 'number') return e.code;
   if (typeof e?.response?.status === 'number') return e.response.status;

@@ -1,11 +1,15 @@
 import type { Client } from '@hubspot/api-client';
 import type { Logger } from '../logger';
-import { hubspotStatus } from './client';
+import { createHubSpotClient, HubSpotCallFailed, hubspotStatus, type HubSpotConnection } from './client';
+
+export { HubSpotCallFailed };
 
 /**
  * Every HubSpot call of the service goes through one gateway per account: it keeps under the
  * account's rate limits before sending (so bulk work does not live on 429s) and retries what
- * HubSpot says is temporary (429, 5xx), honouring Retry-After.
+ * HubSpot says is temporary (429, 5xx), honouring Retry-After. A process holds one per account
+ * (the service on its `AppContext`, each CLI command its own): two gateways on one account would
+ * each grant the whole allowance, and HubSpot would answer the excess with 429s.
  *
  * HubSpot enforces *rolling* windows ("ten_secondly_rolling"): a classic token bucket that starts
  * full lets through its capacity plus a window's refill within one window, twice the limit. So the
@@ -72,7 +76,17 @@ export class RollingWindow {
   }
 }
 
-export type CallKind = 'search' | 'read' | 'write';
+/**
+ * `create` is a write that is not safe to repeat: a 5xx or a lost answer may come after HubSpot made
+ * the record, so only a 429 (refused before anything happened) is retried here; the caller's own
+ * recovery (a marker to look for, a unique property) decides the rest.
+ */
+export type CallKind = 'search' | 'read' | 'write' | 'create';
+
+export interface CallOptions {
+  /** Fewer attempts than the gateway's default, for a caller someone is waiting on. */
+  maxAttempts?: number;
+}
 
 export interface GatewayOptions {
   limits: RateLimits;
@@ -88,6 +102,20 @@ export interface GatewayOptions {
   logger?: Pick<Logger, 'warn'>;
 }
 
+/**
+ * Attempts per call in a job handler. A job's lease (60 s) covers every job of its claim, run one
+ * after another, and the queue retries a failed job with its own backoff: in a job the gateway
+ * rides out a blip (a 429, a 5xx or two), the queue an outage, and a claim never outlives its lease
+ * waiting on HubSpot.
+ */
+export const JOB_CALL_ATTEMPTS = 3;
+
+interface AccountState {
+  general: RollingWindow;
+  search: RollingWindow;
+  stats: GatewayStats;
+}
+
 export interface GatewayStats {
   /** Requests sent, retries included. */
   requests: number;
@@ -95,14 +123,6 @@ export interface GatewayStats {
   retries: number;
   rateLimited: number;
   serverErrors: number;
-}
-
-/** Raised when HubSpot keeps failing a call; `status` is HubSpot's last answer, if any. */
-export class HubSpotCallFailed extends Error {
-  constructor(message: string, readonly status: number | undefined, readonly attempts: number, override readonly cause: unknown) {
-    super(message);
-    this.name = 'HubSpotCallFailed';
-  }
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -113,30 +133,41 @@ export class HubSpotGateway {
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
-  readonly stats: GatewayStats = { requests: 0, searches: 0, retries: 0, rateLimited: 0, serverErrors: 0 };
+  readonly stats: GatewayStats;
 
-  constructor(readonly client: Client, private readonly opts: GatewayOptions) {
+  /**
+   * The official client is reachable only through `call`, so no request skips the limiter.
+   * `account` is another gateway's limiter and stats, for `withMaxAttempts`.
+   */
+  constructor(private readonly client: Client, private readonly opts: GatewayOptions, account?: AccountState) {
     const margin = opts.marginMs ?? 50;
-    this.general = new RollingWindow(Math.floor(opts.limits.perTenSeconds), 10_000 + margin);
-    this.search = new RollingWindow(Math.floor(opts.limits.searchesPerSecond), 1_000 + margin, true);
+    this.general = account?.general ?? new RollingWindow(Math.floor(opts.limits.perTenSeconds), 10_000 + margin);
+    this.search = account?.search ?? new RollingWindow(Math.floor(opts.limits.searchesPerSecond), 1_000 + margin, true);
+    this.stats = account?.stats ?? { requests: 0, searches: 0, retries: 0, rateLimited: 0, serverErrors: 0 };
     this.clock = opts.clock ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
     this.maxAttempts = opts.maxAttempts ?? 8;
+  }
+
+  /** The same account (same limiter, same stats) giving each call at most `maxAttempts`. */
+  withMaxAttempts(maxAttempts: number): HubSpotGateway {
+    return new HubSpotGateway(this.client, { ...this.opts, maxAttempts }, { general: this.general, search: this.search, stats: this.stats });
   }
 
   /**
    * Runs `fn` (one HubSpot request through the official client) when the limits allow, retrying
    * temporary failures. `what` names the call in errors and logs, e.g. "search contacts".
    */
-  async call<T>(kind: CallKind, what: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  async call<T>(kind: CallKind, what: string, fn: (client: Client) => Promise<T>, opts: CallOptions = {}): Promise<T> {
+    const maxAttempts = Math.min(opts.maxAttempts ?? this.maxAttempts, this.maxAttempts);
     for (let attempt = 1; ; attempt++) {
       await this.acquire(kind);
       try {
         return await fn(this.client);
       } catch (err) {
         const status = hubspotStatus(err);
-        const delay = this.retryDelay(err, status, attempt);
-        if (delay === undefined || attempt >= this.maxAttempts) {
+        const delay = kind === 'create' && status !== 429 ? undefined : this.retryDelay(err, status, attempt);
+        if (delay === undefined || attempt >= maxAttempts) {
           const reason = status === undefined ? (err instanceof Error ? err.message : String(err)) : `HTTP ${status}${describeBody(err)}`;
           throw new HubSpotCallFailed(`HubSpot ${what} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${reason}`, status, attempt, err);
         }
@@ -169,7 +200,7 @@ export class HubSpotGateway {
   private retryDelay(err: unknown, status: number | undefined, attempt: number): number | undefined {
     if (status === 429) {
       this.stats.rateLimited++;
-      const retryAfter = retryAfterMs(err);
+      const retryAfter = retryAfterMs(err, this.clock());
       if (retryAfter !== undefined) return retryAfter;
       // Without Retry-After: the limiter already paces the retry under a secondly policy; the
       // rolling ten-second one frees slowly, so back off a little more.
@@ -231,11 +262,10 @@ export function existingIdFromConflict(err: unknown): string | undefined {
   return typeof message === 'string' ? /Existing ID: (\d+)/.exec(message)?.[1] : undefined;
 }
 
-const shared = new WeakMap<Client, HubSpotGateway>();
-
-/** One gateway per client, so every feature of a process shares the account's limits. */
-export function sharedGateway(client: Client, opts: GatewayOptions = { limits: TIER_LIMITS.professional }): HubSpotGateway {
-  let gateway = shared.get(client);
-  if (!gateway) shared.set(client, (gateway = new HubSpotGateway(client, opts)));
-  return gateway;
+/**
+ * The gateway of one HubSpot account: the official client without retries of its own (they would
+ * bypass the limiter: its 429 wait is a fixed 10 s outside the account's pacing).
+ */
+export function connectGateway(conn: Omit<HubSpotConnection, 'retries'>, opts: GatewayOptions): HubSpotGateway {
+  return new HubSpotGateway(createHubSpotClient({ ...conn, retries: 0 }), opts);
 }

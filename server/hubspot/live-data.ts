@@ -1,4 +1,3 @@
-import type { Client } from '@hubspot/api-client';
 import {
   dealStageFromHubSpot,
   isClosedWon,
@@ -7,13 +6,14 @@ import {
   type Pipeline,
 } from '../../src/app/packages/domain/qualification';
 import type { PropertyChange } from '../../src/app/packages/domain/guards';
+import type { HubSpotGateway } from './gateway';
 
 /**
  * Reads the live HubSpot facts a qualification decision rests on. Record data (the contact, its
  * history, its deals) is read fresh for every decision. The portal's stage definitions change
  * rarely but would cost two of every five calls against the portal's rate limit (19 requests/s
- * on Professional), so they are kept for `PORTAL_SETTINGS_TTL_MS`: an admin who reorders stages
- * sees the new order within that time.
+ * on Professional), so `PortalSettings` keeps them for `PORTAL_SETTINGS_TTL_MS`: an admin who
+ * reorders stages sees the new order within that time.
  */
 export interface ContactSnapshot {
   id: string;
@@ -40,15 +40,15 @@ const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** Contacts with their lifecycle-stage history, by id; ids HubSpot does not know are left out. */
-export async function readContacts(client: Client, contactIds: string[], extraProperties: string[] = []): Promise<Map<string, ContactSnapshot>> {
+export async function readContacts(gateway: HubSpotGateway, contactIds: string[], extraProperties: string[] = []): Promise<Map<string, ContactSnapshot>> {
   const properties = [...new Set(['email', 'firstname', 'lastname', 'lifecyclestage', 'hubspot_owner_id', ...extraProperties])];
   const contacts = new Map<string, ContactSnapshot>();
   for (const ids of chunks([...new Set(contactIds)], HISTORY_BATCH)) {
-    const batch = await client.crm.contacts.batchApi.read({
+    const batch = await gateway.call('read', 'read contacts with lifecycle history', (client) => client.crm.contacts.batchApi.read({
       inputs: ids.map((id) => ({ id })),
       properties,
       propertiesWithHistory: ['lifecyclestage'],
-    });
+    }));
     for (const c of batch.results) {
       contacts.set(c.id, { id: c.id, properties: c.properties, lifecycleHistory: toChanges(c.propertiesWithHistory?.lifecyclestage) });
     }
@@ -57,15 +57,15 @@ export async function readContacts(client: Client, contactIds: string[], extraPr
 }
 
 /** For each record, the ids of its associated records of `toType` (every page); none: an empty list. */
-export async function associatedIds(client: Client, fromType: string, fromIds: string[], toType: string): Promise<Map<string, string[]>> {
+export async function associatedIds(gateway: HubSpotGateway, fromType: string, fromIds: string[], toType: string): Promise<Map<string, string[]>> {
   const associated = new Map<string, string[]>(fromIds.map((id) => [id, []]));
   let inputs = [...associated.keys()].map((id) => ({ id, after: undefined as string | undefined }));
   while (inputs.length > 0) {
     const next: typeof inputs = [];
     for (const chunk of chunks(inputs, ASSOCIATION_BATCH)) {
-      const batch = await client.crm.associations.v4.batchApi.getPage(fromType, toType, {
+      const batch = await gateway.call('read', `read ${fromType} to ${toType} associations`, (client) => client.crm.associations.v4.batchApi.getPage(fromType, toType, {
         inputs: chunk.map(({ id, after }) => (after ? { id, after } : { id })),
-      });
+      }));
       for (const result of batch.results) {
         associated.get(result._from.id)?.push(...result.to.map((t) => String(t.toObjectId)));
         const after = result.paging?.next?.after;
@@ -78,14 +78,14 @@ export async function associatedIds(client: Client, fromType: string, fromIds: s
 }
 
 /** Deals with their stage history, by the same batch limit as contacts with history. */
-export async function readDeals(client: Client, dealIds: string[]): Promise<DealSnapshot[]> {
+export async function readDeals(gateway: HubSpotGateway, dealIds: string[]): Promise<DealSnapshot[]> {
   const deals: DealSnapshot[] = [];
   for (const ids of chunks(dealIds, HISTORY_BATCH)) {
-    const batch = await client.crm.deals.batchApi.read({
+    const batch = await gateway.call('read', 'read deals with stage history', (client) => client.crm.deals.batchApi.read({
       inputs: ids.map((id) => ({ id })),
       properties: ['dealstage', 'pipeline', 'amount'],
       propertiesWithHistory: ['dealstage'],
-    });
+    }));
     for (const d of batch.results) {
       deals.push({
         id: d.id,
@@ -100,37 +100,47 @@ export async function readDeals(client: Client, dealIds: string[]): Promise<Deal
 
 export const PORTAL_SETTINGS_TTL_MS = 30_000;
 
-const settingsCache = new WeakMap<Client, Map<string, { at: number; value: Promise<unknown> }>>();
+/**
+ * The portal's stage definitions, one in-flight or recent read per key; a failed read is forgotten
+ * at once. One per account, held on the context beside its gateway.
+ */
+export class PortalSettings {
+  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
 
-/** One in-flight or recent read per client and key; a failed read is forgotten at once. */
-function cached<T>(client: Client, key: string, read: () => Promise<T>, now = Date.now()): Promise<T> {
-  let entries = settingsCache.get(client);
-  if (!entries) settingsCache.set(client, (entries = new Map()));
-  const hit = entries.get(key);
-  if (hit && now - hit.at < PORTAL_SETTINGS_TTL_MS) return hit.value as Promise<T>;
-  const value = read();
-  entries.set(key, { at: now, value });
-  value.catch(() => entries.delete(key));
-  return value;
+  constructor(private readonly gateway: HubSpotGateway, private readonly clock: () => number = Date.now) {}
+
+  lifecycleStages(): Promise<LifecycleStageOption[]> {
+    return this.cached('lifecycle-stages', () => fetchLifecycleStages(this.gateway));
+  }
+
+  pipelines(): Promise<Pipeline[]> {
+    return this.cached('deal-pipelines', () => fetchPipelines(this.gateway));
+  }
+
+  private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const now = this.clock();
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < PORTAL_SETTINGS_TTL_MS) return hit.value as Promise<T>;
+    const value = read();
+    this.entries.set(key, { at: now, value });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    return value;
+  }
 }
 
-export function readLifecycleStages(client: Client): Promise<LifecycleStageOption[]> {
-  return cached(client, 'lifecycle-stages', () => fetchLifecycleStages(client));
-}
-
-export function readPipelines(client: Client): Promise<Pipeline[]> {
-  return cached(client, 'deal-pipelines', () => fetchPipelines(client));
-}
-
-async function fetchLifecycleStages(client: Client): Promise<LifecycleStageOption[]> {
-  const property = await client.crm.properties.coreApi.getByName('contacts', 'lifecyclestage');
+/** The portal's visible lifecycle stages, read now. */
+export async function fetchLifecycleStages(gateway: HubSpotGateway): Promise<LifecycleStageOption[]> {
+  const property = await gateway.call('read', 'read the lifecycle stages', (client) => client.crm.properties.coreApi.getByName('contacts', 'lifecyclestage'));
   return property.options
     .filter((o) => !o.hidden)
     .map((o) => ({ value: o.value, label: o.label, displayOrder: o.displayOrder ?? 0 }));
 }
 
-async function fetchPipelines(client: Client): Promise<Pipeline[]> {
-  const { results } = await client.crm.pipelines.pipelinesApi.getAll('deals');
+/** The portal's deal pipelines with their stages, read now. */
+export async function fetchPipelines(gateway: HubSpotGateway): Promise<Pipeline[]> {
+  const { results } = await gateway.call('read', 'read the deal pipelines', (client) => client.crm.pipelines.pipelinesApi.getAll('deals'));
   return results.map((p) => ({
     id: p.id,
     label: p.label,

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { AppContext, Feature } from '../context';
 import { validationError } from '../errors';
 import { listPrograms } from '../programs/repository';
-import { readLifecycleStages, readPipelines } from './live-data';
 
 /**
  * HubSpot's optionsUrl request: it asks for one input field's choices, optionally filtered by `q`.
@@ -49,18 +48,18 @@ export function optionsFeature(ctx: AppContext): Feature {
   });
   hubspot.post('/options/lifecycle-stages', async (req, res) => {
     const { fetchOptions } = parse(req.body);
-    const stages = (await readLifecycleStages(ctx.hubspot)).sort((a, b) => a.displayOrder - b.displayOrder);
+    const stages = (await ctx.portalSettings.lifecycleStages()).sort((a, b) => a.displayOrder - b.displayOrder);
     res.json(answer(stages.map((s) => ({ label: s.label ?? s.value, value: s.value })), fetchOptions?.q));
   });
   hubspot.post('/options/pipelines', async (req, res) => {
     const { fetchOptions } = parse(req.body);
-    const pipelines = await readPipelines(ctx.hubspot);
+    const pipelines = await ctx.portalSettings.pipelines();
     res.json(answer(pipelines.map((p) => ({ label: p.label ?? p.id, value: p.id })), fetchOptions?.q));
   });
   hubspot.post('/options/deal-stages', async (req, res) => {
     const { inputFields, fetchOptions } = parse(req.body);
     const pipelineId = staticValue(inputFields, 'pipeline');
-    const pipelines = (await readPipelines(ctx.hubspot)).filter((p) => !pipelineId || p.id === pipelineId);
+    const pipelines = (await ctx.portalSettings.pipelines()).filter((p) => !pipelineId || p.id === pipelineId);
     const options = pipelines.flatMap((p) =>
       [...p.stages].sort((a, b) => a.displayOrder - b.displayOrder).map((s) => ({
         label: pipelineId ? (s.label ?? s.id) : `${p.label ?? p.id}: ${s.label ?? s.id}`,

@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import type { OwnerTaskTable } from '../db/schema';
 import { enqueue, type JobHandler, type JobRow } from '../jobs/queue';
 import { hubspotStatus } from '../hubspot/client';
+import { JOB_CALL_ATTEMPTS, type HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { completeTask, contactName, createTask, findTaskByMarker, taskMarker } from './hubspot-task';
 import { parseItemKey } from './item-keys';
@@ -15,9 +16,10 @@ type OwnerTaskRow = Selectable<OwnerTaskTable>;
 const DAY_MS = 86_400_000;
 
 export function ownerTaskHandlers(ctx: AppContext): Record<string, JobHandler> {
+  const gateway = ctx.gateway.withMaxAttempts(JOB_CALL_ATTEMPTS);
   return {
-    [OWNER_TASK_CREATE]: (payload) => raiseOwnerTask(ctx, payload as RaisePayload),
-    [OWNER_TASK_COMPLETE]: (payload) => completeOwnerTask(ctx, (payload as { item: string }).item),
+    [OWNER_TASK_CREATE]: (payload) => raiseOwnerTask(ctx, gateway, payload as RaisePayload),
+    [OWNER_TASK_COMPLETE]: (payload) => completeOwnerTask(ctx, gateway, (payload as { item: string }).item),
   };
 }
 
@@ -46,7 +48,7 @@ export function raiseOwnerTaskOnDead(ctx: AppContext): (job: JobRow, error: stri
  * call is under way: a re-run after a crash or a lost answer looks for the task by its marker before
  * creating another. A create HubSpot refused outright leaves nothing to look for.
  */
-async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: RaisePayload): Promise<void> {
+async function raiseOwnerTask(ctx: AppContext, gateway: HubSpotGateway, { item, detail, portalId }: RaisePayload): Promise<void> {
   const db = ctx.database.db;
   const description = await describeItem(db, item, detail);
   if (!description) {
@@ -62,12 +64,12 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
   if (!row || row.hubspot_task_id) return;
 
   const marker = taskMarker(item);
-  let taskId = row.create_started_at !== null ? await findTaskByMarker(ctx.hubspot, description.contactId, marker) : undefined;
+  let taskId = row.create_started_at !== null ? await findTaskByMarker(gateway, description.contactId, marker) : undefined;
   if (!taskId) {
     if (row.status === 'completed') return; // resolved before any task reached HubSpot
     const dueDays = parseItemKey(item).kind === 'review' ? program.review.expirationDays : 0;
     const task = {
-      subject: description.subject(await contactName(ctx.hubspot, description.contactId)),
+      subject: description.subject(await contactName(gateway, description.contactId)),
       body: taskBody(ctx, description, marker, portalId),
       ownerId: program.ownerId,
       contactId: description.contactId,
@@ -76,7 +78,7 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
     };
     await setRow(ctx, item, { create_started_at: ctx.clock() });
     try {
-      taskId = await createTask(ctx.hubspot, task);
+      taskId = await createTask(gateway, task);
     } catch (err) {
       if (refused(err)) await setRow(ctx, item, { create_started_at: null });
       throw err;
@@ -85,7 +87,7 @@ async function raiseOwnerTask(ctx: AppContext, { item, detail, portalId }: Raise
   await setRow(ctx, item, { hubspot_task_id: taskId, create_started_at: null });
   // Resolved while HubSpot was creating it: the completion job found no task id, so finish here.
   const { status } = await db.selectFrom('owner_tasks').select('status').where('item_key', '=', item).executeTakeFirstOrThrow();
-  if (status === 'completed') await completeTask(ctx.hubspot, taskId);
+  if (status === 'completed') await completeTask(gateway, taskId);
 }
 
 /** HubSpot answered and refused (not rate limited): the task surely does not exist. */
@@ -126,11 +128,11 @@ function taskBody(ctx: AppContext, d: ItemDescription, marker: string, portalId:
   return [d.reason, d.nextStep, link, `Reference: ${marker}`].join('\n');
 }
 
-async function completeOwnerTask(ctx: AppContext, item: string): Promise<void> {
+async function completeOwnerTask(ctx: AppContext, gateway: HubSpotGateway, item: string): Promise<void> {
   const row = await ctx.database.db.selectFrom('owner_tasks').selectAll().where('item_key', '=', item).executeTakeFirst();
   // No task id yet: the raise still running will see the row completed and finish the task itself.
   if (!row?.hubspot_task_id) return;
-  if ((await completeTask(ctx.hubspot, row.hubspot_task_id)) === 'gone') {
+  if ((await completeTask(gateway, row.hubspot_task_id)) === 'gone') {
     ctx.logger.info({ item, task: row.hubspot_task_id }, 'owner task was deleted in HubSpot; nothing to complete');
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks';
 import { hubspotStatus } from '../hubspot/client';
+import type { HubSpotGateway } from '../hubspot/gateway';
 
 /** HubSpot-defined association type "task to contact". */
 export const TASK_TO_CONTACT = 204;
@@ -28,15 +28,16 @@ export function taskMarker(itemKey: string): string {
  * it there; the task was created with its association to the contact, and associations and batch
  * reads are not search-indexed, so the contact's tasks are read instead.
  */
-export async function findTaskByMarker(client: Client, contactId: string, marker: string): Promise<string | undefined> {
+export async function findTaskByMarker(gateway: HubSpotGateway, contactId: string, marker: string): Promise<string | undefined> {
   let after: string | undefined;
   do {
-    const page = await client.crm.associations.v4.basicApi.getPage('contacts', contactId, 'tasks', after, 500);
+    const cursor = after;
+    const page = await gateway.call('read', "read a contact's tasks", (client) => client.crm.associations.v4.basicApi.getPage('contacts', contactId, 'tasks', cursor, 500));
     const ids = page.results.map((r) => String(r.toObjectId));
     for (let i = 0; i < ids.length; i += 100) {
-      const batch = await client.crm.objects.tasks.batchApi.read({
+      const batch = await gateway.call('read', 'read tasks', (client) => client.crm.objects.tasks.batchApi.read({
         inputs: ids.slice(i, i + 100).map((id) => ({ id })), properties: ['hs_task_body'], propertiesWithHistory: [],
-      });
+      }));
       const found = batch.results.find((task) => task.properties.hs_task_body?.includes(marker));
       if (found) return found.id;
     }
@@ -45,8 +46,9 @@ export async function findTaskByMarker(client: Client, contactId: string, marker
   return undefined;
 }
 
-export async function createTask(client: Client, task: TaskContent): Promise<string> {
-  const created = await client.crm.objects.tasks.basicApi.create({
+/** Not repeated after a 5xx (a `create` call): the raise looks for the task by its marker instead. */
+export async function createTask(gateway: HubSpotGateway, task: TaskContent): Promise<string> {
+  const created = await gateway.call('create', 'create an owner task', (client) => client.crm.objects.tasks.basicApi.create({
     properties: {
       hs_task_subject: task.subject,
       hs_task_body: task.body,
@@ -60,14 +62,14 @@ export async function createTask(client: Client, task: TaskContent): Promise<str
       to: { id: task.contactId },
       types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: TASK_TO_CONTACT }],
     }],
-  });
+  }));
   return created.id;
 }
 
 /** A task someone deleted in HubSpot has nothing left to complete. */
-export async function completeTask(client: Client, taskId: string): Promise<'completed' | 'gone'> {
+export async function completeTask(gateway: HubSpotGateway, taskId: string): Promise<'completed' | 'gone'> {
   try {
-    await client.crm.objects.tasks.basicApi.update(taskId, { properties: { hs_task_status: 'COMPLETED' } });
+    await gateway.call('write', 'complete an owner task', (client) => client.crm.objects.tasks.basicApi.update(taskId, { properties: { hs_task_status: 'COMPLETED' } }));
     return 'completed';
   } catch (err) {
     if (hubspotStatus(err) === 404) return 'gone';
@@ -76,9 +78,9 @@ export async function completeTask(client: Client, taskId: string): Promise<'com
 }
 
 /** "First Last", else the email, else the record id: a subject always names someone. */
-export async function contactName(client: Client, contactId: string): Promise<string> {
+export async function contactName(gateway: HubSpotGateway, contactId: string): Promise<string> {
   try {
-    const contact = await client.crm.contacts.basicApi.getById(contactId, ['firstname', 'lastname', 'email']);
+    const contact = await gateway.call('read', "read a contact's name", (client) => client.crm.contacts.basicApi.getById(contactId, ['firstname', 'lastname', 'email']));
     const p = contact.properties;
     const name = [p.firstname, p.lastname].filter((s) => s && s.trim()).join(' ');
     return name || p.email || `contact ${contactId}`;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { normaliseEmail } from '../../src/app/packages/domain/email';
 import type { AppContext, Feature } from '../context';
 import { AppError, validationError } from '../errors';
-import { sharedGateway, TIER_LIMITS, type HubSpotGateway } from '../hubspot/gateway';
+import type { HubSpotGateway } from '../hubspot/gateway';
 import { eraseSubject, type ErasureCounts, type ErasureOutcome } from './erase-subject';
 import { isPseudonym, pseudonymKey } from './pseudonym';
 
@@ -26,7 +26,7 @@ export interface PrivacyFeatureOptions {
  */
 export function createPrivacyFeature(opts: PrivacyFeatureOptions = {}) {
   return (ctx: AppContext): Feature => {
-    const gateway = opts.gateway?.(ctx) ?? sharedGateway(ctx.hubspot, { limits: TIER_LIMITS.professional, logger: ctx.logger });
+    const gateway = opts.gateway?.(ctx) ?? ctx.gateway;
     const admin = Router();
 
     admin.post('/privacy/erasures', async (req, res) => {

@@ -1,21 +1,16 @@
-import type { AppContext } from '../context';
-
 /**
- * Deliveries of "Qualify referral" per service: how many are being answered and when the last one
- * arrived. HubSpot waits on each delivery and retries one that times out; a decision can wait, its
- * workflow is paused anyway. So decisions give way while deliveries are arriving.
+ * Deliveries of "Qualify referral" per service (`AppContext.deliveryTraffic`): how many are being
+ * answered and when the last one arrived. HubSpot waits on each delivery and retries one that times
+ * out; a decision can wait, its workflow is paused anyway. So decisions give way while deliveries
+ * are arriving.
  */
-interface Traffic {
-  answering: number;
-  lastArrival: number;
+export class DeliveryTraffic {
+  answering = 0;
+  lastArrival = -Infinity;
 }
 
-const traffic = new WeakMap<AppContext, Traffic>();
-
-function trafficOf(ctx: AppContext): Traffic {
-  let t = traffic.get(ctx);
-  if (!t) traffic.set(ctx, (t = { answering: 0, lastArrival: -Infinity }));
-  return t;
+interface WithTraffic {
+  deliveryTraffic: DeliveryTraffic;
 }
 
 /**
@@ -30,8 +25,8 @@ export type Stopwatch = () => number;
 const monotonic: Stopwatch = () => performance.now();
 
 /** Counts a delivery from now until `done` is called. */
-export function answeringDelivery(ctx: AppContext, now: Stopwatch = monotonic): () => void {
-  const t = trafficOf(ctx);
+export function answeringDelivery(ctx: WithTraffic, now: Stopwatch = monotonic): () => void {
+  const t = ctx.deliveryTraffic;
   t.answering++;
   t.lastArrival = now();
   return () => {
@@ -45,8 +40,8 @@ export function answeringDelivery(ctx: AppContext, now: Stopwatch = monotonic): 
  * and catch up when it ends. It yields on a timer, not with setImmediate, because under a backlog of
  * decisions setImmediate turns held new deliveries back for seconds.
  */
-export async function giveWayToDeliveries(ctx: AppContext, maxWaitMs = 50, now: Stopwatch = monotonic): Promise<void> {
-  const t = trafficOf(ctx);
+export async function giveWayToDeliveries(ctx: WithTraffic, maxWaitMs = 50, now: Stopwatch = monotonic): Promise<void> {
+  const t = ctx.deliveryTraffic;
   const until = now() + maxWaitMs;
   const busy = () => t.answering > 0 || now() - t.lastArrival < QUIET_MS;
   do await new Promise((resolve) => setTimeout(resolve, 1));

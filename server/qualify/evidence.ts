@@ -1,13 +1,6 @@
-import type { Client } from '@hubspot/api-client';
 import type { LiveEvidence } from '../../src/app/packages/domain/qualification-decision';
-import {
-  associatedIds,
-  closedWonDates,
-  readContacts,
-  readDeals,
-  readLifecycleStages,
-  readPipelines,
-} from '../hubspot/live-data';
+import type { HubSpotGateway } from '../hubspot/gateway';
+import { associatedIds, closedWonDates, readContacts, readDeals, type PortalSettings } from '../hubspot/live-data';
 
 export type { LiveEvidence };
 
@@ -18,16 +11,19 @@ export type { LiveEvidence };
  * them whatever the milestone), and the portal's stage definitions. A contact HubSpot no longer
  * has gets no evidence.
  */
-export async function gatherEvidence(client: Client, contactIds: string[], extraProperties: string[]): Promise<Map<string, LiveEvidence>> {
+export async function gatherEvidence(
+  hubspot: { gateway: HubSpotGateway; portalSettings: PortalSettings }, contactIds: string[], extraProperties: string[],
+): Promise<Map<string, LiveEvidence>> {
+  const { gateway, portalSettings } = hubspot;
   const evidence = new Map<string, LiveEvidence>();
   if (contactIds.length === 0) return evidence;
   const [contacts, lifecycleStages, pipelines, dealsOf] = await Promise.all([
-    readContacts(client, contactIds, extraProperties),
-    readLifecycleStages(client),
-    readPipelines(client),
-    associatedIds(client, 'contacts', contactIds, 'deals'),
+    readContacts(gateway, contactIds, extraProperties),
+    portalSettings.lifecycleStages(),
+    portalSettings.pipelines(),
+    associatedIds(gateway, 'contacts', contactIds, 'deals'),
   ]);
-  const deals = new Map((await readDeals(client, [...new Set([...dealsOf.values()].flat())])).map((d) => [d.id, d]));
+  const deals = new Map((await readDeals(gateway, [...new Set([...dealsOf.values()].flat())])).map((d) => [d.id, d]));
   for (const contact of contacts.values()) {
     const own = (dealsOf.get(contact.id) ?? []).flatMap((id) => deals.get(id) ?? []);
     evidence.set(contact.id, {

@@ -10,6 +10,7 @@ import { isRiskFlag } from '../../src/app/packages/domain/risk-flags';
 import type { AppContext } from '../context';
 import type { Database, ReferralTable } from '../db/schema';
 import { actionRequestSchema, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
+import { JOB_CALL_ATTEMPTS, type HubSpotGateway } from '../hubspot/gateway';
 import { associatedIds } from '../hubspot/live-data';
 import { enqueue, type BatchJobHandler } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
@@ -37,10 +38,11 @@ class AlreadyDecided extends Error {}
  * completion is a job written in that transaction too.
  */
 export function qualifyJobHandlers(ctx: AppContext): Record<string, BatchJobHandler> {
-  return { [DECIDE_QUALIFICATION]: (jobs) => decideBatch(ctx, jobs.map((j) => actionRequestSchema.parse(j.payload))) };
+  const gateway = ctx.gateway.withMaxAttempts(JOB_CALL_ATTEMPTS);
+  return { [DECIDE_QUALIFICATION]: (jobs) => decideBatch(ctx, gateway, jobs.map((j) => actionRequestSchema.parse(j.payload))) };
 }
 
-async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<unknown[]> {
+async function decideBatch(ctx: AppContext, gateway: HubSpotGateway, requests: ActionRequest[]): Promise<unknown[]> {
   const outcomes: unknown[] = requests.map(() => undefined);
   // A batch's callbacks mostly share one program: read each once.
   const programs = new Map<unknown, ReturnType<typeof programOf>>();
@@ -60,7 +62,7 @@ async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<
     }
   }))).flat();
   const dealContacts = await associatedIds(
-    ctx.hubspot, 'deals', planned.filter((p) => p.request.object.objectType === 'DEAL').map((p) => p.request.object.objectId), 'contacts',
+    gateway, 'deals', planned.filter((p) => p.request.object.objectType === 'DEAL').map((p) => p.request.object.objectId), 'contacts',
   );
   const withReferral = await Promise.all(planned.map(async (p) => {
     const { objectType, objectId } = p.request.object;
@@ -69,7 +71,7 @@ async function decideBatch(ctx: AppContext, requests: ActionRequest[]): Promise<
   }));
   const referred = withReferral.flatMap((p) => (p.referral ? [p.referral.referred_contact_id] : []));
   const extra = [...new Set(withReferral.flatMap((p) => (p.milestone.kind === 'property' ? [p.milestone.propertyName] : [])))];
-  const evidence = await gatherEvidence(ctx.hubspot, referred, extra);
+  const evidence = await gatherEvidence({ gateway, portalSettings: ctx.portalSettings }, referred, extra);
 
   for (const p of withReferral) {
     await giveWayToDeliveries(ctx);

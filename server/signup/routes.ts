@@ -5,7 +5,7 @@ import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
 import { AppError, type FieldIssue } from '../errors';
 import { sharedWindowCounters } from '../http/window-counters';
-import { TIER_LIMITS, sharedGateway, type HubSpotGateway } from '../hubspot/gateway';
+import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { SHARE_PAGE_SECURITY_POLICY } from './share-script';
 import { SIGNED_UP_STATUS, signUp, signupRefusal, signupView, type SignupDeps } from './sign-up';
@@ -24,7 +24,7 @@ export interface SignupFeatureOptions {
  */
 export function createSignupFeature(opts: SignupFeatureOptions = {}) {
   return (ctx: AppContext): Feature => {
-    const gateway = opts.gateway?.(ctx) ?? sharedGateway(ctx.hubspot, { limits: TIER_LIMITS.professional, logger: ctx.logger });
+    const gateway = opts.gateway?.(ctx) ?? ctx.gateway;
     const deps: SignupDeps = { database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl, logger: ctx.logger };
     const { db } = ctx.database;
     const limits = { ...ctx.config.rateLimits, ...opts.limits };

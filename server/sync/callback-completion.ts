@@ -19,9 +19,12 @@ export function completionBody(outputFields: Record<string, string>) {
   return { outputFields, typedOutputs: { ...outputFields } };
 }
 
-/** HubSpot answered a completion with an error status; `code` is what `hubspotStatus` reads. */
+/**
+ * HubSpot answered a completion with an error status; `code` is what `hubspotStatus` reads and
+ * `headers` carry Retry-After for the gateway.
+ */
 export class CompletionError extends Error {
-  constructor(readonly code: number, readonly body: string) {
+  constructor(readonly code: number, readonly body: string, readonly headers: Record<string, string> = {}) {
     super(`HubSpot answered ${code} to the callback completion: ${summarise(body)}`);
   }
 }
@@ -39,7 +42,8 @@ function summarise(body: string): string {
 async function post(client: Client, path: string, body: unknown): Promise<void> {
   const response = await client.apiRequest({ method: 'POST', path, body });
   if (response.ok) return;
-  throw new CompletionError(response.status, await response.text());
+  const retryAfter = response.headers.get('retry-after');
+  throw new CompletionError(response.status, await response.text(), retryAfter === null ? {} : { 'retry-after': retryAfter });
 }
 
 export function completeCallback(client: Client, { callbackId, outputFields }: Completion): Promise<void> {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
-import { hubspotStatus } from '../hubspot/client';
+import { HubSpotCallFailed, hubspotStatus } from '../hubspot/client';
+import { JOB_CALL_ATTEMPTS } from '../hubspot/gateway';
 import { backoffMs, GiveUp, RetryLater, type BatchJobHandler, type JobHandler, type JobRow, type NewJob } from '../jobs/queue';
 import { completeCallback, completeCallbacks, type Completion } from './callback-completion';
 import { isPseudonym } from '../privacy/pseudonym';
@@ -18,6 +19,7 @@ export function completeCallbackJob(callbackId: string, outputFields: Record<str
 }
 
 export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> {
+  const gateway = ctx.gateway.withMaxAttempts(JOB_CALL_ATTEMPTS);
   return {
     [SYNC_CONTACT]: async (payload) => {
       const { contactId } = payload as { contactId: string };
@@ -25,7 +27,7 @@ export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> 
       if (isPseudonym(contactId)) return;
       const properties = await contactReferralProperties(ctx.database.db, contactId);
       if (Object.keys(properties).length === 0) return;
-      await ctx.hubspot.crm.contacts.basicApi.update(contactId, { properties });
+      await gateway.call('write', "write a contact's referral properties", (client) => client.crm.contacts.basicApi.update(contactId, { properties }));
     },
   };
 }
@@ -42,6 +44,7 @@ export function hubspotJobHandlers(ctx: AppContext): Record<string, JobHandler> 
  * raises one owner task, because the workflow will not move on by itself.
  */
 export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHandler> {
+  const gateway = ctx.gateway.withMaxAttempts(JOB_CALL_ATTEMPTS);
   const completed = (callbackIds: string[]) => ctx.database.db
     .updateTable('action_decisions')
     .set({ completed_at: ctx.clock() })
@@ -51,7 +54,7 @@ export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHa
   const completeOne = async ({ payload, job }: { payload: unknown; job: JobRow }): Promise<unknown> => {
     const completion = payload as Completion;
     try {
-      await completeCallback(ctx.hubspot, completion);
+      await gateway.call('write', 'complete a callback', (client) => completeCallback(client, completion));
     } catch (err) {
       if (!isRefused(err)) return err;
       return refusal(ctx, completion.callbackId, job, err);
@@ -65,7 +68,7 @@ export function hubspotBatchHandlers(ctx: AppContext): Record<string, BatchJobHa
       if (jobs.length === 1) return [await completeOne(jobs[0]!)];
       const inputs = jobs.map(({ payload }) => payload as Completion);
       try {
-        await completeCallbacks(ctx.hubspot, inputs);
+        await gateway.call('write', 'complete callbacks', (client) => completeCallbacks(client, inputs));
       } catch (err) {
         if (!isRefused(err)) throw err;
         const outcomes: unknown[] = [];
@@ -85,7 +88,9 @@ async function refusal(ctx: AppContext, callbackId: string, job: JobRow, err: un
   const giveUpAt = answeredAt + ctx.config.callbackRetryWindowMs;
   const now = ctx.clock();
   const status = hubspotStatus(err);
-  const message = err instanceof Error ? err.message : String(err);
+  // A refusal is answered at once, never retried: HubSpot's own words tell the owner the most.
+  const answer = err instanceof HubSpotCallFailed ? err.cause : err;
+  const message = answer instanceof Error ? answer.message : String(answer);
   if (now >= giveUpAt) {
     ctx.logger.warn({ callbackId, status }, 'HubSpot still refuses the callback completion; giving up and asking the program owner');
     return new GiveUp(`${message} (still refused ${Math.round((now - answeredAt) / 60_000)} min after the BLOCK answer)`);

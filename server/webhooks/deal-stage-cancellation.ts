@@ -1,7 +1,8 @@
-import type { Client } from '@hubspot/api-client';
 import { dealStageFromHubSpot, isClosedWon } from '../../src/app/packages/domain/qualification';
 import type { AppContext } from '../context';
 import type { RewardState } from '../../src/app/packages/domain/reward-state';
+import { hubspotStatus } from '../hubspot/client';
+import type { HubSpotGateway } from '../hubspot/gateway';
 import type { Actor } from '../ledger/actor';
 import { applyRewardEvent } from '../rewards/review';
 
@@ -10,23 +11,29 @@ const CANCELABLE: RewardState[] = ['pending_review', 'held', 'approved'];
 
 export type DealCheck = { won: true } | { won: false; reason: string } | { won: 'unknown'; reason: string };
 
-const notFound = (err: unknown) => (err as { code?: number }).code === 404;
+const notFound = (err: unknown) => hubspotStatus(err) === 404;
+
+/**
+ * HubSpot waits on a webhook delivery (5 s) and sends it again when it fails: one quick retry here,
+ * then a 5xx answer hands the rest to HubSpot's redelivery.
+ */
+const WEBHOOK_CALL = { maxAttempts: 2 };
 
 /**
  * Whether the deal sits in a closed-won stage of its pipeline right now. Both are read live (not
  * from the stage cache the qualify action uses): a stage created a moment ago must be judged too.
  */
-export async function dealWonNow(client: Client, dealId: string): Promise<DealCheck> {
+export async function dealWonNow(gateway: HubSpotGateway, dealId: string): Promise<DealCheck> {
   let deal;
   try {
-    deal = await client.crm.deals.basicApi.getById(dealId, ['dealstage', 'pipeline']);
+    deal = await gateway.call('read', 'read a deal', (client) => client.crm.deals.basicApi.getById(dealId, ['dealstage', 'pipeline']), WEBHOOK_CALL);
   } catch (err) {
     if (notFound(err)) return { won: false, reason: `Deal ${dealId} no longer exists in HubSpot` };
     throw err;
   }
   const pipelineId = deal.properties.pipeline ?? 'default';
   const stageId = deal.properties.dealstage ?? '';
-  const pipeline = await client.crm.pipelines.pipelinesApi.getById('deals', pipelineId).catch((err: unknown) => {
+  const pipeline = await gateway.call('read', "read a deal's pipeline", (client) => client.crm.pipelines.pipelinesApi.getById('deals', pipelineId), WEBHOOK_CALL).catch((err: unknown) => {
     if (notFound(err)) return undefined;
     throw err;
   });

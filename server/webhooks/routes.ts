@@ -64,7 +64,7 @@ async function handleEvent(ctx: AppContext, event: WebhookEvent): Promise<Webhoo
     await eraseDeletedContact(ctx, event, erasure);
     result = { eventId: event.eventId, outcome: 'erased' };
   } else if (isDealStageChange(event)) {
-    const check = await dealWonNow(ctx.hubspot, event.objectId);
+    const check = await dealWonNow(ctx.gateway, event.objectId);
     if (check.won === true) result = { eventId: event.eventId, outcome: 'still_won' };
     else if (check.won === 'unknown') {
       ctx.logger.warn({ eventId: event.eventId, dealId: event.objectId, reason: check.reason }, 'deal stage not found; rewards left as they are');

@@ -242,7 +242,9 @@ describe.each(dialects)('every public and signed endpoint under hostile input on
     code = (await h.database.db.selectFrom('enrolments').select('code').where('contact_id', '=', referral.referrerId).executeTakeFirstOrThrow()).code;
     // Read from the app, so an endpoint added later is fuzzed too; the admin API is covered by its own tests.
     routes = listRoutes(createApp(h.service.ctx)).filter((r) => !r.path.startsWith('/api/') || r.path === '/api/referrals' || r.path === '/api/signups');
-    const tables = (await h.database.db.introspection.getTables()).map((t) => t.name).sort();
+    // A refused request still counts toward its client's rate limit (on PostgreSQL a counter row): that
+    // is the limit working, not input written.
+    const tables = (await h.database.db.introspection.getTables()).map((t) => t.name).filter((t) => t !== 'rate_limit_windows').sort();
     rowCounts = async () => {
       const row = await sql<Record<string, string | number>>`select ${sql.join(tables.map((t) => sql`(select count(*) from ${sql.table(t)}) as ${sql.ref(t)}`))}`
         .execute(h.database.db);

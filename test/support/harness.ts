@@ -10,7 +10,7 @@ import type { ProgramInput } from '../../src/app/packages/domain/program';
 import { buildProgramInput } from '../domain/factories';
 import { createTestDatabase } from './databases';
 import { freePort } from './net';
-import { HubSpotGateway, TIER_LIMITS, scaledLimits } from '../../server/hubspot/gateway';
+import { HubSpotGateway, TIER_LIMITS, scaledLimits, type GatewayOptions } from '../../server/hubspot/gateway';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
 
 export const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** `tier` and `scale` also set the limits of the harness's gateway. */
   sandbox?: StartSandboxOptions;
   clock?: () => number;
+  /** The gateway's time (its limiter's clock and how it waits), for a test that runs on a virtual clock. */
+  gateway?: Pick<GatewayOptions, 'clock' | 'sleep'>;
   /** Set the portal up as `npm run setup` does (default on). */
   setUp?: boolean;
   /**
@@ -41,8 +43,8 @@ export interface Harness {
   /** The official client pointed at the sandbox, as a test would inspect the portal. */
   hubspot: Client;
   /**
-   * Rate limited like the sandbox portal (its tier and scale): what `features` are built on and what
-   * a test drives bulk work or setup through. The whole service keeps its own shared gateway.
+   * The service's gateway, rate limited like the sandbox portal (its tier and scale): what `features`
+   * are built on and what a test drives bulk work or setup through.
    */
   gateway: HubSpotGateway;
   /** The service's address, also its public base URL (links, signatures). */
@@ -69,7 +71,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const hubspot = new Client({ accessToken: SANDBOX_TOKEN, basePath: sandbox.url, numberOfApiCallRetries: 0 });
   const limits = scaledLimits(TIER_LIMITS[opts.sandbox?.tier ?? 'professional'], opts.sandbox?.scale ?? 1);
-  const gateway = new HubSpotGateway(hubspot, { limits });
+  const gateway = new HubSpotGateway(hubspot, { limits, ...opts.gateway });
   const config = loadConfig({
     PORT: String(port),
     DATABASE_URL: database.url,
@@ -85,6 +87,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     background: false,
     ...(opts.clock && { clock: opts.clock }),
     ...(opts.features && { features: opts.features(gateway) }),
+    gateway,
   });
   // A portal as `npm run setup` leaves it: the referral properties and the "Referred by" label exist.
   if (opts.setUp !== false) await setUpPortal(gateway);

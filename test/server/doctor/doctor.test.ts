@@ -21,7 +21,7 @@ function actionsDir(extra: Record<string, unknown> = {}): string {
 
 function deps(h: Harness, overrides: Partial<DoctorDeps> = {}): DoctorDeps {
   const { ctx } = h.service;
-  return { config: ctx.config, db: ctx.database.db, hubspot: ctx.hubspot, actionsDir: actionsDir(), ...overrides };
+  return { config: ctx.config, db: ctx.database.db, gateway: ctx.gateway, actionsDir: actionsDir(), ...overrides };
 }
 
 const failures = (checks: Array<{ ok: boolean; group: string; name: string }>) => checks.filter((c) => !c.ok).map((c) => `${c.group}: ${c.name}`);

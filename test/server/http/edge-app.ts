@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { createApp, type FeatureFactory } from '../../../server/app';
 import { loadConfig } from '../../../server/config';
-import type { AppContext } from '../../../server/context';
+import { createAppContext } from '../../../server/context';
 import type { DatabaseHandle } from '../../../server/db/database';
-import { createHubSpotClient } from '../../../server/hubspot/client';
+import { connectGateway, TIER_LIMITS } from '../../../server/hubspot/gateway';
 import { saveProgram } from '../../../server/programs/repository';
 import { buildProgram } from '../../support/harness';
 
@@ -13,8 +13,8 @@ import { buildProgram } from '../../support/harness';
  */
 export function edgeApp(database: DatabaseHandle, opts: { env?: Record<string, string>; clock: () => number; features: FeatureFactory[] }) {
   const config = loadConfig({ HUBSPOT_ACCESS_TOKEN: 'unused', HUBSPOT_API_BASE: 'http://127.0.0.1:9', ...opts.env });
-  const hubspot = createHubSpotClient({ accessToken: 'unused', apiBase: config.hubspot.apiBase, retries: 0 });
-  const ctx: AppContext = { config, database, logger: pino({ level: 'silent' }), hubspot, clock: opts.clock };
+  const gateway = connectGateway({ accessToken: 'unused', apiBase: config.hubspot.apiBase }, { limits: TIER_LIMITS.professional });
+  const ctx = createAppContext({ config, database, logger: pino({ level: 'silent' }), gateway, clock: opts.clock });
   return createApp(ctx, opts.features);
 }
 

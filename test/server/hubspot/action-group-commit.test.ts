@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { AppContext } from '../../../server/context';
-import { acceptWithGroup, type Acceptance } from '../../../server/hubspot/action-group-commit';
+import { AcceptGroups, acceptWithGroup, type Acceptance } from '../../../server/hubspot/action-group-commit';
 import type { ActionResponse } from '../../../server/hubspot/action-request';
 import { createTestDatabase, dialects, type TestDatabase } from '../../support/databases';
 
@@ -23,7 +23,7 @@ describe.each(dialects)('group commit of action deliveries on %s', (dialect) => 
   let ctx: AppContext;
   beforeEach(async () => {
     database = await createTestDatabase(dialect);
-    ctx = { database, clock: () => now, logger: pino({ level: 'silent' }) } as unknown as AppContext;
+    ctx = { database, clock: () => now, logger: pino({ level: 'silent' }), acceptGroups: new AcceptGroups() } as unknown as AppContext;
   });
   afterEach(() => database.drop());
 

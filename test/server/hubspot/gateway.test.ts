@@ -1,5 +1,7 @@
 import { Client } from '@hubspot/api-client';
+import { hubspotStatus } from '../../../server/hubspot/client';
 import { HubSpotCallFailed, HubSpotGateway, RollingWindow } from '../../../server/hubspot/gateway';
+import { CompletionError } from '../../../server/sync/callback-completion';
 
 /** Virtual time: sleeping advances the clock, so pacing is observable without waiting. */
 function virtualTime() {
@@ -72,5 +74,55 @@ describe('HubSpotGateway', () => {
     const failure = gateway.call('write', 'create contact', async () => { throw httpError(400, { message: 'Property values were not valid' }); });
     await expect(failure).rejects.toBeInstanceOf(HubSpotCallFailed);
     await expect(failure).rejects.toMatchObject({ status: 400, attempts: 1 });
+  });
+
+  it('repeats a create after a 429 but not after a 5xx, which may have come after HubSpot made the record', async () => {
+    const t = virtualTime();
+    const gateway = new HubSpotGateway(client, { limits: { perTenSeconds: 190, searchesPerSecond: 5 }, ...t });
+    const answers = [httpError(429, { policyName: 'SECONDLY' }), httpError(502)];
+    let calls = 0;
+    const failure = gateway.call('create', 'create a task', async () => {
+      calls++;
+      throw answers.shift() ?? new Error('not reached');
+    });
+    await expect(failure).rejects.toMatchObject({ status: 502, attempts: 2 });
+    expect(calls).toBe(2);
+    // Callers tell HubSpot's answers apart from the gateway's error as from the client's.
+    expect(hubspotStatus(await failure.catch((err: unknown) => err))).toBe(502);
+  });
+
+  it('gives a caller that someone waits on only the attempts it asks for', async () => {
+    const t = virtualTime();
+    const gateway = new HubSpotGateway(client, { limits: { perTenSeconds: 190, searchesPerSecond: 5 }, ...t });
+    let calls = 0;
+    await expect(gateway.call('read', 'read a deal', async () => { calls++; throw httpError(500); }, { maxAttempts: 2 }))
+      .rejects.toMatchObject({ status: 500, attempts: 2 });
+    expect(calls).toBe(2);
+  });
+
+  it("honours Retry-After on a callback completion's 429", async () => {
+    const t = virtualTime();
+    const gateway = new HubSpotGateway(client, { limits: { perTenSeconds: 190, searchesPerSecond: 5 }, ...t });
+    let calls = 0;
+    await gateway.call('write', 'complete a callback', async () => {
+      calls++;
+      if (calls === 1) throw new CompletionError(429, '{"policyName":"TEN_SECONDLY_ROLLING"}', { 'retry-after': '4' });
+    });
+    expect(t.clock()).toBe(4000);
+  });
+
+  it("gives jobs fewer attempts on the same account's limiter", async () => {
+    const t = virtualTime();
+    const gateway = new HubSpotGateway(client, { limits: { perTenSeconds: 4, searchesPerSecond: 5 }, marginMs: 0, ...t });
+    const jobs = gateway.withMaxAttempts(2);
+    const sentAt: number[] = [];
+    for (let i = 0; i < 4; i++) await (i % 2 ? jobs : gateway).call('write', 'update', async () => sentAt.push(t.clock()));
+    await jobs.call('write', 'update', async () => sentAt.push(t.clock()));
+    // The fifth call waits for the window both share.
+    expect(sentAt).toEqual([0, 0, 0, 0, 10_000]);
+    expect(gateway.stats.requests).toBe(5);
+    let calls = 0;
+    await expect(jobs.call('write', 'update', async () => { calls++; throw httpError(503); })).rejects.toMatchObject({ attempts: 2 });
+    expect(calls).toBe(2);
   });
 });

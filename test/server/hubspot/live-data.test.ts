@@ -1,5 +1,6 @@
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
 import { createHubSpotClient } from '../../../server/hubspot/client';
+import { HubSpotGateway, TIER_LIMITS } from '../../../server/hubspot/gateway';
 import { readDeals } from '../../../server/hubspot/live-data';
 
 describe('live HubSpot reads', () => {
@@ -16,7 +17,7 @@ describe('live HubSpot reads', () => {
         properties: { dealname: `Deal ${i}`, pipeline: 'default', dealstage: 'closedwon' }, associations: [],
       })),
     });
-    const deals = await readDeals(client, created.results.map((d) => d.id));
+    const deals = await readDeals(new HubSpotGateway(client, { limits: TIER_LIMITS.professional }), created.results.map((d) => d.id));
     expect(deals).toHaveLength(60);
     expect(deals.every((d) => d.stageId === 'closedwon' && d.stageHistory.at(-1)?.value === 'closedwon')).toBe(true);
   });

@@ -1,6 +1,7 @@
-import type { AppContext } from '../../../server/context';
 import * as deliveries from '../../../server/qualify/deliveries';
-import { QUIET_MS } from '../../../server/qualify/deliveries';
+import { DeliveryTraffic, QUIET_MS } from '../../../server/qualify/deliveries';
+
+type WithTraffic = { deliveryTraffic: DeliveryTraffic };
 
 /**
  * Decisions wait while deliveries arrive: HubSpot is waiting on those, the paused workflows are not.
@@ -10,9 +11,9 @@ import { QUIET_MS } from '../../../server/qualify/deliveries';
 describe('decisions give way to deliveries', () => {
   const clock = { now: 1_000_000 };
   const stopwatch = () => clock.now;
-  const answeringDelivery = (ctx: AppContext) => deliveries.answeringDelivery(ctx, stopwatch);
-  const giveWayToDeliveries = (ctx: AppContext, maxWaitMs: number) => deliveries.giveWayToDeliveries(ctx, maxWaitMs, stopwatch);
-  const service = () => ({ ctx: {} as AppContext, clock });
+  const answeringDelivery = (ctx: WithTraffic) => deliveries.answeringDelivery(ctx, stopwatch);
+  const giveWayToDeliveries = (ctx: WithTraffic, maxWaitMs: number) => deliveries.giveWayToDeliveries(ctx, maxWaitMs, stopwatch);
+  const service = () => ({ ctx: { deliveryTraffic: new DeliveryTraffic() }, clock });
   const settled = (p: Promise<void>) => {
     const state = { done: false };
     void p.then(() => (state.done = true));
