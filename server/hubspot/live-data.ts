@@ -24,6 +24,10 @@ export interface ContactSnapshot {
 export interface DealSnapshot extends Deal {
   /** When the deal entered each stage, oldest first. */
   stageHistory: PropertyChange[];
+  /** HubSpot's `amount` as sent (a decimal string), null when unset. */
+  amount: string | null;
+  /** `deal_currency_code`: set on deals of portals with several currencies. */
+  currencyCode: string | null;
 }
 
 const toChanges = (history: Array<{ value: string; timestamp: Date }> | undefined): PropertyChange[] =>
@@ -83,7 +87,7 @@ export async function readDeals(gateway: HubSpotGateway, dealIds: string[]): Pro
   for (const ids of chunks(dealIds, HISTORY_BATCH)) {
     const batch = await gateway.call('read', 'read deals with stage history', (client) => client.crm.deals.batchApi.read({
       inputs: ids.map((id) => ({ id })),
-      properties: ['dealstage', 'pipeline', 'amount'],
+      properties: ['dealstage', 'pipeline', 'amount', 'deal_currency_code'],
       propertiesWithHistory: ['dealstage'],
     }));
     for (const d of batch.results) {
@@ -92,6 +96,8 @@ export async function readDeals(gateway: HubSpotGateway, dealIds: string[]): Pro
         pipelineId: d.properties.pipeline ?? 'default',
         stageId: d.properties.dealstage ?? '',
         stageHistory: toChanges(d.propertiesWithHistory?.dealstage),
+        amount: d.properties.amount?.trim() || null,
+        currencyCode: d.properties.deal_currency_code?.trim().toUpperCase() || null,
       });
     }
   }
@@ -115,6 +121,11 @@ export class PortalSettings {
 
   pipelines(): Promise<Pipeline[]> {
     return this.cached('deal-pipelines', () => fetchPipelines(this.gateway));
+  }
+
+  /** The currency of deals that carry no `deal_currency_code`. */
+  companyCurrency(): Promise<string> {
+    return this.cached('company-currency', () => fetchCompanyCurrency(this.gateway));
   }
 
   private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
@@ -148,14 +159,33 @@ export async function fetchPipelines(gateway: HubSpotGateway): Promise<Pipeline[
   }));
 }
 
+/**
+ * The portal's company currency from HubSpot's account information API
+ * (`GET /account-info/v3/details`, `companyCurrency`). The official client has no model for it, so
+ * the documented path is called through the client's generic request.
+ */
+export async function fetchCompanyCurrency(gateway: HubSpotGateway): Promise<string> {
+  const details = await gateway.call('read', 'read the company currency', async (client) => {
+    const response = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
+    if (!response.ok) {
+      throw Object.assign(new Error(`HubSpot answered ${response.status} reading the account details: ${(await response.text()).slice(0, 200)}`), { code: response.status });
+    }
+    return await response.json() as { companyCurrency?: unknown };
+  });
+  if (typeof details.companyCurrency !== 'string' || !/^[A-Za-z]{3}$/.test(details.companyCurrency)) {
+    throw new Error(`HubSpot's account details carry no company currency (got ${JSON.stringify(details.companyCurrency)})`);
+  }
+  return details.companyCurrency.toUpperCase();
+}
+
+/** When the deal first reached a closed-won stage of its pipeline; null if it never did. */
+export function closedWonAt(deal: DealSnapshot, pipelines: Pipeline[]): Date | null {
+  const stages = pipelines.find((p) => p.id === deal.pipelineId)?.stages ?? [];
+  const won = new Set(stages.filter(isClosedWon).map((s) => s.id));
+  return deal.stageHistory.find((h) => won.has(h.value))?.timestamp ?? null;
+}
+
 /** When each deal first reached a closed-won stage of its pipeline (for the existing-customer guard). */
 export function closedWonDates(deals: DealSnapshot[], pipelines: Pipeline[]): Date[] {
-  const dates: Date[] = [];
-  for (const deal of deals) {
-    const stages = pipelines.find((p) => p.id === deal.pipelineId)?.stages ?? [];
-    const won = new Set(stages.filter(isClosedWon).map((s) => s.id));
-    const first = deal.stageHistory.find((h) => won.has(h.value));
-    if (first) dates.push(first.timestamp);
-  }
-  return dates;
+  return deals.flatMap((deal) => closedWonAt(deal, pipelines) ?? []);
 }

@@ -1,6 +1,6 @@
 import type { LiveEvidence } from '../../src/app/packages/domain/qualification-decision';
 import type { HubSpotGateway } from '../hubspot/gateway';
-import { associatedIds, closedWonDates, readContacts, readDeals, type PortalSettings } from '../hubspot/live-data';
+import { associatedIds, closedWonAt, closedWonDates, readContacts, readDeals, type PortalSettings } from '../hubspot/live-data';
 
 export type { LiveEvidence };
 
@@ -9,10 +9,15 @@ export type { LiveEvidence };
  * transaction opens (no network inside a transaction) and for all of them at once: the contacts
  * with their lifecycle history, their deals with stage history (the existing-customer guard needs
  * them whatever the milestone), and the portal's stage definitions. A contact HubSpot no longer
- * has gets no evidence.
+ * has gets no evidence. With `revenue` (a program of the batch pays a share of the deal) each
+ * contact's deals also carry their amount and currency: `deal_currency_code`, or the portal's
+ * company currency (read once, cached with the stages) for a deal without one.
  */
 export async function gatherEvidence(
-  hubspot: { gateway: HubSpotGateway; portalSettings: PortalSettings }, contactIds: string[], extraProperties: string[],
+  hubspot: { gateway: HubSpotGateway; portalSettings: PortalSettings; clock: () => number },
+  contactIds: string[],
+  extraProperties: string[],
+  options: { revenue?: boolean } = {},
 ): Promise<Map<string, LiveEvidence>> {
   const { gateway, portalSettings } = hubspot;
   const evidence = new Map<string, LiveEvidence>();
@@ -24,6 +29,9 @@ export async function gatherEvidence(
     associatedIds(gateway, 'contacts', contactIds, 'deals'),
   ]);
   const deals = new Map((await readDeals(gateway, [...new Set([...dealsOf.values()].flat())])).map((d) => [d.id, d]));
+  const readAt = new Date(hubspot.clock());
+  const needsCompanyCurrency = options.revenue && [...deals.values()].some((d) => d.currencyCode === null);
+  const companyCurrency = needsCompanyCurrency ? await portalSettings.companyCurrency() : null;
   for (const contact of contacts.values()) {
     const own = (dealsOf.get(contact.id) ?? []).flatMap((id) => deals.get(id) ?? []);
     evidence.set(contact.id, {
@@ -34,6 +42,14 @@ export async function gatherEvidence(
         pipelines,
       },
       history: { lifecycleStage: contact.lifecycleHistory, closedWonDealsAt: closedWonDates(own, pipelines) },
+      ...(options.revenue ? {
+        revenue: {
+          readAt,
+          deals: own.map((d) => ({
+            dealId: d.id, amount: d.amount, currency: d.currencyCode ?? companyCurrency ?? '', closedWonAt: closedWonAt(d, pipelines),
+          })),
+        },
+      } : {}),
     });
   }
   return evidence;

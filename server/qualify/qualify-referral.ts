@@ -71,7 +71,8 @@ async function decideBatch(ctx: AppContext, gateway: HubSpotGateway, requests: A
   }));
   const referred = withReferral.flatMap((p) => (p.referral ? [p.referral.referred_contact_id] : []));
   const extra = [...new Set(withReferral.flatMap((p) => (p.milestone.kind === 'property' ? [p.milestone.propertyName] : [])))];
-  const evidence = await gatherEvidence({ gateway, portalSettings: ctx.portalSettings }, referred, extra);
+  const revenue = withReferral.some((p) => p.referral && (p.program.rewards.referrer.revenueShare ?? p.program.rewards.friend?.revenueShare));
+  const evidence = await gatherEvidence({ gateway, portalSettings: ctx.portalSettings, clock: ctx.clock }, referred, extra, { revenue: Boolean(revenue) });
 
   for (const p of withReferral) {
     await giveWayToDeliveries(ctx);

@@ -70,7 +70,7 @@ export async function recordRewards(
       actor: origin.actor,
       at: now,
       reason: line.needsReview ? line.reviewReasons.map((r) => r.message).join('; ') : 'Referral qualified',
-      data: { recipient: line.recipient, amount: line.amount, currency: line.currency, callbackId: origin.callbackId },
+      data: { recipient: line.recipient, amount: line.amount, currency: line.currency, callbackId: origin.callbackId, ...(line.basis ? { basis: line.basis } : {}) },
     });
     if (status === 'pending_review') await raiseReviewTask(trx, id, origin.portalId, now);
     if (status === 'approved' && program.fulfilment.kind === 'webhook') await enqueue(trx, fulfilWebhookJob(id), now);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isKnownCurrency } from './money';
+import { CONTACT_MILESTONE_DEALS } from './revenue-share';
 import { RISK_FLAGS } from './risk-flags';
 
 export const PROGRAM_STATUSES = ['draft', 'active', 'paused'] as const;
@@ -162,11 +163,33 @@ const qualificationSchema = z.strictObject({
   windowDays: days('Qualification window', 1).default(365),
 });
 
+const revenueShareSchema = z.strictObject({
+  percent: z.number('Percent of the deal must be a number')
+    .positive('Percent of the deal must be greater than 0')
+    .max(100, 'Percent of the deal must be at most 100')
+    .refine((p) => Number.isInteger(Math.round(p * 100)) && Math.abs(p * 100 - Math.round(p * 100)) < 1e-9,
+      'Percent of the deal may have at most two decimals, e.g. 7.5'),
+  min: minorUnits('Minimum reward').optional(),
+  max: minorUnits('Maximum reward').optional(),
+  contactMilestoneDeal: z.enum(CONTACT_MILESTONE_DEALS,
+    'For a contact milestone choose "first_closed_won_after_referral" or "fixed_amount"').default('first_closed_won_after_referral'),
+  reviewWithoutAmount: z.boolean().default(false),
+}).superRefine((share, ctx) => {
+  if (share.min !== undefined && share.max !== undefined && share.min > share.max) {
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `Maximum reward (${share.max}) cannot be below the minimum (${share.min})` });
+  }
+});
+
+/**
+ * `amount` is the fixed reward; with `revenueShare` it is what is paid when no deal amount counts
+ * (docs/programs.md, "Revenue-based rewards").
+ */
 const rewardSpecSchema = z.strictObject({
   kind: z.enum(REWARD_KINDS, `Reward kind must be one of: ${REWARD_KINDS.join(', ')}`),
   amount: minorUnits('Amount'),
   currency: z.string().trim().toUpperCase()
     .refine(isKnownCurrency, 'Currency must be an ISO 4217 code such as USD, EUR or JPY'),
+  revenueShare: revenueShareSchema.optional(),
 });
 
 const tierSchema = z.strictObject({
@@ -259,6 +282,7 @@ export type Milestone = Program['qualification']['milestone'];
 export type PropertyOperator = (typeof PROPERTY_OPERATORS)[number];
 export type RewardKind = (typeof REWARD_KINDS)[number];
 export type RewardSpec = Program['rewards']['referrer'];
+export type RevenueShareSpec = NonNullable<RewardSpec['revenueShare']>;
 export type RewardTier = Program['rewards']['tiers'][number];
 export type RewardCaps = Program['rewards']['caps'];
 export type ReviewRules = Program['review'];

@@ -9,6 +9,7 @@ import type { RewardCounts } from './caps';
 import { GUARD_EFFECTS, runGuards, type GuardInput, type GuardReferral } from './guards';
 import type { Milestone, Program } from './program';
 import { evaluateMilestone, stagesAtOrBeyond, type MilestoneEvidence, type MilestoneEvidenceInput } from './qualification';
+import { rewardBasis, type RevenueEvidence, type RewardBasis } from './revenue-share';
 import { planRewards, type RewardLine } from './reward-rules';
 import { initialRewardState, type RewardState } from './reward-state';
 import type { RiskFlag } from './risk-flags';
@@ -17,6 +18,8 @@ import type { RiskFlag } from './risk-flags';
 export interface LiveEvidence {
   milestoneInput: MilestoneEvidenceInput;
   history: GuardInput['history'];
+  /** The contact's deals with amounts and currencies; read when the program has a revenue share. */
+  revenue?: RevenueEvidence;
 }
 
 /** The referral row as locked in the deciding transaction. */
@@ -73,7 +76,12 @@ export type DecisionAnswer =
   | { state: 'BLOCK'; expirationDays: number };
 
 /** What the referral's decision rests on; stored with it and in its audit row. */
-export type DecisionEvidence = MilestoneEvidence & { milestone: Milestone; reason: string };
+export type DecisionEvidence = MilestoneEvidence & {
+  milestone: Milestone;
+  reason: string;
+  /** A revenue-share program's reward basis: the deal, its amount and currency and when they were read. */
+  rewardBasis?: RewardBasis;
+};
 
 export interface ReferralTransition {
   to: 'qualified' | 'rejected';
@@ -164,19 +172,30 @@ export function decideQualification(input: DecisionInput): QualificationDecision
     };
   }
 
+  const { referrer, friend } = program.rewards;
+  const share = referrer.revenueShare ?? friend?.revenueShare;
+  const basis = share
+    ? rewardBasis(share, outcome.evidence.objectType === 'deal' ? outcome.evidence.objectId : null, evidence.revenue, referral.capturedAt)
+    : undefined;
   const plan = planRewards({
     program,
     referrerQualifiedCount: counts.referrerQualified + 1,
     counts: counts.rewards,
     riskFlags: referral.flags,
+    ...(basis ? { basis } : {}),
     now,
   });
   const rewards = plan.lines.map((line) => ({ ...line, status: initialRewardState({ needsReview: line.needsReview, holdUntil: line.holdUntil, now }) }));
-  const transition = decided('qualified', outcome.reason);
+  const qualified = decided('qualified', outcome.reason);
+  const transition = basis ? { ...qualified, evidence: { ...qualified.evidence, rewardBasis: basis } } : qualified;
   if (rewards.some((r) => r.status === 'pending_review')) {
     return { transition, rewards, answer: { state: 'BLOCK', expirationDays: program.review.expirationDays } };
   }
-  const dropped = plan.dropped.map((d) => d.message).join('; ');
+  const notes = [
+    ...(basis?.kind === 'fixed' ? [`Fixed reward paid: ${basis.reason}`] : []),
+    ...plan.dropped.map((d) => d.message),
+  ];
+  const dropped = notes.join('; ');
   const referrerReward = rewards.find((r) => r.recipient === 'referrer');
   return {
     transition,
