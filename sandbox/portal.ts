@@ -42,6 +42,12 @@ export interface PortalOptions {
   indexingDelay?: IndexingDelay;
 }
 
+export interface AccountDetails {
+  companyCurrency: string;
+  additionalCurrencies: string[];
+  timeZone: string;
+}
+
 export interface WriteOptions {
   source?: WriteSource;
   /**
@@ -71,6 +77,8 @@ export class Portal extends EventEmitter {
   readonly associations = new AssociationStore();
   readonly owners: OwnerDirectory;
   readonly pipelines: PipelineStore;
+  /** What `GET /account-info/v3/details` reports; tests change the currency to play another portal. */
+  readonly account: AccountDetails = { companyCurrency: 'USD', additionalCurrencies: ['EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD'], timeZone: 'US/Eastern' };
   private stores = new Map<string, Map<string, CrmRecord>>();
   private archivedStores = new Map<string, Map<string, CrmRecord>>();
   /** Records per type in id order (append-only; archived ones are skipped), for seeking by id. */

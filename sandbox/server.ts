@@ -9,6 +9,7 @@ import { errorHandler, sendError } from './http/respond';
 import { countRequests, RequestStats } from './http/stats';
 import { Portal, type IndexingDelay } from './portal';
 import { adminRouter } from './routes/admin';
+import { accountInfoRoutes } from './routes/account-info';
 import { associationRoutes } from './routes/associations';
 import { batchRoutes } from './routes/batch';
 import { keepSearchBodyLength, objectRoutes } from './routes/objects';
@@ -90,6 +91,7 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   propertyRoutes(api, portal);
   associationRoutes(api, portal);
   ownerAndPipelineRoutes(api, portal);
+  accountInfoRoutes(api, portal);
   for (const extend of options.extensions ?? []) extend(api, portal);
   api.use((req, res) => sendError(res, notFound(`No endpoint ${req.method} ${req.path} in this sandbox.`)));
   app.use(api);

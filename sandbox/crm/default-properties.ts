@@ -108,6 +108,9 @@ const seeds: Record<string, { group: [string, string]; properties: Seed[] }> = {
       system('hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date'),
       text('dealname', 'Deal Name'),
       { name: 'amount', label: 'Amount', type: 'number', fieldType: 'number' },
+      // HubSpot offers the portal's enabled currencies; this sandbox portal has several.
+      { name: 'deal_currency_code', label: 'Currency', type: 'enumeration', fieldType: 'select',
+        options: ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD'].map((code): [string, string] => [code, code]) },
       { name: 'closedate', label: 'Close Date', type: 'datetime', fieldType: 'date' },
       { name: 'pipeline', label: 'Pipeline', type: 'enumeration', fieldType: 'select', externalOptions: true },
       { name: 'dealstage', label: 'Deal Stage', type: 'enumeration', fieldType: 'radio', externalOptions: true },
