@@ -22,6 +22,20 @@ import {
 
 const REFERRER_REWARD = { kind: 'cash', amount: 5000, currency: 'USD' } as const;
 
+/** 10 % of the deal, at most 1,000.00 EUR, 50.00 EUR when no deal amount counts. */
+const REVENUE_SHARE = { kind: 'cash', amount: 5000, currency: 'EUR', revenueShare: { percent: 10, max: 100_000 } } as const;
+const DEAL_MILESTONE = { kind: 'deal_stage', pipelineId: 'default', stageId: 'closedwon', orLater: true } as const;
+
+/** A referral whose friend won deal-88 yesterday, with this amount and currency. */
+function wonDeal(amount: string | null, currency = 'EUR', overrides: Partial<DecisionInput> = {}): DecisionInput {
+  return withFacts({
+    evidence: buildLiveEvidence({
+      milestoneInput: buildEvidence({ contact: { id: '904', properties: { lifecyclestage: 'customer' } }, deals: [{ id: 'deal-88', pipelineId: 'default', stageId: 'closedwon' }] }),
+      revenue: { readAt: NOW, deals: [{ dealId: 'deal-88', amount, currency, closedWonAt: daysBefore(NOW, 1) }] },
+    }),
+  }, { milestone: DEAL_MILESTONE, program: program({ rewards: { referrer: REVENUE_SHARE } }), ...overrides });
+}
+
 /** A program built from the factory's defaults with these sections replaced or merged. */
 function program(overrides: Partial<ProgramInput> = {}) {
   return buildProgram(buildProgramInput(overrides));
@@ -74,6 +88,15 @@ const EXAMPLES: Record<string, () => DecisionInput> = {
     buildDecisionInput({ program: program({ review: { amountAbove: 1000 } }) }),
   "the referrer's first reward, in a program that reviews first rewards": () =>
     buildDecisionInput({ program: program({ review: { firstRewardPerReferrer: true } }) }),
+  'milestone met in a program that pays a share of the deal, and the deal has an amount': () => wonDeal('12000'),
+  'milestone met on the contact in a program that pays a share of the deal, but no deal of the friend was won after the referral (the fixed amount is paid and the reason says why)': () =>
+    buildDecisionInput({
+      program: program({ rewards: { referrer: REVENUE_SHARE } }),
+      facts: buildReferralFacts({ evidence: buildLiveEvidence({ revenue: { readAt: NOW, deals: [] } }) }),
+    }),
+  'the deal has no amount (or zero) and the program reviews rewards paid without one': () =>
+    wonDeal('0', 'EUR', { program: program({ rewards: { referrer: { ...REVENUE_SHARE, revenueShare: { percent: 10, reviewWithoutAmount: true } } } }) }),
+  "the deal is in another currency than the program's, so its minimum and maximum cannot apply": () => wonDeal('12000', 'USD'),
   'the referral carries a risk flag the program reviews': () =>
     withFacts({ referral: buildReferralSnapshot({ flags: ['disposable_email'] }) }, { program: program({ review: { flags: ['disposable_email'] } }) }),
 };
@@ -174,6 +197,26 @@ describe('decideQualification: what the workflow is told', () => {
 });
 
 describe('decideQualification: what the ledger records', () => {
+  it('pays a share of the deal in its currency, capped, and records the deal, amount and read time as the basis', () => {
+    const capped = decideQualification(wonDeal('12000'));
+    const share = decideQualification(wonDeal('4000'));
+    expect(capped.rewards.map((r) => [r.amount, r.currency])).toEqual([[100_000, 'EUR']]);
+    expect(share.rewards.map((r) => [r.amount, r.currency])).toEqual([[40_000, 'EUR']]);
+    expect(capped.transition?.evidence.rewardBasis).toEqual({ kind: 'deal', dealId: 'deal-88', dealAmount: 1_200_000, currency: 'EUR', readAt: NOW.toISOString() });
+  });
+
+  it('says in the answer why the fixed amount was paid instead of a share', () => {
+    const decision = decideQualification(wonDeal(null));
+    expect(decision.rewards.map((r) => [r.amount, r.currency, r.status])).toEqual([[5000, 'EUR', 'approved']]);
+    expect(decision.answer).toMatchObject({ outputs: { reason: expect.stringContaining('Fixed reward paid: Deal deal-88 has no amount, so no share of it can be paid') } });
+  });
+
+  it("pays the share of a deal in another currency unbounded and sends it to review naming both currencies", () => {
+    const decision = decideQualification(wonDeal('12000', 'USD'));
+    expect(decision.rewards.map((r) => [r.amount, r.currency])).toEqual([[120_000, 'USD']]);
+    expect(decision.rewards[0]?.reviewReasons).toEqual([{ code: 'deal_currency', message: "Deal deal-88 is in USD, not the program's EUR: its minimum and maximum were not applied" }]);
+  });
+
   it('stores the deal a deal milestone rests on, and the milestone with its reason', () => {
     const milestone = { kind: 'deal_stage', pipelineId: 'default', stageId: 'closedwon', orLater: true } as const;
     const evidence = buildLiveEvidence({ milestoneInput: buildEvidence({ deals: [{ id: 'deal-77', pipelineId: 'default', stageId: 'closedwon' }] }) });
