@@ -3,6 +3,7 @@ import { hubspotStatus } from '../hubspot/client';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import { fetchLifecycleStages, fetchPipelines } from '../hubspot/live-data';
 import { errorMessage, fail, pass, type CheckResult } from './check';
+import { checkRevenueShare } from './revenue-checks';
 
 const GROUP = 'Program';
 /** Someone is waiting on the checklist: a HubSpot hiccup is reported, not ridden out. */
@@ -92,5 +93,6 @@ export async function checkProgram(gateway: HubSpotGateway, program: Program): P
     await checkOwner(gateway, program),
     checkReviewRules(program),
     checkEnrolmentPath(program),
+    ...await checkRevenueShare(gateway, program),
   ];
 }

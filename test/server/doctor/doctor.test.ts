@@ -56,6 +56,19 @@ describe('launch checklist on a set-up portal', () => {
     expect(milestone).toMatchObject({ ok: false, detail: 'lifecycle stage "champion" does not exist in the portal' });
   });
 
+  it("checks a revenue share's currency against the portal's: the company currency and the deal currencies", async () => {
+    const share = (currency: string) => ({ referrer: { kind: 'cash' as const, amount: 5000, currency, revenueShare: { percent: 10, max: 100_000 } } });
+    await createProgram(h, { id: 'euro', ownerId: '1001', review: { firstRewardPerReferrer: true }, rewards: share('EUR') });
+    await createProgram(h, { id: 'krona', ownerId: '1001', review: { firstRewardPerReferrer: true }, rewards: share('SEK') });
+    const revenue = async (id: string) => (await runDoctor(deps(h), id)).checks.find((c) => c.name.includes('revenue share'));
+
+    expect(await revenue('euro')).toMatchObject({ ok: true, detail: expect.stringContaining('10 % of the deal (at most €1,000.00)') });
+    expect(await revenue('krona')).toMatchObject({
+      ok: false, detail: expect.stringMatching(/^the reward is in SEK, but .*; deals are in USD, EUR, .* \(company currency USD\): every share would wait for review/),
+    });
+    expect(await revenue('spring')).toBeUndefined();
+  });
+
   it('fails an action definition whose URL the service does not serve', async () => {
     const stray = { uid: 'stray_action', type: 'workflow-action', config: { actionUrl: '${SERVICE_URL}/hubspot/actions/not-a-thing' } };
     const report = await runDoctor(deps(h, { actionsDir: actionsDir({ 'stray-hsmeta.json': stray }) }), 'spring');
