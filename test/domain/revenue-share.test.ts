@@ -101,7 +101,7 @@ describe('the revenue share in a program', () => {
     [{ percent: 0 }, 'rewards.referrer.revenueShare.percent', 'Percent of the deal must be greater than 0'],
     [{ percent: 120 }, 'rewards.referrer.revenueShare.percent', 'Percent of the deal must be at most 100'],
     [{ percent: 7.125 }, 'rewards.referrer.revenueShare.percent', 'Percent of the deal may have at most two decimals, e.g. 7.5'],
-    [{ percent: 10, min: 5000, max: 1000 }, 'rewards.referrer.revenueShare.max', 'Maximum reward (1000) cannot be below the minimum (5000)'],
+    [{ percent: 10, min: 5000, max: 1000 }, 'rewards.referrer.revenueShare.max', 'Maximum reward (10.00 EUR) cannot be below the minimum (50.00 EUR)'],
     [{ percent: 10, contactMilestoneDeal: 'largest' }, 'rewards.referrer.revenueShare.contactMilestoneDeal', 'For a contact milestone choose "first_closed_won_after_referral" or "fixed_amount"'],
   ])('refuses %j, naming the field', (share, path, message) => {
     expect(withShare(share)).toEqual({ ok: false, issues: [{ path, message }] });

@@ -21,6 +21,7 @@ export function ProgramForm({ draft, issues, onChange }: Props) {
   const tiers = (getAt(draft, 'rewards.tiers') as unknown[] | undefined) ?? [];
   const flags = (getAt(draft, 'review.flags') as string[] | undefined) ?? [];
   const friend = getAt(draft, 'rewards.friend') !== undefined;
+  const share = getAt(draft, 'rewards.referrer.revenueShare') !== undefined;
 
   return (
     <Flex direction="column" gap="md">
@@ -72,8 +73,22 @@ export function ProgramForm({ draft, issues, onChange }: Props) {
 
       <Heading>Rewards</Heading>
       <SelectField label="Referrer reward kind" path="rewards.referrer.kind" options={options(REWARD_KINDS)} {...f} />
-      <MoneyField label="Referrer reward" path="rewards.referrer.amount" currency={currency} {...f} />
+      <MoneyField label={share ? 'Fixed referrer reward' : 'Referrer reward'} path="rewards.referrer.amount" currency={currency} {...f}
+        description={share ? 'Paid when no deal amount counts (no amount on the deal, or no deal won after the referral).' : undefined} />
       <TextField label="Currency" path="rewards.referrer.currency" {...f} />
+      <ToggleField label="Pay the referrer a share of the deal's amount" path="rewards.referrer.revenueShareEnabled" {...f} draft={{ rewards: { referrer: { revenueShareEnabled: share } } }}
+        onChange={(_, on) => onChange('rewards.referrer.revenueShare', on ? { percent: 10 } : undefined)} />
+      {share && (
+        <>
+          <NumberField label="Percent of the deal" path="rewards.referrer.revenueShare.percent" description="Paid in the deal's currency, fixed when the referral qualifies." {...f} />
+          <MoneyField label="Minimum reward" path="rewards.referrer.revenueShare.min" currency={currency} {...f} />
+          <MoneyField label="Maximum reward" path="rewards.referrer.revenueShare.max" currency={currency}
+            description="The minimum and maximum apply to deals in this currency; a deal in another currency waits for review." {...f} />
+          <SelectField label="For a milestone on the contact, pay from" path="rewards.referrer.revenueShare.contactMilestoneDeal" {...f}
+            options={[{ label: 'the first deal won after the referral', value: 'first_closed_won_after_referral' }, { label: 'the fixed reward', value: 'fixed_amount' }]} />
+          <ToggleField label="Review rewards paid without a deal amount" path="rewards.referrer.revenueShare.reviewWithoutAmount" {...f} />
+        </>
+      )}
       <ToggleField label="Double-sided: reward the friend too" path="rewards.friendEnabled" {...f} draft={{ rewards: { friendEnabled: friend } }}
         onChange={(_, on) => onChange('rewards.friend', on ? { kind: getAt(draft, 'rewards.referrer.kind') ?? 'gift_card', amount: getAt(draft, 'rewards.referrer.amount'), currency } : undefined)} />
       {friend && <MoneyField label="Friend reward" path="rewards.friend.amount" currency={currency} {...f} />}

@@ -59,6 +59,39 @@ describe('settings page', () => {
     });
   });
 
+  test("sets a revenue share: percent of the deal with a maximum in the program's currency", async () => {
+    const fns = mockFunctions({
+      'program-settings': (p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : ok({ program: p.program })),
+    });
+    const r = setup();
+    r.render(<SettingsPage />);
+    await r.waitFor(() => r.find(Select, { name: 'program' }));
+    r.find(Select, { name: 'program' }).trigger('onChange', 'spring-2026' as never);
+    r.find(Toggle, { name: 'rewards.referrer.revenueShareEnabled' }).trigger('onChange', true as never);
+    expect(field(r, Input, 'rewards.referrer.amount').props.label).toBe('Fixed referrer reward (EUR)');
+    field(r, NumberInput, 'rewards.referrer.revenueShare.percent').trigger('onChange', 12.5 as never);
+    field(r, Input, 'rewards.referrer.revenueShare.max').trigger('onChange', '1,000.00' as never);
+    r.find(LoadingButton).trigger('onClick');
+    await r.waitFor(() => expect(fns.calls.some((c) => c.parameters.action === 'save')).toBe(true));
+    expect(fns.calls.find((c) => c.parameters.action === 'save')?.parameters).toMatchObject({
+      program: { rewards: { referrer: { amount: 2500, currency: 'EUR', revenueShare: { percent: 12.5, max: 100_000 } } } },
+    });
+  });
+
+  test('marks a maximum below the minimum beside the maximum and sends nothing', async () => {
+    const fns = mockFunctions({ 'program-settings': () => ok({ programs: [buildProgram()] }) });
+    const r = setup();
+    r.render(<SettingsPage />);
+    await r.waitFor(() => r.find(Select, { name: 'program' }));
+    r.find(Select, { name: 'program' }).trigger('onChange', 'spring-2026' as never);
+    r.find(Toggle, { name: 'rewards.referrer.revenueShareEnabled' }).trigger('onChange', true as never);
+    field(r, Input, 'rewards.referrer.revenueShare.min').trigger('onChange', '500' as never);
+    field(r, Input, 'rewards.referrer.revenueShare.max').trigger('onChange', '100' as never);
+    r.find(LoadingButton).trigger('onClick');
+    await r.waitFor(() => expect(field(r, Input, 'rewards.referrer.revenueShare.max').props.validationMessage).toBe('Maximum reward (100.00 EUR) cannot be below the minimum (500.00 EUR)'));
+    expect(fns.calls.some((c) => c.parameters.action === 'save')).toBe(false);
+  });
+
   test('invalid settings are marked beside their fields and not sent', async () => {
     const fns = mockFunctions({ 'program-settings': () => ok({ programs: [buildProgram()] }) });
     const r = setup();

@@ -4,7 +4,7 @@
  * Reference with defaults and examples: docs/programs.md.
  */
 import { z } from 'zod';
-import { isKnownCurrency } from './money';
+import { isKnownCurrency, toDecimalString } from './money';
 import { CONTACT_MILESTONE_DEALS } from './revenue-share';
 import { RISK_FLAGS } from './risk-flags';
 
@@ -174,10 +174,6 @@ const revenueShareSchema = z.strictObject({
   contactMilestoneDeal: z.enum(CONTACT_MILESTONE_DEALS,
     'For a contact milestone choose "first_closed_won_after_referral" or "fixed_amount"').default('first_closed_won_after_referral'),
   reviewWithoutAmount: z.boolean().default(false),
-}).superRefine((share, ctx) => {
-  if (share.min !== undefined && share.max !== undefined && share.min > share.max) {
-    ctx.addIssue({ code: 'custom', path: ['max'], message: `Maximum reward (${share.max}) cannot be below the minimum (${share.min})` });
-  }
 });
 
 /**
@@ -190,6 +186,16 @@ const rewardSpecSchema = z.strictObject({
   currency: z.string().trim().toUpperCase()
     .refine(isKnownCurrency, 'Currency must be an ISO 4217 code such as USD, EUR or JPY'),
   revenueShare: revenueShareSchema.optional(),
+}).superRefine((spec, ctx) => {
+  // Checked here, where the currency is known, so the message shows amounts as people type them.
+  const share = spec.revenueShare;
+  if (share?.min !== undefined && share.max !== undefined && share.min > share.max) {
+    const money = (amount: number) => `${toDecimalString(amount, spec.currency)} ${spec.currency}`;
+    ctx.addIssue({
+      code: 'custom', path: ['revenueShare', 'max'],
+      message: `Maximum reward (${money(share.max)}) cannot be below the minimum (${money(share.min)})`,
+    });
+  }
 });
 
 const tierSchema = z.strictObject({
