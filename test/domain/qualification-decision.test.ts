@@ -211,6 +211,12 @@ describe('decideQualification: what the ledger records', () => {
     expect(decision.answer).toMatchObject({ outputs: { reason: expect.stringContaining('Fixed reward paid: Deal deal-88 has no amount, so no share of it can be paid') } });
   });
 
+  it('pays the fixed amount when the share of a tiny deal rounds to nothing', () => {
+    const decision = decideQualification(wonDeal('0.04'));
+    expect(decision.rewards.map((r) => [r.amount, r.currency])).toEqual([[5000, 'EUR']]);
+    expect(decision.transition?.evidence.rewardBasis).toEqual({ kind: 'fixed', dealId: 'deal-88', reason: '10 % of deal deal-88 rounds to nothing' });
+  });
+
   it("pays the share of a deal in another currency unbounded and sends it to review naming both currencies", () => {
     const decision = decideQualification(wonDeal('12000', 'USD'));
     expect(decision.rewards.map((r) => [r.amount, r.currency])).toEqual([[120_000, 'USD']]);

@@ -74,7 +74,7 @@ describe('rewardBasis: which deal pays', () => {
   });
 
   it('pays the fixed amount for a contact milestone when the program says so', () => {
-    expect(rewardBasis({ contactMilestoneDeal: 'fixed_amount' }, null, revenue(deal('1', '3000', 1)), REFERRED_AT))
+    expect(rewardBasis({ contactMilestoneDeal: 'fixed_amount', percent: 10 }, null, revenue(deal('1', '3000', 1)), REFERRED_AT))
       .toMatchObject({ kind: 'fixed', reason: expect.stringContaining('pays its fixed amount') });
   });
 

@@ -67,10 +67,11 @@ export function percentOf(amount: number, percent: number): number {
 /**
  * The deal a revenue-share reward is computed from: the milestone's own deal for a deal milestone;
  * for a contact milestone, the first deal that reached closed won at or after the referral (the
- * program may instead always pay its fixed amount there).
+ * program may instead always pay its fixed amount there). No amount, or a share of it that rounds
+ * to nothing, makes the fixed amount apply.
  */
 export function rewardBasis(
-  share: Pick<RevenueShare, 'contactMilestoneDeal'>,
+  share: Pick<RevenueShare, 'contactMilestoneDeal' | 'percent'>,
   milestoneDealId: string | null,
   revenue: RevenueEvidence | undefined,
   referredAt: Date,
@@ -93,6 +94,10 @@ export function rewardBasis(
   if (amount === null) {
     const seen = deal.amount === null || deal.amount.trim() === '' ? 'no amount' : `amount "${deal.amount}"`;
     return { kind: 'fixed', dealId: deal.dealId, reason: `Deal ${deal.dealId} has ${seen}, so no share of it can be paid` };
+  }
+  // A share that rounds to nothing is no reward: the deal counts as one without an amount.
+  if (percentOf(amount, share.percent) === 0) {
+    return { kind: 'fixed', dealId: deal.dealId, reason: `${share.percent} % of deal ${deal.dealId} rounds to nothing` };
   }
   return { kind: 'deal', dealId: deal.dealId, dealAmount: amount, currency: deal.currency, readAt: revenue.readAt.toISOString() };
 }
