@@ -1,9 +1,10 @@
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
+import request from 'supertest';
 import type { ProgramInput } from '../../../src/app/packages/domain/program';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
-import { qualifyAction } from '../../support/qualify-action';
+import { decideQueued, QUALIFY_ACTION_PATH, qualifyAction, signedFor } from '../../support/qualify-action';
 
 const DAY_MS = 86_400_000;
 
@@ -80,6 +81,29 @@ describe.each(dialects)('Revenue-based rewards on %s', (dialect) => {
     const smallBasis = (await referralEvidence(h, small.referralId)).rewardBasis as { dealId: string; dealAmount: number; currency: string; readAt: string };
     expect(smallBasis).toMatchObject({ kind: 'deal', dealId: smallDeal.id, dealAmount: 400_000, currency: 'EUR' });
     expect(Date.parse(smallBasis.readAt)).toBeLessThanOrEqual(now);
+  });
+
+  it("decides a batch of revenue rewards with one read of the company currency and no per-deal calls", async () => {
+    await createProgram(h, { rewards: TEN_PERCENT_CAPPED });
+    h.sandbox.portal.account.companyCurrency = 'EUR';
+    const friends: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const { friendId } = await createReferral(h);
+      await closeWon(h, (await dealOf(h, friendId, { amount: String(1000 * i) })).id);
+      friends.push(friendId);
+    }
+    for (const friendId of friends) {
+      const body = payload(friendId, DEAL_MILESTONE);
+      expect((await request(h.url).post(QUALIFY_ACTION_PATH).set(signedFor(h, body)).type('json').send(body)).status).toBe(200);
+    }
+    h.sandbox.stats.reset();
+    await decideQueued(h);
+
+    const rewards = await h.service.ctx.database.db.selectFrom('rewards').select(['amount', 'currency']).orderBy('amount').execute();
+    expect(rewards).toEqual([1, 2, 3, 4, 5, 6].map((i) => ({ amount: 10_000 * i, currency: 'EUR' })));
+    const calls = h.sandbox.stats.snapshot().byEndpoint;
+    expect(calls['GET /account-info/v3/details']).toBe(1);
+    expect(calls['POST /crm/v3/objects/deals/batch/read']).toBe(1);
   });
 
   it('keeps the amount fixed at the decision: editing the deal afterwards changes neither the reward nor its evidence', async () => {
