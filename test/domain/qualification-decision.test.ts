@@ -220,7 +220,17 @@ describe('decideQualification: what the ledger records', () => {
   it("pays the share of a deal in another currency unbounded and sends it to review naming both currencies", () => {
     const decision = decideQualification(wonDeal('12000', 'USD'));
     expect(decision.rewards.map((r) => [r.amount, r.currency])).toEqual([[120_000, 'USD']]);
-    expect(decision.rewards[0]?.reviewReasons).toEqual([{ code: 'deal_currency', message: "Deal deal-88 is in USD, not the program's EUR: its minimum and maximum were not applied" }]);
+    expect(decision.rewards[0]?.reviewReasons).toEqual([{ code: 'deal_currency', message: "Deal deal-88 is in USD, not the program's EUR: its minimum, maximum and tier bonus were not applied" }]);
+  });
+
+  it("adds a tier bonus to a share in the program's currency, and none to a share in another", () => {
+    const tiered = (currency: string) => buildDecisionInput({
+      milestone: DEAL_MILESTONE,
+      program: program({ rewards: { referrer: REVENUE_SHARE, tiers: [{ atQualified: 2, bonus: { amount: 2500 } }] } }),
+      facts: { ...wonDeal('4000', currency).facts!, counts: { rewards: buildCounts(), referrerQualified: 1 } },
+    });
+    expect(decideQualification(tiered('EUR')).rewards.map((r) => [r.amount, r.tierBonus])).toEqual([[42_500, 2500]]);
+    expect(decideQualification(tiered('USD')).rewards.map((r) => [r.amount, r.tierBonus])).toEqual([[40_000, undefined]]);
   });
 
   it('stores the deal a deal milestone rests on, and the milestone with its reason', () => {

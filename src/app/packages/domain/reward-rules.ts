@@ -11,7 +11,7 @@
  *    the referrer's first reward and `review.firstRewardPerReferrer` is on (both lines: the pair is
  *    the risk), when the referral carries a flag listed in `review.flags`, when a revenue share
  *    fell back to the fixed amount in a program that reviews that, or when the deal's currency is
- *    not the program's (the minimum, maximum and tier bonus could not be applied in it).
+ *    not the program's (the minimum, maximum and tier bonus are not applied in it).
  */
 import { programBudgetLeft, referrerCapHit, type CapHit, type RewardCounts } from './caps';
 import type { Program, RewardKind } from './program';
@@ -88,15 +88,18 @@ function specLine(recipient: Recipient, spec: Spec, basis: RewardBasis | undefin
   return {
     recipient, kind: spec.kind, amount, currency, basis: used,
     amountReasons: currencyDiffers
-      ? [{ code: 'deal_currency', message: `Deal ${used.dealId} is in ${currency}, not the program's ${spec.currency}: its minimum and maximum were not applied` }]
+      ? [{ code: 'deal_currency', message: `Deal ${used.dealId} is in ${currency}, not the program's ${spec.currency}: its minimum, maximum and tier bonus were not applied` }]
       : [],
   };
 }
 
 function draftLines({ program, referrerQualifiedCount, basis }: RewardRulesInput): DraftLine[] {
   const { referrer, friend, tiers } = program.rewards;
-  const bonus = tiers.find((t) => t.atQualified === referrerQualifiedCount)?.bonus.amount;
   const base = specLine('referrer', referrer, basis);
+  // A tier bonus is in the program's currency; a share paid in another one gets none (it is reviewed).
+  const bonus = base.currency === referrer.currency
+    ? tiers.find((t) => t.atQualified === referrerQualifiedCount)?.bonus.amount
+    : undefined;
   const lines: DraftLine[] = [{
     ...base,
     amount: base.amount + (bonus ?? 0),
