@@ -39,14 +39,6 @@ const moduleLevelState = [
   ]),
 ];
 
-// Module-level state still to move onto AppContext, in files being reworked for it. Entries leave;
-// none is added. test/eslint-config fails once a listed file holds no such state, so the list
-// cannot outlive its reason.
-export const MODULE_STATE_NOT_YET_ON_CONTEXT = [
-  'server/programs/repository.ts', // a bounded memo of a pure parse, keyed by the stored text: the same in every context
-  'server/http/window-counters.ts', // per database handle, not per context: capture and sign-up take it from ctx.database
-];
-
 // Everything that ends up in a UI extension bundle: the extension folders and the workspace
 // packages they import (the domain package runs in the settings page too).
 const uiBundleFiles = ['src/app/{cards,settings,pages,packages}/**/*.{ts,tsx}'];
@@ -120,7 +112,6 @@ export default defineConfig([
   // that needs `new Set(…)` says so: `// eslint-disable-next-line no-restricted-syntax -- <why>`.
   {
     files: ['server/**/*.ts'],
-    ignores: MODULE_STATE_NOT_YET_ON_CONTEXT,
     rules: { 'no-restricted-syntax': ['error', ...moduleLevelState] },
   },
 ]);

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/database';
+import { windowCountersFor, type WindowCounters } from './http/window-counters';
 import { AcceptGroups } from './hubspot/action-group-commit';
 import type { HubSpotGateway } from './hubspot/gateway';
 import { PortalSettings } from './hubspot/live-data';
@@ -28,6 +29,8 @@ export interface AppContext {
   acceptGroups: AcceptGroups;
   /** Deliveries being answered, which decisions give way to. */
   deliveryTraffic: DeliveryTraffic;
+  /** The public routes' rate-limit counts: in the database on PostgreSQL (replicas share them), in memory on SQLite. */
+  rateLimitCounters: WindowCounters;
 }
 
 /** A context with its per-service state fresh, from what the caller connects. */
@@ -37,6 +40,7 @@ export function createAppContext(parts: Pick<AppContext, 'config' | 'database' |
     portalSettings: new PortalSettings(parts.gateway, parts.clock),
     acceptGroups: new AcceptGroups(),
     deliveryTraffic: new DeliveryTraffic(),
+    rateLimitCounters: windowCountersFor(parts.database),
   };
 }
 

@@ -5,7 +5,6 @@ import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
 import { findEnrolmentByCode } from '../enrolment/repository';
 import { AppError } from '../errors';
-import { sharedWindowCounters } from '../http/window-counters';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { captureReferral, type CaptureDeps } from './capture-referral';
@@ -40,7 +39,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
     };
 
     const limits = { ...ctx.config.rateLimits, ...opts.limits };
-    const counters = sharedWindowCounters(ctx.database);
+    const counters = ctx.rateLimitCounters;
     const pages = limitPerClient({ counters, scope: 'capture-pages', max: limits.pageViews, clock: ctx.clock });
     const submissions = limitPerClient({ counters, scope: 'capture-submissions', max: limits.submissions, clock: ctx.clock });
     const router = Router();

@@ -98,17 +98,10 @@ export class DatabaseWindowCounters implements WindowCounters {
   }
 }
 
-const shared = new WeakMap<DatabaseHandle, WindowCounters>();
-
 /**
- * The counters every limiter of one service uses: in the database on PostgreSQL (replicas share
- * it), in memory on SQLite (one instance).
+ * The counters every limiter of one service uses (`AppContext.rateLimitCounters`): in the database on
+ * PostgreSQL (replicas share it), in memory on SQLite (one instance).
  */
-export function sharedWindowCounters(database: DatabaseHandle): WindowCounters {
-  let counters = shared.get(database);
-  if (!counters) {
-    counters = database.dialect === 'postgres' ? new DatabaseWindowCounters(database.db) : new MemoryWindowCounters();
-    shared.set(database, counters);
-  }
-  return counters;
+export function windowCountersFor(database: DatabaseHandle): WindowCounters {
+  return database.dialect === 'postgres' ? new DatabaseWindowCounters(database.db) : new MemoryWindowCounters();
 }

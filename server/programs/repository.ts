@@ -8,6 +8,7 @@ import { AppError } from '../errors';
  * they read: saving parses the new configuration into a new object. Reads re-parse the stored text,
  * so defaults added to the schema later apply to programs stored before.
  */
+// eslint-disable-next-line no-restricted-syntax -- a bounded memo of a pure parse keyed by the stored text: the same answer in every context
 const parsedByConfig = new Map<string, Readonly<Program>>();
 const PARSED_CACHE_SIZE = 100;
 

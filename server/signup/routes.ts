@@ -4,7 +4,6 @@ import { sendPage } from '../capture/send-page';
 import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
 import { AppError, type FieldIssue } from '../errors';
-import { sharedWindowCounters } from '../http/window-counters';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { SHARE_PAGE_SECURITY_POLICY } from './share-script';
@@ -28,7 +27,7 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
     const deps: SignupDeps = { database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl, logger: ctx.logger };
     const { db } = ctx.database;
     const limits = { ...ctx.config.rateLimits, ...opts.limits };
-    const counters = sharedWindowCounters(ctx.database);
+    const counters = ctx.rateLimitCounters;
     const pages = limitPerClient({ counters, scope: 'signup-pages', max: limits.pageViews, clock: ctx.clock });
     const submissions = limitPerClient({ counters, scope: 'signup-submissions', max: limits.submissions, clock: ctx.clock });
     const router = Router();

