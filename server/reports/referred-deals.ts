@@ -5,7 +5,9 @@ import { hubspotStatus } from '../hubspot/client';
 import { JOB_CALL_ATTEMPTS, type HubSpotGateway } from '../hubspot/gateway';
 import { associatedIds } from '../hubspot/live-data';
 import type { JobHandler, NewJob } from '../jobs/queue';
+import { enqueue } from '../jobs/queue';
 import { findProgram } from '../programs/repository';
+import { syncContactJob } from '../sync/jobs';
 import { currencyDecimals, isKnownCurrency } from '../../src/app/packages/domain/money';
 import { isClosedWon, type Pipeline } from '../../src/app/packages/domain/qualification';
 
@@ -114,6 +116,11 @@ async function write(
         }))
         .execute();
     }
+    // The referrers' revenue properties follow; a sync writes the ledger as it is when it runs.
+    const touched = [...new Set([...rows.map((r) => r.referral_id), ...existing.map((e) => e.referral_id)])];
+    if (touched.length === 0) return;
+    const referrers = await trx.selectFrom('referrals').select('referrer_contact_id').distinct().where('id', 'in', touched).execute();
+    await enqueue(trx, referrers.map((r) => syncContactJob(r.referrer_contact_id)), now);
   });
 }
 

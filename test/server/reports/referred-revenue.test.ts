@@ -66,7 +66,7 @@ describe.each(dialects)('referred revenue, on %s', (dialect) => {
   afterEach(() => h.close());
 
   it('counts the won deal that qualified a referral, beside the reward it cost', async () => {
-    const { friendId } = await createReferral(h, { capturedAt: Date.now() - 60_000 });
+    const { friendId, referrerId } = await createReferral(h, { capturedAt: Date.now() - 60_000 });
     await createDeal(h, friendId, { dealstage: 'closedwon', amount: '12000' });
     // Open deals are no revenue yet.
     await createDeal(h, friendId, { dealstage: 'appointmentscheduled', amount: '5000' });
@@ -79,6 +79,9 @@ describe.each(dialects)('referred revenue, on %s', (dialect) => {
       currency: 'EUR', referredRevenue: 1_200_000, wonDeals: 1, rewardCostIssued: 0, rewardCostApproved: 10_000, rewardCost: 10_000,
       costPerQualifiedReferral: 10_000, revenuePerRewardDollar: 120,
     }]);
+    // On the referrer's record beside the rewards earned, for HubSpot's own reports.
+    const referrer = await h.hubspot.crm.contacts.basicApi.getById(referrerId, ['referral_referred_revenue', 'referral_won_deals', 'referral_rewards_total']);
+    expect(referrer.properties).toMatchObject({ referral_referred_revenue: '12000', referral_won_deals: '1', referral_rewards_total: '100' });
   });
 
   it('follows a deal that closes, or stops being won, after the referral was qualified', async () => {
