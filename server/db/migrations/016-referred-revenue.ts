@@ -3,7 +3,7 @@ import { DAY_MS } from '../decision-rollup-grain';
 import type { Dialect } from '../dialect';
 
 /**
- * What the program earns (docs/reports.md, "Return"): the deals of referred contacts with the amount
+ * What the program earns (docs/reports.md): the deals of referred contacts with the amount
  * the service last read, and a tally of their closed-won amounts per program, UTC day and currency
  * that triggers keep exact, so the report sums days instead of deals and never calls HubSpot. Also
  * an index for the reward cost's approved part, which the report reads from the ledger.
