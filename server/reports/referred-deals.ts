@@ -6,6 +6,7 @@ import { JOB_CALL_ATTEMPTS, type HubSpotGateway } from '../hubspot/gateway';
 import { associatedIds } from '../hubspot/live-data';
 import type { JobHandler, NewJob } from '../jobs/queue';
 import { enqueue } from '../jobs/queue';
+import { isPseudonym } from '../privacy/pseudonym';
 import { findProgram } from '../programs/repository';
 import { syncContactJob } from '../sync/jobs';
 import { currencyDecimals, isKnownCurrency } from '../../src/app/packages/domain/money';
@@ -63,7 +64,8 @@ export async function readReferralDeals(ctx: Hubspot, referralId: string): Promi
   const referral = await ctx.database.db
     .selectFrom('referrals').select(['id', 'program_id', 'referred_contact_id', 'captured_at', 'status'])
     .where('id', '=', referralId).executeTakeFirst();
-  if (!referral) return;
+  // An erased friend has no HubSpot record to read: the deals already kept keep counting.
+  if (!referral || isPseudonym(referral.referred_contact_id)) return;
   const dealIds = referral.status === 'rejected'
     ? []
     : (await associatedIds(ctx.gateway, 'contacts', [referral.referred_contact_id], 'deals')).get(referral.referred_contact_id) ?? [];
