@@ -14,6 +14,7 @@ import type { Logger } from './logger';
 import { fulfilmentHandlers } from './rewards/fulfilment';
 import { releaseDueHolds } from './rewards/review';
 import { hubspotBatchHandlers, hubspotJobHandlers } from './sync/jobs';
+import { referredDealsJobHandlers } from './reports/referred-deals';
 import { qualifyJobHandlers } from './qualify/qualify-referral';
 import { ownerTaskHandlers, raiseOwnerTaskOnDead } from './owner-tasks/handlers';
 import type { RunningSandbox } from '../sandbox';
@@ -117,7 +118,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const ctx = createAppContext({ config, database, logger, gateway, clock });
   if (sandbox && opts.demo !== false) await prepareSandboxDemo(ctx, sandbox);
   const worker = new JobWorker(database, {
-    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx), ...captureJobHandlers(ctx) },
+    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx), ...captureJobHandlers(ctx), ...referredDealsJobHandlers(ctx) },
     batchHandlers: { ...qualifyJobHandlers(ctx), ...hubspotBatchHandlers(ctx) },
     onDead: raiseOwnerTaskOnDead(ctx),
     clock,

@@ -4,8 +4,8 @@ import { createTestDatabase, withPostgresClient } from '../../test/support/datab
 import type { Chunk, Row } from './ledger-generator';
 
 /** A fresh, migrated database for one benchmark run: a temporary SQLite file or a new PostgreSQL database. */
-const TABLES = ['programs', 'enrolments', 'referrals', 'rewards', 'clicks'] as const;
-const BIGINT_COLUMNS = new Set(['created_at', 'updated_at', 'captured_at', 'qualified_at', 'decided_at', 'issued_at', 'hold_until', 'amount', 'at']);
+const TABLES = ['programs', 'enrolments', 'referrals', 'rewards', 'clicks', 'referred_deals'] as const;
+const BIGINT_COLUMNS = new Set(['created_at', 'updated_at', 'captured_at', 'qualified_at', 'decided_at', 'issued_at', 'hold_until', 'amount', 'at', 'won_at', 'read_at']);
 
 export interface BenchDatabase {
   handle: DatabaseHandle;

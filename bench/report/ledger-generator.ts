@@ -1,7 +1,8 @@
 /**
  * A large, realistic ledger produced in chunks from a seeded random source, so SQLite and PostgreSQL
  * get the same rows and a run can be repeated. Proportions per referral: 0.1 enrolments, 2 clicks,
- * about 0.55 rewards; referrals spread over two years across four programs of different size.
+ * about 0.55 rewards, 0.27 won deals (six in ten qualified referrals); referrals spread over two
+ * years across four programs of different size.
  */
 
 export const LEDGER_START = Date.UTC(2025, 0, 1);
@@ -27,6 +28,7 @@ export interface Chunk {
   referrals: Row[];
   rewards: Row[];
   clicks: Row[];
+  referred_deals: Row[];
 }
 
 /** mulberry32: tiny, fast and good enough to spread test data. */
@@ -65,7 +67,7 @@ export function* generateLedger(referralCount: number, chunkSize = 20_000, seed 
     programs: PROGRAMS.map((p) => ({
       id: p.id, name: p.name, status: 'active', config: '{}', created_at: LEDGER_START, updated_at: LEDGER_START,
     })),
-    enrolments: [], referrals: [], rewards: [], clicks: [],
+    enrolments: [], referrals: [], rewards: [], clicks: [], referred_deals: [],
   };
   for (let i = 0; i < enrolmentCount; i += chunkSize) {
     const enrolments: Row[] = [];
@@ -76,12 +78,12 @@ export function* generateLedger(referralCount: number, chunkSize = 20_000, seed 
         link: `https://refer.example.org/r/${codeOf(e)}`, status: 'active', source: 'bulk', created_at: created, updated_at: created,
       });
     }
-    yield { programs: [], enrolments, referrals: [], rewards: [], clicks: [] };
+    yield { programs: [], enrolments, referrals: [], rewards: [], clicks: [], referred_deals: [] };
   }
 
   let rewardId = 0;
   for (let i = 0; i < referralCount; i += chunkSize) {
-    const chunk: Chunk = { programs: [], enrolments: [], referrals: [], rewards: [], clicks: [] };
+    const chunk: Chunk = { programs: [], enrolments: [], referrals: [], rewards: [], clicks: [], referred_deals: [] };
     for (let r = i; r < Math.min(referralCount, i + chunkSize); r++) {
       const program = programOf();
       const enrolment = pick(enrolmentsOf.get(program.id)!);
@@ -104,6 +106,14 @@ export function* generateLedger(referralCount: number, chunkSize = 20_000, seed 
         });
       }
       if (status !== 'qualified') continue;
+      if (rand() < 0.6) {
+        const wonAt = decided! + Math.floor(rand() * 60 * DAY);
+        const major = 1000 + Math.floor(rand() * 49_000);
+        chunk.referred_deals.push({
+          referral_id: id, deal_id: String(70_000_000 + r), program_id: program.id,
+          amount: major * 100, currency: program.currency, won_at: wonAt, read_at: wonAt,
+        });
+      }
       for (const recipient of rand() < 0.3 ? ['referrer', 'friend'] : ['referrer']) {
         let s = rand();
         const rewardStatus = REWARD_STATUSES.find(([, share]) => (s -= share) < 0)?.[0] ?? 'issued';

@@ -50,14 +50,22 @@ export async function naiveFunnel(db: Db, programId: string | undefined, buckets
     if (r.status === 'rejected' && bucketOf(r.decided_at) >= 0) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
   }
   const amounts = new Map<string, number>();
+  const approved = new Map<string, number>();
   let pendingReview = 0;
   for (const w of await db.selectFrom('rewards').selectAll().execute()) {
     if (!mine(w.program_id)) continue;
     if (w.status === 'pending_review') pendingReview++;
+    if (w.status === 'approved' && bucketOf(w.created_at) >= 0) approved.set(w.currency, (approved.get(w.currency) ?? 0) + Number(w.amount));
     const b = w.status === 'issued' ? bucketOf(w.issued_at) : -1;
     if (b >= 0) {
       series[b]!.rewardsIssued++;
       amounts.set(w.currency, (amounts.get(w.currency) ?? 0) + Number(w.amount));
+    }
+  }
+  const revenue = new Map<string, number>();
+  for (const d of await db.selectFrom('referred_deals').selectAll().execute()) {
+    if (mine(d.program_id) && d.amount !== null && d.currency !== null && bucketOf(d.won_at === null ? null : Number(d.won_at)) >= 0) {
+      revenue.set(d.currency, (revenue.get(d.currency) ?? 0) + Number(d.amount));
     }
   }
   durations.sort((a, b) => a - b);
@@ -73,6 +81,8 @@ export async function naiveFunnel(db: Db, programId: string | undefined, buckets
     pendingReview,
     medianTimeToQualifyMs: durations.length % 2 ? durations[mid] : (durations[mid]! + durations[mid + 1]!) / 2,
     amounts,
+    approved,
+    revenue,
     reasons,
     topReferrer: Math.max(0, ...perReferrer.values()),
   };

@@ -6,8 +6,9 @@ import { funnelReport } from '../reports/funnel-report';
 import { funnelText } from '../reports/funnel-text';
 import { resetRollup } from '../reports/report-rollup';
 
-const USAGE = `Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--program ID] [--interval day|week] [--tz ZONE] [--json] [--rebuild-rollup]
+const USAGE = `Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--program ID] [--interval day|week] [--tz ZONE] [--currency CODE] [--json] [--rebuild-rollup]
 The period is [from, to) in the time zone (default UTC); without --program, all programs.
+--currency: revenue and reward cost in that currency only (amounts are never converted); default every currency.
 --rebuild-rollup: rebuild the settled counts from the ledger first, after ledger rows were changed outside the service.`;
 
 /**
@@ -23,6 +24,7 @@ async function run(argv: string[]) {
       to: { type: 'string' },
       interval: { type: 'string' },
       tz: { type: 'string' },
+      currency: { type: 'string' },
       json: { type: 'boolean', default: false },
       'rebuild-rollup': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

@@ -21,6 +21,7 @@ export interface Database {
   owner_tasks: OwnerTaskTable;
   rate_limit_windows: RateLimitWindowTable;
   privacy_erasures: PrivacyErasureTable;
+  referred_deals: ReferredDealTable;
 }
 
 export interface ProgramTable {
@@ -64,6 +65,19 @@ export interface ReferralTable {
   captured_at: number;
   qualified_at: number | null;
   decided_at: number | null;
+}
+
+/** A deal associated with a referred contact, as the service last read it (migration 016). */
+export interface ReferredDealTable {
+  referral_id: string;
+  deal_id: string;
+  program_id: string;
+  /** Integer minor units of `currency`; null while HubSpot has no amount. */
+  amount: number | null;
+  currency: string | null;
+  /** When it closed won; null while it is not in a closed-won stage. */
+  won_at: number | null;
+  read_at: number;
 }
 
 /** A referral being captured: the person is claimed, the HubSpot contact not yet settled. */

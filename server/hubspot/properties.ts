@@ -30,6 +30,8 @@ export const P = {
   qualifiedCount: 'referral_qualified_count',
   rewardsTotal: 'referral_rewards_total',
   pendingRewards: 'referral_rewards_pending',
+  referredRevenue: 'referral_referred_revenue',
+  wonDeals: 'referral_won_deals',
 } as const;
 
 export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
@@ -49,6 +51,11 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   { name: P.qualifiedCount, label: 'Qualified referrals', type: 'number', fieldType: 'number', description: "This contact's referrals that qualified." },
   { name: P.rewardsTotal, label: 'Referral rewards earned', type: 'number', fieldType: 'number', description: 'Approved and issued rewards, in the program currency.' },
   { name: P.pendingRewards, label: 'Referral rewards awaiting review', type: 'number', fieldType: 'number', description: 'Rewards held for review.' },
+  {
+    name: P.referredRevenue, label: 'Referred revenue', type: 'number', fieldType: 'number',
+    description: "Closed-won amounts of the deals of this contact's referred friends, won after the referral, in the program currency.",
+  },
+  { name: P.wonDeals, label: 'Referred won deals', type: 'number', fieldType: 'number', description: "Closed-won deals of this contact's referred friends." },
 ];
 
 /** The "Referred by" / "Referred" contact-to-contact association label. */

@@ -17,6 +17,7 @@ import { recordTransition } from '../ledger/audit';
 import { qualifiedCount, rewardCounts } from '../ledger/counts';
 import { recordRewards } from '../rewards/record-rewards';
 import { completeCallbackJob, syncContactJob } from '../sync/jobs';
+import { readReferralDealsJob } from '../reports/referred-deals';
 import { DECIDE_QUALIFICATION, programOf } from './accept-request';
 import { giveWayToDeliveries } from './deliveries';
 import { gatherEvidence, type LiveEvidence } from './evidence';
@@ -204,4 +205,6 @@ async function setReferralStatus(trx: Transaction<Database>, referral: Referral,
 async function enqueueSyncs(trx: Transaction<Database>, referral: Referral, now: number) {
   await enqueue(trx, syncContactJob(referral.referred_contact_id), now);
   await enqueue(trx, syncContactJob(referral.referrer_contact_id), now);
+  // The friend's deals, for the report's referred revenue.
+  await enqueue(trx, readReferralDealsJob(referral.id), now);
 }

@@ -1,3 +1,4 @@
+import { toDecimalString } from '../../src/app/packages/domain/money';
 import type { FunnelReport } from './funnel-report';
 
 /** The series as CSV, one row per bucket; what a spreadsheet needs to chart the trend. */
@@ -12,7 +13,27 @@ export function funnelCsv(report: FunnelReport): string {
     b.referredLeads ? (b.referredLeadsQualified / b.referredLeads).toFixed(4) : '',
     b.qualifiedReferrals, b.rewardsIssued,
   ]);
-  return [COLUMNS, ...rows].map((row) => row.map((v) => csvField(String(v))).join(',')).join('\r\n') + '\r\n';
+  return csv([COLUMNS, ...rows]);
+}
+
+const RETURN_COLUMNS = [
+  'currency', 'referred_revenue', 'won_deals', 'reward_cost_issued', 'reward_cost_approved', 'reward_cost',
+  'qualified_referrals', 'cost_per_qualified_referral', 'revenue_per_reward_dollar',
+] as const;
+
+/** The period's return, one row per currency; amounts as decimals of the currency ("1234.50"). */
+export function returnsCsv(report: FunnelReport): string {
+  const money = (amount: number | null, currency: string) => (amount === null ? '' : toDecimalString(amount, currency));
+  const rows = report.totals.returns.map((r) => [
+    r.currency, money(r.referredRevenue, r.currency), r.wonDeals, money(r.rewardCostIssued, r.currency),
+    money(r.rewardCostApproved, r.currency), money(r.rewardCost, r.currency), report.totals.qualifiedReferrals,
+    money(r.costPerQualifiedReferral, r.currency), r.revenuePerRewardDollar === null ? '' : r.revenuePerRewardDollar.toFixed(4),
+  ]);
+  return csv([RETURN_COLUMNS, ...rows]);
+}
+
+function csv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  return rows.map((row) => row.map((v) => csvField(String(v))).join(',')).join('\r\n') + '\r\n';
 }
 
 /** RFC 4180 quoting; a leading formula character is defused so a spreadsheet shows it as text. */
@@ -21,7 +42,9 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function funnelCsvFilename(report: FunnelReport): string {
+export function funnelCsvFilename(report: FunnelReport, kind: 'funnel' | 'returns' = 'funnel'): string {
   const program = (report.program?.id ?? 'all-programs').replace(/[^A-Za-z0-9_-]/g, '_');
-  return `funnel-${program}-${report.period.from}-${report.period.to}-${report.period.interval}.csv`;
+  return kind === 'funnel'
+    ? `funnel-${program}-${report.period.from}-${report.period.to}-${report.period.interval}.csv`
+    : `returns-${program}-${report.period.from}-${report.period.to}.csv`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, validationError } from '../errors';
+import { isKnownCurrency } from '../../src/app/packages/domain/money';
 import { daysBetween, isKnownTimeZone, isLocalDate, type Interval, type LocalDate } from './time-buckets';
 
 /** Longest period per interval: keeps a series readable and the bucket list small. */
@@ -21,6 +22,9 @@ export const funnelQuerySchema = z
     tz: optional(
       z.string().refine(isKnownTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin or UTC' }),
     ).transform((v) => v ?? 'UTC'),
+    currency: optional(
+      z.string().trim().toUpperCase().refine(isKnownCurrency, { message: 'must be an ISO 4217 currency code such as EUR or USD' }),
+    ),
   })
   .superRefine((q, ctx) => {
     // Zod still runs this when a date failed its own check; that issue is already reported.
@@ -41,13 +45,15 @@ export const funnelQuerySchema = z
     }
   });
 
-/** A funnel report request: program id (absent: all programs), local dates `[from, to)` in `tz`. */
+/** A funnel report request: program id (absent: all programs), local dates `[from, to)` in `tz`, optionally one currency. */
 export interface FunnelQuery {
   program?: string | undefined;
   from: LocalDate;
   to: LocalDate;
   interval: Interval;
   tz: string;
+  /** Report the return figures in this currency only; absent: every currency seen. */
+  currency?: string | undefined;
 }
 
 /** Parses the API's query string or the CLI's options; a 400 names the first bad parameter. */

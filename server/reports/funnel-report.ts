@@ -4,6 +4,7 @@ import { unknownProgram, type FunnelQuery } from './funnel-query';
 import type { FunnelCounts, FunnelReport, FunnelTotals } from '../../src/app/packages/contracts/funnel-report';
 import { compare, medianTimeToQualify, rejections, topReferrers, type Period, type TopReferrerSearch } from './decision-figures';
 import { refreshRollup, rolledUpUntil, rollupPart, splitPeriod } from './report-rollup';
+import { approvedRewardCost, referredRevenue, returnFigures } from './return-figures';
 import { bucketsFor, type Bucket } from './time-buckets';
 
 /**
@@ -29,6 +30,11 @@ import { bucketsFor, type Bucket } from './time-buckets';
  * - rejections: referrals rejected in the period (`decided_at`), per reason, most frequent first; an
  *   empty reason is reported as none (`null`).
  * - topReferrers: the ten referrer contacts with the most qualifiedReferrals, ties by contact id.
+ * - returns, per currency (only the query's `currency` when it names one): referredRevenue, the
+ *   amounts of referred contacts' deals that closed won in the period (`won_at`), and wonDeals, their
+ *   number; rewardCost, the amount of rewards issued in the period plus rewards created in the period
+ *   that are approved now; costPerQualifiedReferral, rewardCost / qualifiedReferrals rounded to the
+ *   minor unit; revenuePerRewardDollar, referredRevenue / rewardCost.
  * The series splits the period-bound figures into buckets; each adds up to its total.
  */
 
@@ -80,11 +86,12 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number, tuni
         COUNT_KEYS.map((k) => [k, series.reduce((sum, b) => sum + b[k], 0)]),
       ) as unknown as FunnelCounts;
       const pending = await figures.awaitingReview();
+      const rewardsIssuedByCurrency = await figures.rewardsIssuedByCurrency(closedUntil);
       const totals: FunnelTotals = {
         ...counts,
         qualificationRate: counts.referredLeads ? counts.referredLeadsQualified / counts.referredLeads : null,
         medianTimeToQualifyMs: await medianTimeToQualify(trx, period),
-        rewardsIssuedByCurrency: await figures.rewardsIssuedByCurrency(closedUntil),
+        rewardsIssuedByCurrency,
         rewardsAwaitingReview: {
           count: pending.count,
           oldestCreatedAt: pending.oldest === null ? null : iso(pending.oldest),
@@ -92,11 +99,19 @@ export async function funnelReport(db: Db, query: FunnelQuery, now: number, tuni
         },
         rejections: await rejections(trx, period),
         topReferrers: await topReferrers(trx, period, counts.qualifiedReferrals, tuning.topReferrers),
+        returns: returnFigures({
+          revenue: await referredRevenue(trx, period),
+          issued: rewardsIssuedByCurrency,
+          approved: await approvedRewardCost(trx, period),
+          qualifiedReferrals: counts.qualifiedReferrals,
+          only: query.currency ?? null,
+        }),
       };
       return {
         program: query.program ? programs[0]! : null,
         period: { from: query.from, to: query.to, tz: query.tz, interval: query.interval, start: iso(start), end: iso(end) },
         generatedAt: iso(now),
+        currency: query.currency ?? null,
         totals,
         series: series.map((b, i) => ({ ...b, date: buckets[i]!.date, start: iso(buckets[i]!.start), end: iso(buckets[i]!.end) })),
       };

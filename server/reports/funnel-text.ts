@@ -25,6 +25,7 @@ export function funnelText(report: FunnelReport): string {
     ['Top referrers', t.topReferrers.length === 0
       ? 'none'
       : t.topReferrers.map((r) => `contact ${r.contactId}: ${r.qualified}`).join(', ')],
+    ...returnLines(report),
   ];
   const width = Math.max(...headline.map(([label]) => label.length));
   const series = table(
@@ -41,6 +42,19 @@ export function funnelText(report: FunnelReport): string {
     '',
     series,
   ].join('\n') + '\n';
+}
+
+/** Per currency, never added across currencies. */
+function returnLines(report: FunnelReport): Array<[string, string]> {
+  const { returns } = report.totals;
+  if (returns.length === 0) return [['Referred revenue', 'none (no won deals, no reward cost)']];
+  const each = (f: (r: (typeof returns)[number]) => string) => returns.map(f).join('  ');
+  return [
+    ['Referred revenue', each((r) => `${formatMoney(r.referredRevenue, r.currency)} (${r.wonDeals} won ${r.wonDeals === 1 ? 'deal' : 'deals'})`)],
+    ['Reward cost', each((r) => `${formatMoney(r.rewardCost, r.currency)} (issued ${formatMoney(r.rewardCostIssued, r.currency)}, approved ${formatMoney(r.rewardCostApproved, r.currency)})`)],
+    ['Cost per qualified referral', each((r) => (r.costPerQualifiedReferral === null ? 'n/a' : formatMoney(r.costPerQualifiedReferral, r.currency)))],
+    ['Revenue per reward dollar', each((r) => (r.revenuePerRewardDollar === null ? `n/a (${r.currency})` : `${r.revenuePerRewardDollar.toFixed(2)} (${r.currency})`))],
+  ];
 }
 
 function table(header: string[], rows: Array<Array<string | number>>): string {

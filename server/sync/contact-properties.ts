@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { hubspotDate, P } from '../hubspot/properties';
+import { findProgram } from '../programs/repository';
 
 /**
  * A contact's referral properties, derived from the ledger as it is now. Sync jobs write the whole
@@ -20,7 +21,7 @@ export async function contactReferralProperties(db: Kysely<Database>, contactId:
     props[P.qualifiedDate] = asReferred.qualified_at ? hubspotDate(asReferred.qualified_at) : '';
   }
 
-  const enrolled = await db.selectFrom('enrolments').select('id').where('contact_id', '=', contactId).executeTakeFirst();
+  const enrolled = await db.selectFrom('enrolments').select(['id', 'program_id']).where('contact_id', '=', contactId).executeTakeFirst();
   if (enrolled) {
     const referrals = await db
       .selectFrom('referrals')
@@ -44,6 +45,20 @@ export async function contactReferralProperties(db: Kysely<Database>, contactId:
     props[P.qualifiedCount] = String(Number(referrals.qualified ?? 0));
     props[P.rewardsTotal] = majorUnits(Number(rewards.earned ?? 0), rewards.currency ?? 'USD');
     props[P.pendingRewards] = String(Number(rewards.pending ?? 0));
+    // Beside the rewards total, so a HubSpot report can divide the one by the other per referrer or program.
+    const currency = (await findProgram(db, enrolled.program_id))?.rewards.referrer.currency ?? rewards.currency ?? 'USD';
+    const revenue = await db
+      .selectFrom('referred_deals')
+      .innerJoin('referrals', 'referrals.id', 'referred_deals.referral_id')
+      .select((eb) => [
+        eb.fn.sum<number>(eb.case().when('referred_deals.currency', '=', currency).then(eb.ref('referred_deals.amount')).else(0).end()).as('amount'),
+        eb.fn.countAll<number>().as('deals'),
+      ])
+      .where('referrals.referrer_contact_id', '=', contactId)
+      .where('referred_deals.won_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    props[P.referredRevenue] = majorUnits(Number(revenue.amount ?? 0), currency);
+    props[P.wonDeals] = String(Number(revenue.deals));
   }
   return props;
 }

@@ -5,6 +5,8 @@ import { verifyWebhookSignature } from './webhook-signature';
 import type { AppContext, Feature } from '../context';
 import { cancelRewardsOfDeal, dealWonNow } from './deal-stage-cancellation';
 import { eraseDeletedContact } from '../privacy/webhook-erasure';
+import { enqueue } from '../jobs/queue';
+import { readDealJob } from '../reports/referred-deals';
 import { contactErasure, isDealStageChange, parseWebhookBatch, type WebhookEvent } from './events';
 
 export interface WebhookOutcome {
@@ -64,6 +66,8 @@ async function handleEvent(ctx: AppContext, event: WebhookEvent): Promise<Webhoo
     await eraseDeletedContact(ctx, event, erasure);
     result = { eventId: event.eventId, outcome: 'erased' };
   } else if (isDealStageChange(event)) {
+    // The report's referred revenue follows the deal, won or not.
+    await enqueue(db, readDealJob(event.objectId), ctx.clock());
     const check = await dealWonNow(ctx.gateway, event.objectId);
     if (check.won === true) result = { eventId: event.eventId, outcome: 'still_won' };
     else if (check.won === 'unknown') {

@@ -1,5 +1,5 @@
 import {
-  Alert, BarChart, Button, EmptyState, ErrorState, LineChart, Link, LoadingSpinner, Select, StatisticsItem, TableRow, Text,
+  Alert, BarChart, Button, EmptyState, ErrorState, LineChart, Link, LoadingSpinner, Select, StatisticsItem, Table, TableCell, TableRow, Text,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { PageTitle } from '@hubspot/ui-extensions/pages';
@@ -29,6 +29,16 @@ const activeReport = buildFunnelReport({
     rewardsAwaitingReview: { count: 2, oldestCreatedAt: '2026-02-20T10:00:00.000Z', oldestAgeMs: 10 * 86_400_000 },
     rejections: [{ reason: 'self_referral', count: 3 }, { reason: null, count: 1 }],
     topReferrers: [{ contactId: '101', qualified: 7 }, { contactId: '102', qualified: 5 }],
+    returns: [
+      {
+        currency: 'EUR', referredRevenue: 2_400_000, wonDeals: 2, rewardCostIssued: 7500, rewardCostApproved: 2500, rewardCost: 10_000,
+        costPerQualifiedReferral: 833, revenuePerRewardDollar: 240,
+      },
+      {
+        currency: 'USD', referredRevenue: 0, wonDeals: 0, rewardCostIssued: 30000, rewardCostApproved: 0, rewardCost: 30000,
+        costPerQualifiedReferral: 2500, revenuePerRewardDollar: 0,
+      },
+    ],
   }),
   series: [
     buildBucket({ date: '2026-03-01', referredLeads: 25, qualifiedReferrals: 5 }),
@@ -65,6 +75,14 @@ describe('app home page', () => {
     await waitFor(() =>
       expect(fns.calls.at(-1)!.parameters).toEqual({ from: '2025-03-04', to: '2026-03-03', interval: 'week', tz: 'Europe/Berlin' }),
     );
+  });
+
+  test('says so when nothing was earned or paid', async () => {
+    mockFunctions({ 'funnel-report': () => ok(buildFunnelReport({ totals: buildTotals({ referredLeads: 3 }) })) });
+    const { findAll, waitFor, maybeFind } = setup();
+    await waitFor(() => expect(maybeFind(BarChart)).not.toBeNull());
+    expect(findAll(Text).map((t) => t.text)).toContain('No won deals of referred contacts and no reward cost in this period yet.');
+    expect(findAll(Table)).toHaveLength(0);
   });
 
   test('says so when a period has no activity', async () => {
@@ -117,7 +135,13 @@ describe('app home page', () => {
       ['Contact 101', { url: 'https://app.hubspot.com/contacts/555/record/0-1/101', external: true }],
       ['Contact 102', { url: 'https://app.hubspot.com/contacts/555/record/0-1/102', external: true }],
     ]);
-    expect(findAll(TableRow)).toHaveLength(3);
+    const [returns, referrers] = findAll(Table);
+    expect(referrers!.findAll(TableRow)).toHaveLength(3);
+    expect(returns!.findAll(TableRow).slice(1).map((row) => row.findAll(TableCell).map((c) => c.text))).toEqual([
+      ['EUR', '€24,000.00 (2 won deals)', '€100.00 (€25.00 approved, not yet issued)', '€8.33', '240.00'],
+      ['USD', '$0.00 (0 won deals)', '$300.00 ($0.00 approved, not yet issued)', '$25.00', '0.00'],
+    ]);
+    expect(findAll(Text).map((t) => t.text)).toContain('Each currency is shown on its own: amounts are not converted.');
     expect(findAll(Text).map((t) => t.text)).toContain('Rejected: self-referral 3 · no reason given 1');
   });
 });

@@ -16,7 +16,7 @@ export function buildTotals(overrides: Partial<FunnelTotals> = {}): FunnelTotals
     enrolments: 0, clicks: 0, referredLeads: 0, referredLeadsQualified: 0, qualifiedReferrals: 0, rewardsIssued: 0,
     qualificationRate: null, medianTimeToQualifyMs: null, rewardsIssuedByCurrency: [],
     rewardsAwaitingReview: { count: 0, oldestCreatedAt: null, oldestAgeMs: null },
-    rejections: [], topReferrers: [],
+    rejections: [], topReferrers: [], returns: [],
     ...overrides,
   };
 }
@@ -29,6 +29,7 @@ export function buildFunnelReport(overrides: Partial<FunnelReport> = {}): Funnel
       start: '2026-02-28T23:00:00.000Z', end: '2026-03-02T23:00:00.000Z',
     },
     generatedAt: '2026-03-02T12:00:00.000Z',
+    currency: null,
     totals: buildTotals(),
     series: [buildBucket({ date: '2026-03-01' }), buildBucket({ date: '2026-03-02' })],
     ...overrides,

@@ -97,6 +97,32 @@ export function recountFunnel(ledger: Ledger, query: FunnelQuery, now: number): 
   for (const r of qualified) perReferrer.set(r.referrer_contact_id, (perReferrer.get(r.referrer_contact_id) ?? 0) + 1);
 
   const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+  // Return: each deal and reward looked at on its own, money kept apart per currency.
+  const money = new Map<string, { revenue: number; deals: number; issued: number; approved: number }>();
+  const moneyOf = (currency: string) => {
+    const entry = money.get(currency) ?? { revenue: 0, deals: 0, issued: 0, approved: 0 };
+    money.set(currency, entry);
+    return entry;
+  };
+  for (const d of ledger.referredDeals ?? []) {
+    if (!inProgram(d.program_id) || d.amount == null || d.currency == null || bucketOf(d.won_at) < 0) continue;
+    moneyOf(d.currency).revenue += d.amount;
+    moneyOf(d.currency).deals++;
+  }
+  for (const r of issued) moneyOf(r.currency).issued += r.amount;
+  for (const r of rewards) if (r.status === 'approved' && bucketOf(r.created_at) >= 0) moneyOf(r.currency).approved += r.amount;
+  const currencies = query.currency ? [query.currency] : [...money.keys()].sort(byText);
+  const returns = currencies.map((currency) => {
+    const m = money.get(currency) ?? { revenue: 0, deals: 0, issued: 0, approved: 0 };
+    const cost = m.issued + m.approved;
+    return {
+      currency, referredRevenue: m.revenue, wonDeals: m.deals, rewardCostIssued: m.issued, rewardCostApproved: m.approved,
+      rewardCost: cost,
+      costPerQualifiedReferral: totals.qualifiedReferrals ? Math.round(cost / totals.qualifiedReferrals) : null,
+      revenuePerRewardDollar: cost ? m.revenue / cost : null,
+    };
+  });
   const fullTotals: FunnelTotals = {
     ...totals,
     qualificationRate: totals.referredLeads ? totals.referredLeadsQualified / totals.referredLeads : null,
@@ -114,11 +140,13 @@ export function recountFunnel(ledger: Ledger, query: FunnelQuery, now: number): 
       .map(([contactId, n]) => ({ contactId, qualified: n }))
       .sort((a, b) => b.qualified - a.qualified || byText(a.contactId, b.contactId))
       .slice(0, 10),
+    returns,
   };
   const program = query.program ? ledger.programs.find((p) => p.id === query.program)! : null;
   return {
     program: program && { id: program.id!, name: program.name },
     generatedAt: new Date(now).toISOString(),
+    currency: query.currency ?? null,
     totals: fullTotals,
     series,
   };

@@ -6,7 +6,7 @@ import { addDays, startOfLocalDay } from '../../../server/reports/time-buckets';
 import { createTestDatabase, dialects, type TestDatabase } from '../../support/databases';
 import { recountFunnel, localDateOf } from './funnel-recount';
 import {
-  buildClick, buildEnrolment, buildProgram, buildReferral, buildReward, clearLedger, insertLedger, type Ledger,
+  buildClick, buildEnrolment, buildProgram, buildReferral, buildReferredDeal, buildReward, clearLedger, insertLedger, type Ledger,
 } from './ledger-factories';
 
 /**
@@ -36,6 +36,14 @@ const time = fc.oneof(
   fc.record({ day: fc.integer({ min: -10, max: 75 }), delta: fc.constantFrom(-1, 0, 1) }),
 );
 type Time = typeof time extends fc.Arbitrary<infer T> ? T : never;
+
+/** Deals close at any time, or within hours of the period's edges, where the report reads deals instead of day tallies. */
+const HOUR = 3_600_000;
+const dealTime = fc.oneof(
+  time,
+  fc.record({ edge: fc.constantFrom('from' as const, 'to' as const), offset: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }) }),
+);
+type DealTime = typeof dealTime extends fc.Arbitrary<infer T> ? T : never;
 
 const scenario = fc.record({
   zone: zoneAndAnchor,
@@ -67,6 +75,23 @@ const scenario = fc.record({
     { maxLength: 15 },
   ),
   clicks: fc.array(fc.record({ program: fc.option(fc.nat(2), { nil: null }), at: time }), { maxLength: 20 }),
+  // Deals of referred contacts: won (at some time) or not, with or without an amount.
+  deals: fc.array(
+    fc.record({
+      referral: fc.nat(24),
+      won: fc.option(dealTime, { nil: null }),
+      amount: fc.option(fc.integer({ min: 0, max: 5_000_000 }), { nil: null }),
+      currency: fc.constantFrom('USD', 'EUR', 'JPY'),
+    }),
+    { maxLength: 12 },
+  ),
+  // The report asked for one currency, or for all.
+  currency: fc.option(fc.constantFrom('USD', 'EUR', 'GBP'), { nil: undefined }),
+  // Deals read again after the rollups were built: moved out of (or into) closed won, amount edited.
+  laterDeals: fc.array(
+    fc.record({ deal: fc.nat(11), won: fc.option(dealTime, { nil: null }), amount: fc.option(fc.integer({ min: 0, max: 5_000_000 }), { nil: null }) }),
+    { maxLength: 4 },
+  ),
   // Earlier reports: the rollup then ends inside the ledger and the later reports extend it.
   earlierReports: fc.array(time, { maxLength: 2 }),
   // Decisions made after those reports (a reviewer's rejection, a late qualification).
@@ -89,6 +114,7 @@ function materialise(s: Scenario): {
   query: FunnelQuery;
   nows: number[];
   laterDecisions: Array<{ id: string; change: ReferralChange }>;
+  laterDeals: Array<{ referralId: string; dealId: string; change: { won_at: number | null; amount: number | null } }>;
 } {
   const { tz, anchor } = s.zone;
   const from = addDays(anchor, s.shift);
@@ -101,6 +127,7 @@ function materialise(s: Scenario): {
     'uniform' in t
       ? windowStart + Math.floor(t.uniform * (windowEnd - windowStart - 1))
       : startOfLocalDay(addDays(from, t.day), tz) + t.delta;
+  const dealAt = (t: DealTime): number => ('edge' in t ? startOfLocalDay(t.edge === 'from' ? from : to, tz) + t.offset : at(t));
 
   const programs = Array.from({ length: s.programs }, (_, i) => buildProgram({ id: `p${i}`, name: `Program ${i}` }));
   const programOf = (i: number) => programs[i % programs.length]!.id;
@@ -129,10 +156,16 @@ function materialise(s: Scenario): {
     });
   });
   const clicks = s.clicks.map((c) => buildClick({ program_id: c.program === null ? null : programOf(c.program), at: at(c.at) }));
+  const referredDeals = referrals.length === 0 ? [] : s.deals.map((d) => {
+    const referral = referrals[d.referral % referrals.length]!;
+    return buildReferredDeal({
+      program_id: referral.program_id, referral_id: referral.id!, won_at: d.won === null ? null : dealAt(d.won), amount: d.amount, currency: d.currency,
+    });
+  });
   const program = s.reportProgram === undefined ? undefined : programOf(s.reportProgram);
   return {
-    ledger: { programs, enrolments, referrals, rewards, clicks },
-    query: { program, from, to, interval: s.interval, tz },
+    ledger: { programs, enrolments, referrals, rewards, clicks, referredDeals },
+    query: { program, from, to, interval: s.interval, tz, currency: s.currency },
     // SETTLE_MS after an event time, the rollup ends at that event's slot: edges meet events.
     nows: [...s.earlierReports.map((t) => at(t) + SETTLE_MS), now].sort((a, b) => a - b),
     laterDecisions: referrals.length === 0 ? [] : s.laterDecisions.map((d) => {
@@ -148,6 +181,10 @@ function materialise(s: Scenario): {
         },
       };
     }),
+    laterDeals: referredDeals.length === 0 ? [] : s.laterDeals.map((d) => {
+      const deal = referredDeals[d.deal % referredDeals.length]!;
+      return { referralId: deal.referral_id, dealId: deal.deal_id, change: { won_at: d.won === null ? null : dealAt(d.won), amount: d.amount } };
+    }),
   };
 }
 
@@ -161,7 +198,7 @@ describe.each(dialects)('funnel report on %s', (dialect) => {
   it('agrees with a row-by-row recount on random ledgers, time zones and periods', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const { ledger, query, nows, laterDecisions } = materialise(s);
+        const { ledger, query, nows, laterDecisions, laterDeals } = materialise(s);
         await clearLedger(database.db);
         await insertLedger(database.db, ledger);
 
@@ -173,10 +210,14 @@ describe.each(dialects)('funnel report on %s', (dialect) => {
         }
         const { period, series } = report;
 
-        // Status changes after the rollups were built; the top referrers found both ways.
+        // Status and deal changes after the rollups were built; the top referrers found both ways.
         for (const { id, change } of laterDecisions) {
           await database.db.updateTable('referrals').set(change).where('id', '=', id).execute();
           Object.assign(ledger.referrals.find((r) => r.id === id)!, change);
+        }
+        for (const { referralId, dealId, change } of laterDeals) {
+          await database.db.updateTable('referred_deals').set(change).where('referral_id', '=', referralId).where('deal_id', '=', dealId).execute();
+          Object.assign(ledger.referredDeals!.find((d) => d.referral_id === referralId && d.deal_id === dealId)!, change);
         }
         const now = nows[nows.length - 1]!;
         for (const topReferrers of [undefined, { groupUpTo: 0, page: 1, candidates: Infinity }, { groupUpTo: 0, page: 3, candidates: Infinity }, { groupUpTo: 0, page: 1, candidates: 1 }]) {

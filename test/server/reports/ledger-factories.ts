@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../../../server/db/database';
 import { resetRollup } from '../../../server/reports/report-rollup';
-import type { ClickTable, EnrolmentTable, ProgramTable, ReferralTable, RewardTable } from '../../../server/db/schema';
+import type { ClickTable, EnrolmentTable, ProgramTable, ReferralTable, ReferredDealTable, RewardTable } from '../../../server/db/schema';
 
 /** Ledger rows with sensible defaults; tests override only what they are about. */
 export type ProgramRow = Insertable<ProgramTable>;
@@ -9,6 +9,7 @@ export type EnrolmentRow = Insertable<EnrolmentTable>;
 export type ReferralRow = Insertable<ReferralTable>;
 export type RewardRow = Insertable<RewardTable>;
 export type ClickRow = Insertable<ClickTable>;
+export type ReferredDealRow = Insertable<ReferredDealTable>;
 
 const T0 = Date.UTC(2026, 0, 1);
 let sequence = 0;
@@ -52,12 +53,18 @@ export function buildClick(overrides: Partial<ClickRow> = {}): ClickRow {
   return { program_id: null, enrolment_id: null, code: 'UNKNOWN', at: T0, ...overrides };
 }
 
+export function buildReferredDeal(overrides: Partial<ReferredDealRow> & Pick<ReferredDealRow, 'program_id' | 'referral_id'>): ReferredDealRow {
+  const n = next();
+  return { deal_id: String(9000 + n), amount: 1_200_000, currency: 'EUR', won_at: T0, read_at: T0, ...overrides };
+}
+
 export interface Ledger {
   programs: ProgramRow[];
   enrolments: EnrolmentRow[];
   referrals: ReferralRow[];
   rewards: RewardRow[];
   clicks: ClickRow[];
+  referredDeals?: ReferredDealRow[];
 }
 
 export async function insertLedger(db: Db, ledger: Ledger): Promise<void> {
@@ -66,11 +73,12 @@ export async function insertLedger(db: Db, ledger: Ledger): Promise<void> {
   if (ledger.referrals.length) await db.insertInto('referrals').values(ledger.referrals).execute();
   if (ledger.rewards.length) await db.insertInto('rewards').values(ledger.rewards).execute();
   if (ledger.clicks.length) await db.insertInto('clicks').values(ledger.clicks).execute();
+  if (ledger.referredDeals?.length) await db.insertInto('referred_deals').values(ledger.referredDeals).execute();
 }
 
 /** Empties the ledger and the report's rollup, which would otherwise still count the rows removed. */
 export async function clearLedger(db: Db): Promise<void> {
-  for (const table of ['rewards', 'referrals', 'clicks', 'enrolments', 'programs'] as const) {
+  for (const table of ['referred_deals', 'rewards', 'referrals', 'clicks', 'enrolments', 'programs'] as const) {
     await db.deleteFrom(table).execute();
   }
   await resetRollup(db);

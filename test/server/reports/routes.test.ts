@@ -8,7 +8,7 @@ import { errorHandler, notFoundHandler } from '../../../server/errors';
 import { reportRoutes } from '../../../server/reports/routes';
 import { createTestDatabase, dialects, type TestDatabase } from '../../support/databases';
 import {
-  buildClick, buildEnrolment, buildProgram, buildReferral, buildReward, insertLedger, type Ledger, type ReferralRow,
+  buildClick, buildEnrolment, buildProgram, buildReferral, buildReferredDeal, buildReward, insertLedger, type Ledger, type ReferralRow,
 } from './ledger-factories';
 
 const HOUR = 3_600_000;
@@ -46,13 +46,24 @@ function januaryLedger(): Ledger {
     reward('r4', { status: 'pending_review', created_at: at('2026-01-25T10:00:00Z') }),
     reward('r3', { status: 'pending_review', created_at: at('2026-02-03T10:00:00Z') }),
     reward('r8', { status: 'issued', amount: 700, currency: 'USD', issued_at: at('2026-01-08T10:00:00Z') }),
+    // Approved in January, not yet paid out: part of January's reward cost.
+    reward('r1', { recipient: 'friend', status: 'approved', amount: 1000, currency: 'USD', created_at: at('2026-01-28T10:00:00Z') }),
+  ];
+  const deal = (referralId: string, overrides: Partial<Parameters<typeof buildReferredDeal>[0]>) =>
+    buildReferredDeal({ program_id: referralId === 'r8' ? 'autumn' : 'spring', referral_id: referralId, ...overrides });
+  const referredDeals = [
+    deal('r2', { amount: 1_200_000, currency: 'EUR', won_at: at('2026-01-15T12:00:00Z') }),
+    deal('r4', { amount: 300_000, currency: 'USD', won_at: at('2026-01-31T22:30:00Z') }), // 23:30 in Berlin
+    deal('r1', { amount: 999_900, currency: 'USD', won_at: at('2026-01-31T23:30:00Z') }), // February in Berlin
+    deal('r3', { amount: null, currency: 'EUR', won_at: at('2026-01-20T12:00:00Z') }), // no amount in HubSpot yet
+    deal('r8', { amount: 50_000, currency: 'USD', won_at: at('2026-01-09T12:00:00Z') }), // the other program
   ];
   const clicks = [
     buildClick({ program_id: 'spring', enrolment_id: ann.id!, code: ann.code, at: at('2026-01-02T08:00:00Z') }),
     buildClick({ program_id: 'spring', enrolment_id: ann.id!, code: ann.code, at: at('2026-01-02T09:00:00Z') }),
     buildClick({ program_id: null, code: 'NOSUCH22', at: at('2026-01-02T09:00:00Z') }),
   ];
-  return { programs: [spring, autumn], enrolments: [ann, bob, other], referrals, rewards, clicks };
+  return { programs: [spring, autumn], enrolments: [ann, bob, other], referrals, rewards, clicks, referredDeals };
 }
 
 describe.each(dialects)('funnel report API on %s', (dialect) => {
@@ -90,6 +101,16 @@ describe.each(dialects)('funnel report API on %s', (dialect) => {
       rewardsAwaitingReview: { count: 2, oldestCreatedAt: '2026-01-25T10:00:00.000Z', oldestAgeMs: 16 * DAY + 2 * HOUR },
       rejections: [{ reason: 'self_referral', count: 1 }],
       topReferrers: [{ contactId: '101', qualified: 2 }, { contactId: '102', qualified: 1 }],
+      returns: [
+        {
+          currency: 'EUR', referredRevenue: 1_200_000, wonDeals: 1, rewardCostIssued: 3500, rewardCostApproved: 0, rewardCost: 3500,
+          costPerQualifiedReferral: 1167, revenuePerRewardDollar: 1_200_000 / 3500,
+        },
+        {
+          currency: 'USD', referredRevenue: 300_000, wonDeals: 1, rewardCostIssued: 5000, rewardCostApproved: 1000, rewardCost: 6000,
+          costPerQualifiedReferral: 2000, revenuePerRewardDollar: 50,
+        },
+      ],
     });
     expect(res.body.series.map((b: { date: string; referredLeads: number }) => [b.date, b.referredLeads])).toEqual([
       ['2026-01-01', 1], ['2026-01-05', 1], ['2026-01-12', 0], ['2026-01-19', 2], ['2026-01-26', 1],
@@ -114,6 +135,18 @@ describe.each(dialects)('funnel report API on %s', (dialect) => {
     expect(lines).toHaveLength(6);
     expect(lines[1]).toBe('2026-01-01,2025-12-31T23:00:00.000Z,2026-01-04T23:00:00.000Z,1,2,1,1,1.0000,1,0');
     expect(lines[3]).toBe('2026-01-12,2026-01-11T23:00:00.000Z,2026-01-18T23:00:00.000Z,0,0,0,0,,0,2');
+  });
+
+  it('exports revenue and reward cost as CSV, one row per currency', async () => {
+    const res = await request(app).get('/api/reports/returns.csv').query(january).expect(200);
+    expect(res.headers['content-disposition']).toContain('returns-spring-2026-01-01-2026-02-01.csv');
+    expect(res.text.trimEnd().split('\r\n')).toEqual([
+      'currency,referred_revenue,won_deals,reward_cost_issued,reward_cost_approved,reward_cost,qualified_referrals,cost_per_qualified_referral,revenue_per_reward_dollar',
+      'EUR,12000.00,1,35.00,0.00,35.00,3,11.67,342.8571',
+      'USD,3000.00,1,50.00,10.00,60.00,3,20.00,50.0000',
+    ]);
+    const usd = await request(app).get('/api/reports/returns.csv').query({ ...january, currency: 'GBP' }).expect(200);
+    expect(usd.text.trimEnd().split('\r\n')[1]).toBe('GBP,0.00,0,0.00,0.00,0.00,3,0.00,');
   });
 
   it.each([
@@ -153,6 +186,10 @@ describe.each(dialects)('funnel report API on %s', (dialect) => {
     expect(text.stdout).toMatch(/Qualification rate\s+60\.0% \(3 of 5 referred leads qualified so far\)/);
     expect(text.stdout).toMatch(/Rewards issued\s+3 {2}€35\.00 {2}\$50\.00/);
     expect(text.stdout).toMatch(/^2026-01-19\s+1\s+0\s+2\s+1\s+0\s+50\.0%$/m);
+    expect(text.stdout).toMatch(/Referred revenue\s+€12,000\.00 \(1 won deal\) {2}\$3,000\.00 \(1 won deal\)/);
+    expect(text.stdout).toMatch(/Revenue per reward dollar\s+342\.86 \(EUR\) {2}50\.00 \(USD\)/);
+    const eur = await run(tsx, ['server/cli/report.ts', ...args, '--currency', 'EUR'], { cwd: ROOT, env });
+    expect(eur.stdout).toMatch(/Cost per qualified referral\s+€11\.67$/m);
 
     // A repair by hand in hours already rolled up: the rebuilt rollup follows it.
     expect(api.body.totals.clicks).toBeGreaterThan(0);

@@ -11,11 +11,12 @@ interface Props {
   portalId: number;
 }
 
-/** The report: headline statistics, the funnel from click to reward, the trend and who drives it. */
+/** The report: headline statistics, what the program earns and pays, the funnel from click to reward, the trend and who drives it. */
 export function FunnelView({ report, locale, portalId }: Props) {
   const t = report.totals;
   const number = new Intl.NumberFormat(locale);
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const ratio = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   if (t.enrolments + t.clicks + t.referredLeads + t.qualifiedReferrals + t.rewardsIssued === 0) {
     return (
@@ -65,6 +66,39 @@ export function FunnelView({ report, locale, portalId }: Props) {
           waited {days(pending.oldestAgeMs ?? 0, number)}. Review them on the referrer's contact record.
         </Alert>
       )}
+
+      <Heading>Return</Heading>
+      {t.returns.length === 0 ? (
+        <Text>No won deals of referred contacts and no reward cost in this period yet.</Text>
+      ) : (
+        <Table bordered>
+          <TableHead>
+            <TableRow>
+              <TableHeader>Currency</TableHeader>
+              <TableHeader>Referred revenue</TableHeader>
+              <TableHeader>Reward cost</TableHeader>
+              <TableHeader>Cost per qualified referral</TableHeader>
+              <TableHeader>Revenue per reward dollar</TableHeader>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {t.returns.map((r) => (
+              <TableRow key={r.currency}>
+                <TableCell>{r.currency}</TableCell>
+                <TableCell>
+                  {formatAmount(r.referredRevenue, r.currency, locale)} ({number.format(r.wonDeals)} won {r.wonDeals === 1 ? 'deal' : 'deals'})
+                </TableCell>
+                <TableCell>
+                  {formatAmount(r.rewardCost, r.currency, locale)} ({formatAmount(r.rewardCostApproved, r.currency, locale)} approved, not yet issued)
+                </TableCell>
+                <TableCell>{r.costPerQualifiedReferral === null ? '–' : formatAmount(r.costPerQualifiedReferral, r.currency, locale)}</TableCell>
+                <TableCell>{r.revenuePerRewardDollar === null ? '–' : ratio.format(r.revenuePerRewardDollar)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {t.returns.length > 1 && <Text variant="microcopy">Each currency is shown on its own: amounts are not converted.</Text>}
 
       <Heading>Funnel</Heading>
       <BarChart
