@@ -21,6 +21,7 @@ export interface Database {
   owner_tasks: OwnerTaskTable;
   rate_limit_windows: RateLimitWindowTable;
   privacy_erasures: PrivacyErasureTable;
+  visits: VisitTable;
 }
 
 export interface ProgramTable {
@@ -55,6 +56,8 @@ export interface ReferralTable {
   source: string;
   /** JSON array of risk flags, e.g. ["existing_contact"]. */
   flags: string;
+  /** JSON object: why each flag was raised, e.g. {"disposable_email":"The friend's email domain …"}. */
+  flag_reasons: Generated<string>;
   status: ReferralStatus;
   reason: string | null;
   /** JSON: what live HubSpot data qualified (or rejected) it. */
@@ -80,6 +83,8 @@ export interface ReferralClaimTable {
   captured_at: number;
   /** Start of the current holder's lease. */
   claimed_at: number;
+  /** JSON array of the risk signals found at validation ({flag, reason}). */
+  signals: Generated<string>;
 }
 
 export interface RewardTable {
@@ -223,5 +228,18 @@ export interface PrivacyErasureTable {
   event_id: string | null;
   /** JSON: how many rows of each kind were erased or canceled. */
   erased: string;
+  at: number;
+}
+
+/** A sign-up, link click or landing-page capture, for fraud signals; kept only for the velocity window. */
+export interface VisitTable {
+  id: string;
+  program_id: string;
+  /** The referrer's enrolment: who signed up, or whose link or code was used. */
+  enrolment_id: string;
+  kind: 'signup' | 'click' | 'capture';
+  /** Our first-party browser cookie's random id. */
+  browser: string | null;
+  ip: string | null;
   at: number;
 }

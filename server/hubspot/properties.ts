@@ -30,6 +30,7 @@ export const P = {
   qualifiedCount: 'referral_qualified_count',
   rewardsTotal: 'referral_rewards_total',
   pendingRewards: 'referral_rewards_pending',
+  flags: 'referral_flags',
 } as const;
 
 export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
@@ -49,6 +50,10 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   { name: P.qualifiedCount, label: 'Qualified referrals', type: 'number', fieldType: 'number', description: "This contact's referrals that qualified." },
   { name: P.rewardsTotal, label: 'Referral rewards earned', type: 'number', fieldType: 'number', description: 'Approved and issued rewards, in the program currency.' },
   { name: P.pendingRewards, label: 'Referral rewards awaiting review', type: 'number', fieldType: 'number', description: 'Rewards held for review.' },
+  {
+    name: P.flags, label: 'Referral risk flags', type: 'string', fieldType: 'text',
+    description: 'Fraud signals raised when this contact was referred, e.g. "disposable_email; high_velocity". The contact card shows why each was raised.',
+  },
 ];
 
 /** The "Referred by" / "Referred" contact-to-contact association label. */
