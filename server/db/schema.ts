@@ -56,8 +56,8 @@ export interface ReferralTable {
   source: string;
   /** JSON array of risk flags, e.g. ["existing_contact"]. */
   flags: string;
-  /** JSON object: why each flag was raised, e.g. {"disposable_email":"The friend's email domain …"}. */
-  flag_reasons: Generated<string>;
+  /** JSON object: why each flag was raised, e.g. {"disposable_email":"The friend's email domain …"}; null: none recorded. */
+  flag_reasons: Generated<string | null>;
   status: ReferralStatus;
   reason: string | null;
   /** JSON: what live HubSpot data qualified (or rejected) it. */

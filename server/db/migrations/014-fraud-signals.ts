@@ -30,6 +30,7 @@ export const fraudSignals: Migration = {
     await db.schema.createIndex('visits_program_browser').on('visits').columns(['program_id', 'browser', 'at']).execute();
     await db.schema.createIndex('visits_at').on('visits').column('at').execute();
     await db.schema.alterTable('referral_claims').addColumn('signals', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-    await db.schema.alterTable('referrals').addColumn('flag_reasons', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+    // Nullable (no reasons): rows written without it, alone or beside rows that have it, stay valid.
+    await db.schema.alterTable('referrals').addColumn('flag_reasons', 'text').execute();
   },
 };
