@@ -107,6 +107,10 @@ describe.each(dialects)('fraud signals on %s', (dialect) => {
     await time.advance(31 * MINUTE);
     await friendSubmits(enrolment.code, 'f4@contoso.io');
     expect(await flagsOf('f4@contoso.io')).toEqual([]);
+    // The purge keeps only what the window still needs: f4's click and submission.
+    await purgeVisits(h.database.db, time.now());
+    const kept = await h.database.db.selectFrom('visits').select(['kind', 'at']).orderBy('kind').execute();
+    expect(kept.map((v) => [v.kind, Number(v.at)])).toEqual([['capture', time.now()], ['click', time.now()]]);
   });
 
   it('flags velocity from one browser across referrers', async () => {
@@ -187,5 +191,29 @@ describe.each(dialects)('fraud signals on %s', (dialect) => {
     await h.service.worker.drain();
     const [reward] = await h.database.db.selectFrom('rewards').selectAll().execute();
     expect(reward?.status).toBe('approved');
+  });
+
+  it("erasing a person erases where they browsed from: the friend's submission, the referrer's sign-up and clicks", async () => {
+    await program();
+    const { enrolment } = await signUpInBrowser('rita@northwind.io');
+    await friendSubmits(enrolment.code, 'ben@contoso.io');
+    const other = await enrolledReferrer('omar@fabrikam.io');
+    await friendSubmits(other.code, 'cleo@contoso.io');
+    const visits = () => h.database.db.selectFrom('visits').select(['kind', 'enrolment_id']).orderBy('kind').execute();
+    expect(await visits()).toHaveLength(5);
+
+    const erase = (email: string) => request(h.url).post('/api/privacy/erasures').set('authorization', `Bearer ${TEST_ADMIN_KEY}`).send({ email });
+    expect((await erase('ben@contoso.io')).status).toBe(200);
+    // Ben's submission is gone; Rita's sign-up and the click on her link remain until she is erased.
+    const left = await visits();
+    expect(left).toHaveLength(4);
+    expect(left).toEqual(expect.arrayContaining([
+      { kind: 'capture', enrolment_id: other.id }, { kind: 'click', enrolment_id: enrolment.id },
+      { kind: 'click', enrolment_id: other.id }, { kind: 'signup', enrolment_id: enrolment.id },
+    ]));
+    expect((await erase('rita@northwind.io')).status).toBe(200);
+    expect(await visits()).toEqual([{ kind: 'capture', enrolment_id: other.id }, { kind: 'click', enrolment_id: other.id }]);
+    const [cleo] = await h.database.db.selectFrom('referrals').select('id').where('email', '=', 'cleo@contoso.io').execute();
+    expect(cleo).toBeDefined();
   });
 });
