@@ -13,6 +13,7 @@ import { JobWorker } from './jobs/queue';
 import type { Logger } from './logger';
 import { fulfilmentHandlers } from './rewards/fulfilment';
 import { releaseDueHolds } from './rewards/review';
+import { purgeVisits } from './capture/visit-purge';
 import { hubspotBatchHandlers, hubspotJobHandlers } from './sync/jobs';
 import { referredDealsJobHandlers } from './reports/referred-deals';
 import { qualifyJobHandlers } from './qualify/qualify-referral';
@@ -137,7 +138,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   if (opts.background !== false) {
     worker.start();
     holdTimer = setInterval(() => {
-      releasing = releaseDueHolds(ctx).catch((err) => logger.error({ err }, 'releasing held rewards failed'));
+      releasing = releaseDueHolds(ctx)
+        .then(() => purgeVisits(database.db, clock()))
+        .catch((err) => logger.error({ err }, 'releasing held rewards or purging expired visits failed'));
     }, 60_000);
   }
 

@@ -7,6 +7,7 @@ import { finaliseReferral } from './finalise';
 import type { ReferralInput } from './referral-input';
 import { settleReferredContact } from './referred-contact';
 import { selfReferral, validateSubmission } from './validate-submission';
+import { recordVisit } from './visits';
 
 export interface CaptureDeps extends ClaimDeps {
   gateway: HubSpotGateway;
@@ -37,6 +38,11 @@ export async function captureReferral(deps: CaptureDeps, input: ReferralInput): 
   if (claimed.kind === 'busy') return { outcome: 'in_progress', referral: undefined, program };
 
   const { claim } = claimed;
+  // Counted from the claim on: velocity is about submissions, whether or not HubSpot takes them.
+  await recordVisit(deps.database.db, {
+    id: claim.id, program_id: program.id, enrolment_id: enrolment.id, kind: 'capture',
+    browser: input.visitor?.browser ?? null, ip: input.visitor?.ip ?? null, at: claim.claimed_at,
+  });
   try {
     const contact = await settleReferredContact(deps, { claim, program, enrolment, referrerOwnerId: submission.referrerOwnerId });
     if (contact.id === enrolment.contact_id) throw selfReferral();

@@ -58,6 +58,7 @@ export async function claimReferral(deps: ClaimDeps, s: ValidSubmission): Promis
       id: newId('ref'), program_id: s.program.id, enrolment_id: s.enrolment.id, referrer_contact_id: s.enrolment.contact_id,
       email: s.email, email_normalised: s.normalised, source: s.input.source,
       first_name: s.input.firstName ?? null, last_name: s.input.lastName ?? null, captured_at: now, claimed_at: now,
+      signals: JSON.stringify(s.signals ?? []),
     };
     const inserted = await db.transaction().execute(async (trx) => {
       const result = await trx.insertInto('referral_claims').values(claim).onConflict((oc) => oc.doNothing()).executeTakeFirst();

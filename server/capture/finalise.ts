@@ -1,4 +1,4 @@
-import type { RiskFlag } from '../../src/app/packages/domain/risk-flags';
+import { isRiskFlag, RISK_FLAG_LABELS, type RiskSignal } from '../../src/app/packages/domain/risk-flags';
 import type { DatabaseHandle } from '../db/database';
 import type { Actor } from '../ledger/actor';
 import { enqueue } from '../jobs/queue';
@@ -27,13 +27,15 @@ export interface Finalised {
  * capture time, so reports place it where the person submitted.
  */
 export async function finaliseReferral(deps: FinaliseDeps, claim: ClaimRow, contact: ContactMatch, actor: Actor): Promise<Finalised> {
-  const flags: RiskFlag[] = contact.existing ? ['existing_contact'] : [];
+  const signals = claimSignals(claim);
+  if (contact.existing) signals.push({ flag: 'existing_contact', reason: RISK_FLAG_LABELS.existing_contact });
+  const flags = signals.map((s) => s.flag);
   const now = deps.clock();
   const outcome = await deps.database.db.transaction().execute(async (trx) => {
     const inserted = await trx.insertInto('referrals').values({
       id: claim.id, program_id: claim.program_id, enrolment_id: claim.enrolment_id, referrer_contact_id: claim.referrer_contact_id,
       referred_contact_id: contact.id, email: claim.email, email_normalised: claim.email_normalised, source: claim.source,
-      flags: JSON.stringify(flags), status: 'captured', reason: null, evidence: null, deal_id: null,
+      flags: JSON.stringify(flags), flag_reasons: JSON.stringify(Object.fromEntries(signals.map((s) => [s.flag, s.reason]))), status: 'captured', reason: null, evidence: null, deal_id: null,
       captured_at: claim.captured_at, qualified_at: null, decided_at: null,
     }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
     await releaseClaim(trx, claim.id);
@@ -50,9 +52,16 @@ export async function finaliseReferral(deps: FinaliseDeps, claim: ClaimRow, cont
       data: { source: claim.source, flags, referredContactId: contact.id, enrolmentId: claim.enrolment_id }, at: now,
     });
     await enqueue(trx, syncContactJob(claim.referrer_contact_id), now);
+    // The friend's referral_flags, for HubSpot lists and workflows.
+    if (flags.length > 0) await enqueue(trx, syncContactJob(contact.id), now);
     const referral = await trx.selectFrom('referrals').selectAll().where('id', '=', claim.id).executeTakeFirstOrThrow();
     return { referral, duplicate: false };
   });
   if (!outcome.duplicate) deps.logger.info({ referral: claim.id, program: claim.program_id, flags, actor: actor.type }, 'referral captured');
   return outcome;
+}
+
+function claimSignals(claim: ClaimRow): RiskSignal[] {
+  const parsed = JSON.parse(claim.signals ?? '[]') as Array<{ flag: string; reason: string }>;
+  return parsed.filter((s): s is RiskSignal => isRiskFlag(s.flag));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, validationError } from '../errors';
+import type { Visitor } from './visits';
 
 export type ReferralSource = 'landing_page' | 'api' | 'hubspot_form';
 
@@ -14,6 +15,8 @@ export interface ReferralInput {
   /** The bot trap was filled in: answer as if accepted, store nothing. */
   isBot: boolean;
   source: ReferralSource;
+  /** The submitting browser, for landing-page submissions only (fraud signals). */
+  visitor?: Visitor | undefined;
 }
 
 /** An optional name field: trimmed, empty means absent. Shared with the sign-up form. */

@@ -7,6 +7,7 @@ import type { WindowCounters } from '../http/window-counters';
 import { activeProgram } from '../programs/repository';
 import { referralCookie } from './cookie';
 import { rateLimited } from './rate-limit';
+import { recordVisit, visitorOf } from './visits';
 
 export interface ReferralLinkDeps {
   db: Db;
@@ -58,7 +59,9 @@ export function referralLink(deps: ReferralLinkDeps): RequestHandler {
       return void res.redirect(302, '/refer');
     }
     await deps.db.insertInto('clicks').values({ program_id: program.id, enrolment_id: enrolment.id, code, at: now }).execute();
-    res.setHeader('Set-Cookie', referralCookie(code, { maxAgeSeconds: program.capture.attributionWindowDays * DAY_SECONDS, secure: deps.secureCookie }));
+    res.append('Set-Cookie', referralCookie(code, { maxAgeSeconds: program.capture.attributionWindowDays * DAY_SECONDS, secure: deps.secureCookie }));
+    const visitor = visitorOf(req, res, deps.secureCookie);
+    await recordVisit(deps.db, { program_id: program.id, enrolment_id: enrolment.id, kind: 'click', ...visitor, at: now });
     res.redirect(302, landingUrl(program, code));
   };
 }

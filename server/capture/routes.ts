@@ -16,6 +16,7 @@ import { ACCEPTED, acceptedPage } from './public-answer';
 import { referredByTypeIdLookup } from './referred-by-type';
 import { parseReferralInput, type ReferralInput } from './referral-input';
 import { sendPage } from './send-page';
+import { visitorOf } from './visits';
 
 export interface CaptureFeatureOptions {
   gateway?: (ctx: AppContext) => HubSpotGateway;
@@ -66,6 +67,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
       try {
         input = parseReferralInput(req.body, fromPage ? 'landing_page' : 'api');
         input.code ??= readCookie(req.get('cookie'), REFERRAL_COOKIE);
+        if (fromPage) input.visitor = visitorOf(req, res, secure);
         if (input.isBot) return void (await answerBot(res, fromPage, input));
         const result = await captureReferral(deps, input);
         if (fromPage) return void sendPage(res, ACCEPTED.status, acceptedPage(result.program));

@@ -1,12 +1,14 @@
 import { normaliseCode } from '../../src/app/packages/domain/codes';
 import { normaliseEmail } from '../../src/app/packages/domain/email';
 import type { Program } from '../../src/app/packages/domain/program';
+import type { RiskSignal } from '../../src/app/packages/domain/risk-flags';
 import type { DatabaseHandle } from '../db/database';
 import { findEnrolmentByCode, type EnrolmentRow } from '../enrolment/repository';
 import { AppError } from '../errors';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import type { ReferralInput } from './referral-input';
+import { riskSignals } from './risk-signals';
 
 /** A submission that may become a referral: a valid address, an active code of an active program, not the referrer. */
 export interface ValidSubmission {
@@ -17,11 +19,14 @@ export interface ValidSubmission {
   enrolment: EnrolmentRow;
   program: Program;
   referrerOwnerId: string | undefined;
+  /** Fraud signals of this submission (risk-signals.ts); the claim keeps them for whoever finishes the capture. */
+  signals?: RiskSignal[];
 }
 
 export interface ValidateDeps {
   database: DatabaseHandle;
   gateway: HubSpotGateway;
+  clock: () => number;
 }
 
 export const selfReferral = () =>
@@ -46,9 +51,12 @@ export async function validateSubmission(deps: ValidateDeps, input: ReferralInpu
   );
   const referrerEmail = referrer.properties.email ? normaliseEmail(referrer.properties.email) : undefined;
   if (referrerEmail?.ok && referrerEmail.normalised === email.normalised) throw selfReferral();
+  const signals = await riskSignals(deps.database.db, deps.clock(), {
+    program, enrolment, friend: email, referrer: referrerEmail?.ok ? referrerEmail : undefined, visitor: input.visitor,
+  });
   return {
     input, email: email.email, normalised: email.normalised, enrolment, program,
-    referrerOwnerId: referrer.properties.hubspot_owner_id ?? undefined,
+    referrerOwnerId: referrer.properties.hubspot_owner_id ?? undefined, signals,
   };
 }
 

@@ -138,6 +138,7 @@ export async function contactStory(db: Db, contactId: string): Promise<ContactSt
           capturedAt: iso(referredBy.captured_at),
           qualifiedAt: isoOrNull(referredBy.qualified_at),
           flags: parseJson<string[]>(referredBy.flags, []),
+          flagReasons: parseJson<Record<string, string>>(referredBy.flag_reasons, {}),
           reason: referredBy.reason,
           evidence: parseJson<Record<string, unknown> | null>(referredBy.evidence, null),
         }

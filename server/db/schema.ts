@@ -22,6 +22,7 @@ export interface Database {
   rate_limit_windows: RateLimitWindowTable;
   privacy_erasures: PrivacyErasureTable;
   referred_deals: ReferredDealTable;
+  visits: VisitTable;
 }
 
 export interface ProgramTable {
@@ -56,6 +57,8 @@ export interface ReferralTable {
   source: string;
   /** JSON array of risk flags, e.g. ["existing_contact"]. */
   flags: string;
+  /** JSON object: why each flag was raised, e.g. {"disposable_email":"The friend's email domain …"}; null: none recorded. */
+  flag_reasons: Generated<string | null>;
   status: ReferralStatus;
   reason: string | null;
   /** JSON: what live HubSpot data qualified (or rejected) it. */
@@ -94,6 +97,8 @@ export interface ReferralClaimTable {
   captured_at: number;
   /** Start of the current holder's lease. */
   claimed_at: number;
+  /** JSON array of the risk signals found at validation ({flag, reason}). */
+  signals: Generated<string>;
 }
 
 export interface RewardTable {
@@ -237,5 +242,18 @@ export interface PrivacyErasureTable {
   event_id: string | null;
   /** JSON: how many rows of each kind were erased or canceled. */
   erased: string;
+  at: number;
+}
+
+/** A sign-up, link click or landing-page capture, for fraud signals; kept only for the velocity window. */
+export interface VisitTable {
+  id: string;
+  program_id: string;
+  /** The referrer's enrolment: who signed up, or whose link or code was used. */
+  enrolment_id: string;
+  kind: 'signup' | 'click' | 'capture';
+  /** Our first-party browser cookie's random id. */
+  browser: string | null;
+  ip: string | null;
   at: number;
 }

@@ -32,6 +32,7 @@ export const P = {
   pendingRewards: 'referral_rewards_pending',
   referredRevenue: 'referral_referred_revenue',
   wonDeals: 'referral_won_deals',
+  flags: 'referral_flags',
 } as const;
 
 export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
@@ -56,6 +57,10 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
     description: "Closed-won amounts of the deals of this contact's referred friends, won after the referral, in the program currency.",
   },
   { name: P.wonDeals, label: 'Referred won deals', type: 'number', fieldType: 'number', description: "Closed-won deals of this contact's referred friends." },
+  {
+    name: P.flags, label: 'Referral risk flags', type: 'string', fieldType: 'text',
+    description: 'Fraud signals raised when this contact was referred, e.g. "disposable_email; high_velocity". The contact card shows why each was raised.',
+  },
 ];
 
 /** The "Referred by" / "Referred" contact-to-contact association label. */

@@ -125,6 +125,19 @@ export async function eraseSubject(database: DatabaseHandle, key: PseudonymKey, 
     // A capture still in flight for the person, or under their link, would bring back what was just
     // erased once its recovery job finished it: the claim goes, and that job then finds it absent.
     const claimEmails = [...new Set([...emails, ...asFriend.map((r) => r.email_normalised)])];
+    // Where the person browsed from: their sign-ups and clicks as a referrer, their submissions as a
+    // friend (a capture's visit has its referral's or claim's id).
+    const enrolmentIds = enrolments.map((e) => e.id);
+    const friendClaims = claimEmails.length
+      ? await trx.selectFrom('referral_claims').select('id').where('email_normalised', 'in', claimEmails).execute()
+      : [];
+    const visitIds = [...asFriend.map((r) => r.id), ...friendClaims.map((c) => c.id)];
+    if (enrolmentIds.length > 0 || visitIds.length > 0) {
+      await trx.deleteFrom('visits').where((eb) => eb.or([
+        ...(enrolmentIds.length ? [eb('enrolment_id', 'in', enrolmentIds)] : []),
+        ...(visitIds.length ? [eb('id', 'in', visitIds)] : []),
+      ])).execute();
+    }
     await trx.deleteFrom('referral_claims').where((eb) => eb.or([
       ...(contactId ? [eb('referrer_contact_id', '=', contactId)] : []),
       ...(claimEmails.length ? [eb('email_normalised', 'in', claimEmails)] : []),

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { limitPerClient } from '../capture/rate-limit';
 import { sendPage } from '../capture/send-page';
+import { visitorOf } from '../capture/visits';
 import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
 import { AppError, type FieldIssue } from '../errors';
@@ -51,7 +52,8 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
           // Bots get the answer people get, so the trap does not teach them to avoid it.
           return void (fromPage ? sendPage(res, 201, signupReceivedPage(program)) : res.status(202).json({ accepted: true }));
         }
-        const result = await signUp(deps, program, input);
+        // A sign-up by API is a server's: only a browser (the join page) gets a browser id and is recorded.
+        const result = await signUp(deps, program, input, fromPage ? visitorOf(req, res, ctx.config.publicBaseUrl.startsWith('https:')) : undefined);
         if (fromPage) return void sendPage(res, SIGNED_UP_STATUS, signedUpPage(result), SHARE_PAGE_SECURITY_POLICY);
         res.status(SIGNED_UP_STATUS).json({ signup: signupView(result) });
       } catch (err) {

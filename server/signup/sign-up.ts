@@ -1,5 +1,6 @@
 import type { Program } from '../../src/app/packages/domain/program';
 import { createContactUnlessTaken, findContactByEmail, type ContactMatch } from '../capture/referred-contact';
+import { recordVisit, type Visitor } from '../capture/visits';
 import { enrolContact, type EnrolDeps } from '../enrolment/enrol-contact';
 import type { EnrolmentRow } from '../enrolment/repository';
 import { AppError } from '../errors';
@@ -53,12 +54,16 @@ export function signupRefusal(program: Program): AppError | undefined {
  * same code, also when two sign-ups race: HubSpot keeps emails unique (the loser of the create
  * gets the winner's contact) and the ledger keeps one enrolment per program and contact.
  */
-export async function signUp(deps: SignupDeps, program: Program, input: SignupInput): Promise<SignupResult> {
+export async function signUp(deps: SignupDeps, program: Program, input: SignupInput, visitor?: Visitor): Promise<SignupResult> {
   const refused = signupRefusal(program);
   if (refused) throw refused;
   const contact = await findOrCreateContact(deps.gateway, input);
   const outcome = await enrolContact(deps, program, contact.id, 'signup', PUBLIC);
   if (outcome.status === 'not_allowed') throw new AppError('FORBIDDEN', outcome.reason);
+  // The browser and address a referrer signs up from: a friend submitting from either is flagged (fraud-signals.ts).
+  if (visitor) {
+    await recordVisit(deps.database.db, { program_id: program.id, enrolment_id: outcome.enrolment.id, kind: 'signup', ...visitor, at: deps.clock() });
+  }
   deps.logger.info(
     { program: program.id, contact: contact.id, existingContact: contact.existing, status: outcome.status },
     'referrer signed up',

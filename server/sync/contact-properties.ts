@@ -12,13 +12,14 @@ export async function contactReferralProperties(db: Kysely<Database>, contactId:
 
   const asReferred = await db
     .selectFrom('referrals')
-    .select(['status', 'qualified_at'])
+    .select(['status', 'qualified_at', 'flags'])
     .where('referred_contact_id', '=', contactId)
     .orderBy('captured_at')
     .executeTakeFirst();
   if (asReferred) {
     props[P.status] = asReferred.status;
     props[P.qualifiedDate] = asReferred.qualified_at ? hubspotDate(asReferred.qualified_at) : '';
+    props[P.flags] = (JSON.parse(asReferred.flags) as string[]).join('; ');
   }
 
   const enrolled = await db.selectFrom('enrolments').select(['id', 'program_id']).where('contact_id', '=', contactId).executeTakeFirst();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newDraftProgram, parseProgram } from '../../src/app/packages/domain/program';
-import { buildProgramInput } from './factories';
+import { buildProgram, buildProgramInput } from './factories';
 
 function issuesOf(input: unknown) {
   const result = parseProgram(input);
@@ -106,6 +106,16 @@ describe('parseProgram', () => {
     const reference = readFileSync(join(__dirname, '../../docs/programs.md'), 'utf8');
     const example = /```json\n([\s\S]*?)```/.exec(reference)?.[1] ?? 'missing example';
     expect(parseProgram(JSON.parse(example))).toMatchObject({ ok: true, program: { id: 'spring-2026' } });
+  });
+
+  it('gives velocity limits sensible defaults and keeps the window to a day, since it bounds how long addresses are kept', () => {
+    expect(buildProgram().review.velocity).toEqual({ windowMinutes: 60, friendsPerReferrer: 5, capturesPerIp: 5, capturesPerBrowser: 3 });
+    expect(buildProgram({ review: { velocity: { friendsPerReferrer: 20 } } }).review.velocity)
+      .toEqual({ windowMinutes: 60, friendsPerReferrer: 20, capturesPerIp: 5, capturesPerBrowser: 3 });
+    expect(issuesOf(buildProgramInput({ review: { velocity: { windowMinutes: 1441, capturesPerIp: 0 } } }))).toEqual([
+      { path: 'review.velocity.windowMinutes', message: 'Velocity window (minutes) must be at most 1440' },
+      { path: 'review.velocity.capturesPerIp', message: 'Referrals per network address must be at least 1' },
+    ]);
   });
 
   it('reports a non-object input at the root', () => {

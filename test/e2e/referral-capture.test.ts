@@ -27,7 +27,12 @@ describeInBrowser('referral link to HubSpot contact, in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/refer/spring');
     expect(await page.locator('h1').textContent()).toBe('Invite a friend to Acme');
     const cookies = await page.context().cookies();
-    expect(cookies).toEqual([expect.objectContaining({ name: 'ro_ref', value: enrolment.code, httpOnly: true, sameSite: 'Lax' })]);
+    // The referral code, and the browser id fraud signals compare with the referrer's sign-up browser.
+    expect(cookies).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'ro_ref', value: enrolment.code, httpOnly: true, sameSite: 'Lax' }),
+      expect.objectContaining({ name: 'ro_bid', value: expect.stringMatching(/^b_[0-9a-f]{32}$/), httpOnly: true, sameSite: 'Lax' }),
+    ]));
+    expect(cookies).toHaveLength(2);
 
     await page.getByLabel('First name').fill('Ben');
     await page.getByLabel('Last name').fill('Friend');

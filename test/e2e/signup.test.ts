@@ -36,7 +36,15 @@ describeInBrowser('self sign-up to a shared referral link, in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/refer/spring');
     expect(await page.locator('h1').textContent()).toBe('Invite a friend to Acme');
     expect(await page.locator('input[name="code"]').inputValue()).toBe(code);
-    expect(await context.cookies()).toEqual([expect.objectContaining({ name: 'ro_ref', value: code, httpOnly: true })]);
+    // The code, and the browser id set at sign-up: a friend's form sent from this browser is flagged.
+    const cookies = await context.cookies();
+    expect(cookies).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'ro_ref', value: code, httpOnly: true }),
+      expect.objectContaining({ name: 'ro_bid', value: expect.stringMatching(/^b_[0-9a-f]{32}$/), httpOnly: true }),
+    ]));
+    expect(cookies).toHaveLength(2);
+    const [signupVisit] = await h.database.db.selectFrom('visits').select(['kind', 'browser']).where('kind', '=', 'signup').execute();
+    expect(signupVisit?.browser).toBe(cookies.find((c) => c.name === 'ro_bid')?.value);
 
     // Read by email, as the service does: HubSpot's search shows a new contact only seconds later.
     const contact = await h.hubspot.crm.contacts.basicApi.getById('rosa.referrer@example.com', ['firstname', 'lastname', P.code, P.link, P.program], undefined, undefined, false, 'email');

@@ -12,6 +12,7 @@ import { rateLimitWindows } from './010-rate-limit-windows';
 import { privacyErasures } from './011-privacy-erasures';
 import { referralClaims } from './012-referral-claims';
 import { referredRevenue } from './016-referred-revenue';
+import { fraudSignals } from './014-fraud-signals';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -28,5 +29,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '011-privacy-erasures': privacyErasures,
     '012-referral-claims': referralClaims,
     '016-referred-revenue': referredRevenue(dialect),
+    '014-fraud-signals': fraudSignals,
   };
 }

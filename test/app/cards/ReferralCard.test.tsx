@@ -135,6 +135,22 @@ describe('referral card', () => {
       expect(texts(findAll(Tag))).toEqual(['same email domain']);
     });
 
+    test('shows each risk flag with the reason it was raised', async () => {
+      const flagged = buildStoryAnswer({
+        referredBy: buildReferredBy({
+          flags: ['email_alias_of_referrer'],
+          flagReasons: { email_alias_of_referrer: "The friend's email differs from the referrer's only by a +tag and dots" },
+        }),
+      }, { '700': { name: 'Anna Adams', email: 'anna@example.org' } });
+      mockFunctions({ 'referral-story': () => ok(flagged) });
+      const { render, waitFor, findByTestId } = setup();
+      render(<ReferralCard />);
+      await waitFor(() => findByTestId(Flex, 'referral-flags'));
+      const flags = findByTestId(Flex, 'referral-flags');
+      expect(texts(flags.findAll(Tag))).toEqual(["Friend's email is an alias of the referrer's email"]);
+      expect(texts(flags.findAll(Text))).toEqual(["The friend's email differs from the referrer's only by a +tag and dots"]);
+    });
+
     test('shows the reward status on both sides', async () => {
       mockFunctions({ 'referral-story': () => ok(answer) });
       const { render, waitFor, findByTestId } = setup();

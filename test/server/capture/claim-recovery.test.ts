@@ -54,6 +54,17 @@ describe.each(dialects)('stuck captures on %s', (dialect) => {
     expect(story.referrals).toEqual([]);
   });
 
+  it('the recovery job records the risk signals the interrupted capture found, though it never saw the submission', async () => {
+    const enrolment = await referrerWithCode(h, program);
+    await cutOffCapture(h, enrolment.code, 'gina@mailinator.com', { reachedHubSpot: false });
+    now += CLAIM_LEASE_MS;
+    await h.service.worker.drain();
+    expect(await referrals()).toEqual([expect.objectContaining({
+      email_normalised: 'gina@mailinator.com', flags: '["disposable_email"]',
+      flag_reasons: JSON.stringify({ disposable_email: "The friend's email domain mailinator.com is a known disposable (throwaway) email provider" }),
+    })]);
+  });
+
   it('the recovery job completes a claim whose contact was created, as the capture would have', async () => {
     const enrolment = await referrerWithCode(h, program);
     const claim = await cutOffCapture(h, enrolment.code, 'Gina@Example.com', { reachedHubSpot: true });

@@ -35,7 +35,7 @@ describe.each(dialects)('finalising a referral on %s', (dialect) => {
   });
   afterEach(() => database.drop());
 
-  it('turns the claim into the referral with its capture time, audit event and the referrer refresh; the claim and its job end', async () => {
+  it('turns the claim into the referral with its capture time, audit event and the referrer and flagged friend refresh; the claim and its job end', async () => {
     const c = await claim('tom@example.com');
     now += 3_000;
     const done = await finaliseReferral(deps(), c, { id: '303', existing: true }, PUBLIC);
@@ -45,7 +45,11 @@ describe.each(dialects)('finalising a referral on %s', (dialect) => {
     expect(await table('referral_claims')).toEqual([]);
     expect(await table('audit_events')).toEqual([expect.objectContaining({ entity_id: c.id, to_status: 'captured', actor_type: 'public', at: now })]);
     const jobs = await database.db.selectFrom('jobs').select(['kind', 'payload']).execute();
-    expect(jobs).toEqual([{ kind: 'hubspot.sync-contact', payload: JSON.stringify({ contactId: '101' }) }]);
+    // The friend is flagged (existing_contact): their referral_flags property is written too.
+    expect(jobs).toEqual([
+      { kind: 'hubspot.sync-contact', payload: JSON.stringify({ contactId: '101' }) },
+      { kind: 'hubspot.sync-contact', payload: JSON.stringify({ contactId: '303' }) },
+    ]);
     expect(jobs.some((j) => j.kind === RECOVER_CLAIM_JOB)).toBe(false);
   });
 

@@ -41,7 +41,8 @@ describe.each(dialects)('GET /api/contacts/:contactId/story on %s', (dialect) =>
     const referredBy = buildReferral({
       program_id: 'spring', enrolment_id: theirs.id, referrer_contact_id: '700', referred_contact_id: rita,
       status: 'qualified', reason: 'Lifecycle stage reached customer', evidence: JSON.stringify({ lifecyclestage: 'customer' }),
-      flags: JSON.stringify(['existing_contact']), captured_at: T0 - 90 * 24 * HOUR, qualified_at: T0 - 60 * 24 * HOUR,
+      flags: JSON.stringify(['existing_contact']), flag_reasons: JSON.stringify({ existing_contact: 'Friend already existed in HubSpot before the referral' }),
+      captured_at: T0 - 90 * 24 * HOUR, qualified_at: T0 - 60 * 24 * HOUR,
     });
     // Referred again later in another program: the first referral keeps the attribution.
     const later = buildReferral({ program_id: 'autumn', enrolment_id: theirsInAutumn.id, referrer_contact_id: '700', referred_contact_id: rita, captured_at: T0 });
@@ -80,6 +81,7 @@ describe.each(dialects)('GET /api/contacts/:contactId/story on %s', (dialect) =>
     expect(res.body.referredBy).toEqual({
       referralId: referredBy.id, programId: 'spring', referrerContactId: '700', referrerCode: 'OSCAR9PX', status: 'qualified',
       capturedAt: iso(referredBy.captured_at), qualifiedAt: iso(referredBy.qualified_at!), flags: ['existing_contact'],
+      flagReasons: { existing_contact: 'Friend already existed in HubSpot before the referral' },
       reason: 'Lifecycle stage reached customer', evidence: { lifecyclestage: 'customer' },
     });
     expect(res.body.rewards.map((r: { id: string }) => r.id)).toEqual([canceled.id, waiting.id, ...[friendSide.id, issued.id].sort(), earned.id, asFriend.id]);

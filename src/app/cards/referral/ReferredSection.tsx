@@ -42,9 +42,12 @@ export function ReferredSection({ referredBy, rewards, contacts, locale, portalI
         </DescriptionList>
       )}
       {referredBy.flags.length > 0 && (
-        <Flex gap="xs" testId="referral-flags">
+        <Flex direction="column" gap="xs" testId="referral-flags">
           {referredBy.flags.map((flag) => (
-            <Tag key={flag} variant="warning">{flagLabel(flag)}</Tag>
+            <Flex key={flag} gap="xs" align="center">
+              <Tag variant="warning">{flagLabel(flag)}</Tag>
+              {referredBy.flagReasons?.[flag] && <Text variant="microcopy">{referredBy.flagReasons[flag]}</Text>}
+            </Flex>
           ))}
         </Flex>
       )}

@@ -1,3 +1,4 @@
+import { isRiskFlag, RISK_FLAG_LABELS } from '@referral-ops/domain/risk-flags';
 import type { ReferralStatus } from '@referral-ops/domain/referral-status';
 import type { RewardState } from '@referral-ops/domain/reward-state';
 
@@ -20,5 +21,5 @@ export const rewardStatusLabel: Record<RewardState, { text: string; variant: Tag
 
 /** Risk flags as reviewers read them; unknown flags are shown as sent. */
 export function flagLabel(flag: string): string {
-  return flag.replace(/_/g, ' ');
+  return isRiskFlag(flag) ? RISK_FLAG_LABELS[flag] : flag.replace(/_/g, ' ');
 }

@@ -43,6 +43,8 @@ export interface StoryReferredBy {
   capturedAt: string;
   qualifiedAt: string | null;
   flags: string[];
+  /** Why each flag was raised, by flag; a flag without one is shown by its label. */
+  flagReasons?: Record<string, string>;
   reason: string | null;
   evidence: Record<string, unknown> | null;
 }

@@ -237,10 +237,26 @@ const rewardsSchema = z.strictObject({
   }
 });
 
+const velocityCount = (label: string, fallback: number, max = 10_000) =>
+  z.number({ error: `${label} must be a whole number` }).int(`${label} must be a whole number`)
+    .min(1, `${label} must be at least 1`).max(max, `${label} must be at most ${max}`).default(fallback);
+
+/**
+ * When captures come too fast (`high_velocity`). The window also bounds how long network addresses
+ * are kept (docs/privacy.md), hence at most a day.
+ */
+const velocitySchema = z.strictObject({
+  windowMinutes: velocityCount('Velocity window (minutes)', 60, 1440),
+  friendsPerReferrer: velocityCount('Friends per referrer', 5),
+  capturesPerIp: velocityCount('Referrals per network address', 5),
+  capturesPerBrowser: velocityCount('Referrals per browser', 3),
+});
+
 const reviewSchema = z.strictObject({
   amountAbove: minorUnits('Review threshold').optional(),
   firstRewardPerReferrer: z.boolean().default(false),
   flags: z.array(z.enum(RISK_FLAGS, `Risk flags are: ${RISK_FLAGS.join(', ')}`)).default([]),
+  velocity: velocitySchema.prefault({}),
   expirationDays: days('Review expiry', 1).max(90, 'Review expiry must be at most 90 days').default(7),
 });
 
