@@ -21,6 +21,8 @@ export interface Database {
   owner_tasks: OwnerTaskTable;
   rate_limit_windows: RateLimitWindowTable;
   privacy_erasures: PrivacyErasureTable;
+  event_subscriptions: EventSubscriptionTable;
+  event_deliveries: EventDeliveryTable;
 }
 
 export interface ProgramTable {
@@ -224,4 +226,39 @@ export interface PrivacyErasureTable {
   /** JSON: how many rows of each kind were erased or canceled. */
   erased: string;
   at: number;
+}
+
+export interface EventSubscriptionTable {
+  id: string;
+  program_id: string;
+  url: string;
+  secret: string;
+  /** JSON array of event types (`src/app/packages/contracts/events.ts`). */
+  event_types: string;
+  status: 'active' | 'deleted';
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventDeliveryTable {
+  id: Generated<number>;
+  subscription_id: string;
+  /** The event's id: the Idempotency-Key of every attempt, and the same for every subscription. */
+  event_id: string;
+  event_type: string;
+  /** Deliveries of one subscription and stream go out in id order: a referral's id, or an enrolment's. */
+  stream_key: string;
+  contact_id: string;
+  /** The exact JSON body sent (and signed). */
+  payload: string;
+  status: 'pending' | 'delivered' | 'expired';
+  attempts: number;
+  next_attempt_at: number;
+  expires_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
 }

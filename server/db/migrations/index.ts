@@ -11,6 +11,7 @@ import { capIndexes } from './008-cap-indexes';
 import { rateLimitWindows } from './010-rate-limit-windows';
 import { privacyErasures } from './011-privacy-erasures';
 import { referralClaims } from './012-referral-claims';
+import { eventSubscriptions } from './015-event-subscriptions';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -26,5 +27,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '010-rate-limit-windows': rateLimitWindows,
     '011-privacy-erasures': privacyErasures,
     '012-referral-claims': referralClaims,
+    '015-event-subscriptions': eventSubscriptions(dialect),
   };
 }
