@@ -102,6 +102,10 @@ export class EventDispatcher {
 
   private async attempt(delivery: DeliveryRow): Promise<void> {
     const db = this.database.db;
+    // A round that ran past its lease may find its later claims taken over (and delivered) by another.
+    const stillMine = await db.selectFrom('event_deliveries').select('id').where('id', '=', delivery.id).where('status', '=', 'pending')
+      .where('locked_by', '=', this.id).where('locked_until', '=', delivery.locked_until).executeTakeFirst();
+    if (!stillMine) return;
     const subscription = await db.selectFrom('event_subscriptions').selectAll().where('id', '=', delivery.subscription_id).executeTakeFirstOrThrow();
     let error: string | undefined;
     try {
