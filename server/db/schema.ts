@@ -198,7 +198,7 @@ export interface WebhookEventTable {
 }
 
 export interface OwnerTaskTable {
-  /** `review:<rewardId>`, `fulfilment:<rewardId>` or `hubspot-write:<jobId>`: one task per item. */
+  /** `review:<rewardId>`, `fulfilment:<rewardId>`, `hubspot-write:<jobId>` or `event-endpoint:<subscriptionId>@<since>`: one task per item. */
   item_key: string;
   program_id: string;
   contact_id: string;
