@@ -53,8 +53,10 @@ export async function describeItem(db: Db, key: string, detail: string | undefin
 async function describeEventEndpoint(db: Db, id: string, detail: string | undefined): Promise<ItemDescription | undefined> {
   const subscriptionId = id.split('@')[0]!;
   const subscription = await db.selectFrom('event_subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
-  const stuck = await db.selectFrom('event_deliveries').select('contact_id').where('subscription_id', '=', subscriptionId)
-    .orderBy('status', 'desc').orderBy('id').executeTakeFirst();
+  const oldest = (status: 'pending' | 'expired') => db.selectFrom('event_deliveries').select('contact_id')
+    .where('subscription_id', '=', subscriptionId).where('status', '=', status).orderBy('id').executeTakeFirst();
+  // Still waiting, or (when the raise runs late) the one that ran out of retries.
+  const stuck = (await oldest('pending')) ?? (await oldest('expired'));
   if (!subscription || !stuck) return undefined;
   return {
     programId: subscription.program_id,
