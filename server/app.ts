@@ -19,6 +19,7 @@ import { captureFeature } from './capture/routes';
 import { signupFeature } from './signup/routes';
 import { reportsFeature } from './reports/routes';
 import { privacyFeature } from './privacy/routes';
+import { eventsFeature } from './events/routes';
 
 export type { AppContext } from './context';
 
@@ -38,6 +39,7 @@ export const FEATURES: FeatureFactory[] = [
   reportsFeature,
   doctorFeature,
   privacyFeature,
+  eventsFeature,
 ];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {

@@ -10,6 +10,7 @@ import { migrateToLatest, openDatabase } from './db/database';
 import { answerClientError } from './http/client-errors';
 import { ConnectionDrain } from './http/connection-drain';
 import { JobWorker } from './jobs/queue';
+import { EventDispatcher } from './events/delivery';
 import type { Logger } from './logger';
 import { fulfilmentHandlers } from './rewards/fulfilment';
 import { releaseDueHolds } from './rewards/review';
@@ -58,6 +59,8 @@ export interface ServiceOptions {
 export interface RunningService {
   ctx: AppContext;
   worker: JobWorker;
+  /** Sends the event webhooks' outbox. */
+  dispatcher: EventDispatcher;
   server: Server;
   url: string;
   sandbox: RunningSandbox | undefined;
@@ -126,6 +129,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     logger,
   });
 
+  const dispatcher = new EventDispatcher(database, { clock, logger });
+
   const app = createApp(ctx, opts.features ?? FEATURES);
   const server = createServer(app);
   server.on('clientError', answerClientError);
@@ -137,6 +142,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   let releasing: Promise<unknown> = Promise.resolve();
   if (opts.background !== false) {
     worker.start();
+    dispatcher.start();
     holdTimer = setInterval(() => {
       releasing = releaseDueHolds(ctx)
         .then(() => purgeVisits(database.db, clock()))
@@ -150,7 +156,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const { cut } = await connections.close(drainMs);
     if (cut > 0) logger.warn({ connections: cut, drainMs }, 'stopping: cut connections still busy after the drain');
     if (holdTimer) clearInterval(holdTimer);
-    const [handlersDone] = await Promise.all([connections.handlersDone(drainMs), worker.stop(), releasing]);
+    const [handlersDone] = await Promise.all([connections.handlersDone(drainMs), worker.stop(), dispatcher.stop(), releasing]);
     if (handlersDone) await database.close();
     else logger.error({ handlers: connections.runningHandlers }, 'stopping: requests still running after the drain; leaving the database to the process exit');
     await sandbox?.close();
@@ -159,6 +165,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   return {
     ctx,
     worker,
+    dispatcher,
     server,
     url,
     sandbox,

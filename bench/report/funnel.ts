@@ -158,7 +158,7 @@ function render(results: Result[], loads: string[]): string {
       'and their amounts) come from the settled rollup (server/reports/report-rollup.ts), built by the report for slots that ended an hour ago. ' +
       'Figures that follow a referral\'s current status come from the decision rollup (migration 006), which triggers on `referrals` keep exact: ' +
       'qualified referrals per hour slot (by qualification and by capture time), and per UTC day the time-to-qualify classes and the rejections per reason; ' +
-      'triggers on `referred_deals` (migration 016) keep the won deals\' amounts per UTC day and currency. ' +
+      'triggers on `referred_deals` (migration 014) keep the won deals\' amounts per UTC day and currency. ' +
       'The ledger answers only the parts of a period the rollups do not cover: the last hour, and bucket edges off the hour. ' +
       'The median reads only the referrals of the class that holds it; top referrers walk the all-time tallies per referrer (an upper bound of a period\'s count) ' +
       'and stop once the bound falls below the tenth place. So a report costs in proportion to the hours and days of its period, not to its referrals.',

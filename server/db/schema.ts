@@ -23,6 +23,8 @@ export interface Database {
   privacy_erasures: PrivacyErasureTable;
   referred_deals: ReferredDealTable;
   visits: VisitTable;
+  event_subscriptions: EventSubscriptionTable;
+  event_deliveries: EventDeliveryTable;
 }
 
 export interface ProgramTable {
@@ -70,7 +72,7 @@ export interface ReferralTable {
   decided_at: number | null;
 }
 
-/** A deal associated with a referred contact, as the service last read it (migration 016). */
+/** A deal associated with a referred contact, as the service last read it (migration 014). */
 export interface ReferredDealTable {
   referral_id: string;
   deal_id: string;
@@ -215,7 +217,7 @@ export interface WebhookEventTable {
 }
 
 export interface OwnerTaskTable {
-  /** `review:<rewardId>`, `fulfilment:<rewardId>` or `hubspot-write:<jobId>`: one task per item. */
+  /** `review:<rewardId>`, `fulfilment:<rewardId>`, `hubspot-write:<jobId>` or `event-endpoint:<subscriptionId>@<since>`: one task per item. */
   item_key: string;
   program_id: string;
   contact_id: string;
@@ -256,4 +258,39 @@ export interface VisitTable {
   browser: string | null;
   ip: string | null;
   at: number;
+}
+
+export interface EventSubscriptionTable {
+  id: string;
+  program_id: string;
+  url: string;
+  secret: string;
+  /** JSON array of event types (`src/app/packages/contracts/events.ts`). */
+  event_types: string;
+  status: 'active' | 'deleted';
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventDeliveryTable {
+  id: Generated<number>;
+  subscription_id: string;
+  /** The event's id: the Idempotency-Key of every attempt, and the same for every subscription. */
+  event_id: string;
+  event_type: string;
+  /** Deliveries of one subscription and stream go out in id order: a referral's id, or an enrolment's. */
+  stream_key: string;
+  contact_id: string;
+  /** The exact JSON body sent (and signed). */
+  payload: string;
+  status: 'pending' | 'delivered' | 'expired';
+  attempts: number;
+  next_attempt_at: number;
+  expires_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
 }

@@ -4,6 +4,7 @@ import type { Program } from '../../src/app/packages/domain/program';
 import type { Database, EnrolmentTable } from '../db/schema';
 import type { Actor } from '../ledger/actor';
 import { newId } from '../ids';
+import { emitEnrolmentsCreated } from '../events/outbox';
 
 export type EnrolmentRow = Selectable<EnrolmentTable>;
 export type EnrolmentSource = EnrolmentTable['source'];
@@ -92,7 +93,10 @@ export async function reserveEnrolments(db: Kysely<Database>, input: ReserveInpu
     const inserted = await db.transaction().execute(async (trx) => {
       await trx.insertInto('enrolments').values(rows).onConflict((oc) => oc.doNothing()).execute();
       const stored = await trx.selectFrom('enrolments').selectAll().where('id', 'in', rows.map((r) => r.id)).execute();
-      if (stored.length > 0) await auditEnrolments(trx, stored, input);
+      if (stored.length > 0) {
+        await auditEnrolments(trx, stored, input);
+        await emitEnrolmentsCreated(trx, stored, input.now);
+      }
       return stored;
     });
     for (const row of inserted) result.set(row.contact_id, { row, created: true });

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Actor } from './actor';
 import type { AuditEventTable, Database } from '../db/schema';
+import { emitTransitionEvent } from '../events/outbox';
 
 export interface Transition {
   entity: AuditEventTable['entity'];
@@ -13,7 +14,11 @@ export interface Transition {
   at: number;
 }
 
-/** Every state change is written beside the change itself, in the same transaction; nothing is deleted. */
+/**
+ * Every state change is written beside the change itself, in the same transaction; nothing is
+ * deleted. The event webhooks' outbox rows are written here too, so no path that moves a referral or
+ * a reward can forget to report it.
+ */
 export async function recordTransition(trx: Transaction<Database>, t: Transition): Promise<void> {
   await trx
     .insertInto('audit_events')
@@ -29,4 +34,5 @@ export async function recordTransition(trx: Transaction<Database>, t: Transition
       at: t.at,
     })
     .execute();
+  await emitTransitionEvent(trx, t);
 }

@@ -25,6 +25,7 @@ export interface ItemDescription {
 export async function describeItem(db: Db, key: string, detail: string | undefined): Promise<ItemDescription | undefined> {
   const { kind, id } = parseItemKey(key);
   if (kind === 'hubspot-write') return describeHubSpotWrite(db, Number(id), detail);
+  if (kind === 'event-endpoint') return describeEventEndpoint(db, id, detail);
   const reward = await db.selectFrom('rewards').selectAll().where('id', '=', id).executeTakeFirst();
   if (!reward) return undefined;
   const money = formatMoney(reward.amount, reward.currency);
@@ -44,6 +45,25 @@ export async function describeItem(db: Db, key: string, detail: string | undefin
     subject: (name) => `Referral reward not paid: ${money} for ${name}`,
     reason: `Fulfilment of the ${reward.recipient}'s reward ${reward.id} gave up after its retries: ${detail ?? 'no error recorded'}.`,
     nextStep: `Fix the fulfilment receiver and pay the reward another way, then mark it issued (POST /api/rewards/${reward.id}/issue), or cancel it.`,
+    priority: 'HIGH',
+  };
+}
+
+/** The task hangs on the contact of the oldest event the endpoint has not taken. */
+async function describeEventEndpoint(db: Db, id: string, detail: string | undefined): Promise<ItemDescription | undefined> {
+  const subscriptionId = id.split('@')[0]!;
+  const subscription = await db.selectFrom('event_subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
+  const oldest = (status: 'pending' | 'expired') => db.selectFrom('event_deliveries').select('contact_id')
+    .where('subscription_id', '=', subscriptionId).where('status', '=', status).orderBy('id').executeTakeFirst();
+  // Still waiting, or (when the raise runs late) the one that ran out of retries.
+  const stuck = (await oldest('pending')) ?? (await oldest('expired'));
+  if (!subscription || !stuck) return undefined;
+  return {
+    programId: subscription.program_id,
+    contactId: stuck.contact_id,
+    subject: () => `Referral event webhook failing: ${new URL(subscription.url).host}`,
+    reason: `Events of subscription ${subscription.id} to ${subscription.url} keep failing: ${detail ?? 'no error recorded'}. They are retried until they expire (3 days each).`,
+    nextStep: 'Fix the endpoint (it must answer 2xx to a signed POST); the task completes itself at its next successful delivery.',
     priority: 'HIGH',
   };
 }
@@ -108,6 +128,12 @@ export function itemForDeadJob(job: JobRow): string | undefined {
 export async function itemStillOpen(trx: Transaction<Database>, dialect: Dialect, key: string): Promise<boolean> {
   const { kind, id } = parseItemKey(key);
   if (kind === 'hubspot-write') return true;
+  if (kind === 'event-endpoint') {
+    const [subscriptionId, since] = id.split('@');
+    const query = trx.selectFrom('event_subscriptions').select('failing_since').where('id', '=', subscriptionId!);
+    const subscription = await (dialect === 'postgres' ? query.modifyEnd(sql`for update`) : query).executeTakeFirst();
+    return subscription?.failing_since != null && Number(subscription.failing_since) === Number(since);
+  }
   const query = trx.selectFrom('rewards').select('status').where('id', '=', id);
   const reward = await (dialect === 'postgres' ? query.modifyEnd(sql`for update`) : query).executeTakeFirst();
   return reward?.status === (kind === 'review' ? 'pending_review' : 'approved');

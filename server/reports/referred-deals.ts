@@ -13,7 +13,7 @@ import { currencyDecimals, isKnownCurrency } from '../../src/app/packages/domain
 import { isClosedWon, type Pipeline } from '../../src/app/packages/domain/qualification';
 
 /**
- * Keeps `referred_deals` (migration 016): the deals of referred contacts as the service last read
+ * Keeps `referred_deals` (migration 014): the deals of referred contacts as the service last read
  * them, so the report shows referred revenue without calling HubSpot. Read when a referral is decided
  * (every deal of the friend) and when a deal's stage changes (that deal, for every referral of its
  * contacts). A rejected referral earns nothing, and a deal that closed before the referral was

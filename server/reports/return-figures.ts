@@ -7,7 +7,7 @@ import { rollupPart } from './report-rollup';
 
 /**
  * What a program earns against what it pays, over the period as a whole. Referred revenue sums the
- * day tally that migration 016's triggers keep exact for the period's whole UTC days and the deals
+ * day tally that migration 014's triggers keep exact for the period's whole UTC days and the deals
  * themselves for the partial days at its edges, so its cost follows the number of days; the
  * approved part of the reward cost is read from the ledger's approved rewards, a short-lived state.
  */

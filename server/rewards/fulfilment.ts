@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../context';
+import { signatureHeader, SIGNATURE_HEADER } from '../events/signature';
 import type { JobHandler } from '../jobs/queue';
 import { programOrNotFound } from '../programs/repository';
 import { FULFIL_WEBHOOK } from './fulfilment-job';
@@ -8,7 +9,10 @@ import { applyRewardEvent } from './review';
 /**
  * The `webhook` fulfilment adapter: a signed POST per payable reward, carrying the reward id as
  * Idempotency-Key so the receiver can drop our retries. Retried (by the job queue) until it answers
- * 2xx; its `reference`, if any, becomes the fulfilment reference.
+ * 2xx; its `reference`, if any, becomes the fulfilment reference. Signed as event deliveries are
+ * (`Referral-Ops-Signature`, timestamped), so one verification serves both; the bare body HMAC in
+ * `X-Referral-Ops-Signature` stays for receivers written against it, and can be replayed, which is
+ * why the timestamped one is the one documented.
  */
 export function fulfilmentHandlers(
   ctx: AppContext,
@@ -30,7 +34,10 @@ export function fulfilmentHandlers(
       });
       const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': reward.id };
       const secret = program.fulfilment.secretRef ? env[program.fulfilment.secretRef] : undefined;
-      if (secret) headers['x-referral-ops-signature'] = createHmac('sha256', secret).update(body).digest('hex');
+      if (secret) {
+        headers[SIGNATURE_HEADER] = signatureHeader(secret, body, ctx.clock());
+        headers['x-referral-ops-signature'] = createHmac('sha256', secret).update(body).digest('hex');
+      }
       const res = await send(program.fulfilment.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
       if (!res.ok) throw new Error(`Fulfilment webhook answered ${res.status}`);
       const answer = (await res.json().catch(() => ({}))) as { reference?: unknown };

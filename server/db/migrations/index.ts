@@ -8,11 +8,12 @@ import { reportRollup } from './005-report-rollup';
 import { decisionRollup } from './006-decision-rollup';
 import { deferredDecisions } from './007-deferred-decisions';
 import { capIndexes } from './008-cap-indexes';
-import { rateLimitWindows } from './010-rate-limit-windows';
-import { privacyErasures } from './011-privacy-erasures';
-import { referralClaims } from './012-referral-claims';
-import { referredRevenue } from './016-referred-revenue';
-import { fraudSignals } from './014-fraud-signals';
+import { rateLimitWindows } from './009-rate-limit-windows';
+import { privacyErasures } from './010-privacy-erasures';
+import { referralClaims } from './011-referral-claims';
+import { fraudSignals } from './012-fraud-signals';
+import { eventSubscriptions } from './013-event-subscriptions';
+import { referredRevenue } from './014-referred-revenue';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -25,10 +26,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '006-decision-rollup': decisionRollup(dialect),
     '007-deferred-decisions': deferredDecisions,
     '008-cap-indexes': capIndexes,
-    '010-rate-limit-windows': rateLimitWindows,
-    '011-privacy-erasures': privacyErasures,
-    '012-referral-claims': referralClaims,
-    '016-referred-revenue': referredRevenue(dialect),
-    '014-fraud-signals': fraudSignals,
+    '009-rate-limit-windows': rateLimitWindows,
+    '010-privacy-erasures': privacyErasures,
+    '011-referral-claims': referralClaims,
+    '012-fraud-signals': fraudSignals,
+    '013-event-subscriptions': eventSubscriptions(dialect),
+    '014-referred-revenue': referredRevenue(dialect),
   };
 }

@@ -125,7 +125,7 @@ async function databaseAt(dialect: Dialect, upTo: string): Promise<DatabaseHandl
   return { ...handle, drop: async () => { await handle.close(); await cleanup(); } };
 }
 
-describe.each(dialects)('migration 009 on %s', (dialect) => {
+describe.each(dialects)('the referral claims migration (011) on %s', (dialect) => {
   it('moves the claims an older version left among referrals, each with its recovery job', async () => {
     const database = await databaseAt(dialect, '008-cap-indexes');
     try {

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { JobWorker } from '../../../server/jobs/queue';
 import { fulfilmentHandlers } from '../../../server/rewards/fulfilment';
+import { verifySignatureHeader } from '../../../server/events/signature';
 import { createProgram, startHarness, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
 import { qualifyAction } from '../../support/qualify-action';
@@ -14,11 +15,13 @@ const SECRET = 'whsec-test-0123456789';
 
 /** A payout provider on this machine; the service's https URL is routed to it. */
 async function startReceiver(answers: number[]) {
-  const calls: Array<{ idempotencyKey: string | undefined; signature: string | undefined; body: string }> = [];
+  const calls: Array<{ idempotencyKey: string | undefined; signature: string | undefined; timestamped: string | undefined; body: string }> = [];
   const app = express();
   app.use(express.text({ type: '*/*' }));
   app.post('/referral-rewards', (req, res) => {
-    calls.push({ idempotencyKey: req.get('idempotency-key'), signature: req.get('x-referral-ops-signature'), body: req.body as string });
+    calls.push({
+      idempotencyKey: req.get('idempotency-key'), signature: req.get('x-referral-ops-signature'), timestamped: req.get('referral-ops-signature'), body: req.body as string,
+    });
     const status = answers.shift() ?? 200;
     res.status(status).json(status === 200 ? { reference: `PAY-${calls.length}` } : { error: 'try later' });
   });
@@ -64,6 +67,9 @@ describe('webhook fulfilment', () => {
     for (const call of receiver.calls) {
       expect(call.idempotencyKey).toBe(rewardId);
       expect(call.signature).toBe(createHmac('sha256', SECRET).update(call.body).digest('hex'));
+      // The scheme of event deliveries, so a receiver verifies both the same way.
+      expect(verifySignatureHeader(SECRET, call.body, call.timestamped, h.service.ctx.clock())).toMatchObject({ ok: true });
+      expect(verifySignatureHeader('another-secret-0123456789', call.body, call.timestamped, h.service.ctx.clock())).toMatchObject({ ok: false });
     }
     expect(JSON.parse(receiver.calls[0]!.body)).toMatchObject({ type: 'reward.approved', reward: { id: rewardId, amount: 5000, currency: 'USD' } });
     const reward = await h.service.ctx.database.db.selectFrom('rewards').selectAll().where('id', '=', rewardId).executeTakeFirstOrThrow();
