@@ -3,6 +3,7 @@ import { sql, type Selectable, type Transaction, type Updateable } from 'kysely'
 import type { DatabaseHandle } from '../db/database';
 import type { Database, EventDeliveryTable } from '../db/schema';
 import { backoffMs, enqueue } from '../jobs/queue';
+import { PollingLoop } from '../jobs/polling-loop';
 import type { Logger } from '../logger';
 import { eventEndpointItem } from '../owner-tasks/item-keys';
 import { completeOwnerTaskJob, raiseOwnerTaskJob } from '../owner-tasks/jobs';
@@ -32,11 +33,12 @@ export const FAILING_AFTER_ATTEMPTS = 5;
  */
 export class EventDispatcher {
   private readonly id = `dispatcher-${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = true;
+  private readonly loop: PollingLoop;
 
-  constructor(private readonly database: DatabaseHandle, private readonly opts: EventDispatcherOptions) {}
+  constructor(private readonly database: DatabaseHandle, private readonly opts: EventDispatcherOptions) {
+    // A full round means more may be waiting: go again at once.
+    this.loop = new PollingLoop(() => this.runDue(), opts.logger, 'event dispatcher tick failed', true);
+  }
 
   /** Claims and attempts every due head once; returns how many were attempted. Tests call this directly. */
   async runDue(limit = 50): Promise<number> {
@@ -51,24 +53,11 @@ export class EventDispatcher {
   }
 
   start(intervalMs = 1000): void {
-    this.stopped = false;
-    const tick = async () => {
-      this.running = this.runDue().catch((err) => {
-        this.opts.logger.error({ err }, 'event dispatcher tick failed');
-        return 0;
-      });
-      // A full round means more may be waiting: go again at once.
-      const ran = await this.running;
-      if (!this.stopped) this.timer = setTimeout(tick, ran > 0 ? 0 : intervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async claim(limit: number): Promise<DeliveryRow[]> {

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable, type Transaction, type Updateable } 
 import type { DatabaseHandle } from '../db/database';
 import type { Database, JobTable } from '../db/schema';
 import type { Logger } from '../logger';
+import { PollingLoop } from './polling-loop';
 
 /**
  * Durable jobs: HubSpot writes, callback completions and fulfilments are inserted in the same
@@ -80,13 +81,11 @@ export function backoffMs(attempts: number): number {
 
 export class JobWorker {
   private readonly id = `worker-${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = true;
-
+  private readonly loop: PollingLoop;
   private readonly kinds: string[];
 
   constructor(private readonly database: DatabaseHandle, private readonly opts: WorkerOptions) {
+    this.loop = new PollingLoop(() => this.runDue(), opts.logger, 'job worker tick failed');
     this.kinds = [...Object.keys(opts.handlers), ...Object.keys(opts.batchHandlers ?? {})];
   }
 
@@ -109,24 +108,11 @@ export class JobWorker {
   }
 
   start(intervalMs = 1000): void {
-    this.stopped = false;
-    const tick = async () => {
-      this.running = this.runDue().catch((err) => {
-        this.opts.logger.error({ err }, 'job worker tick failed');
-        return 0;
-      });
-      await this.running;
-      // stop() may have been called while this tick ran: then there is no next one.
-      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async claim(limit: number): Promise<JobRow[]> {
