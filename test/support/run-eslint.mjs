@@ -1,7 +1,7 @@
 // Runs ESLint in plain Node: it loads its flat config with import(), which Jest's module sandbox
 // does not provide. Reads a request as JSON on stdin and writes the findings as JSON on stdout.
 //   {"mode":"repo","texts":[{"file","text"}],"configFor":["server/app.ts"]}  the repository's own config
-//   {"mode":"cycle-rule","cwd":"/tmp/x"}                                      only the cycle rule, on every .ts under cwd
+//   {"mode":"cycle-rule","cwd":"<folder>"}                                 only the cycle rule, on every .ts under cwd
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
