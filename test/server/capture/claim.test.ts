@@ -6,15 +6,15 @@ import { Migrator } from 'kysely';
 import { CLAIM_LEASE_MS, claimReferral, failedForGood, RECOVER_CLAIM_JOB, releaseClaim, takeLease } from '../../../server/capture/claim';
 import { AppError } from '../../../server/errors';
 import { HubSpotCallFailed } from '../../../server/hubspot/gateway';
-import type { ValidSubmission } from '../../../server/capture/validate-submission';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../../../server/db/database';
 import { migrations } from '../../../server/db/migrations';
 import type { EnrolmentRow } from '../../../server/enrolment/repository';
 import { saveProgram } from '../../../server/programs/repository';
 import type { Program } from '../../../src/app/packages/domain/program';
-import { createTestDatabase, dialects, withPostgresClient, type TestDatabase } from '../../support/databases';
+import { dialects, withPostgresClient, type TestDatabase } from '../../support/databases';
 import { buildProgram } from '../../support/harness';
 import { insertEnrolment } from '../../support/ledger';
+import { ledgerWithReferrer, validSubmission } from './fixtures';
 
 const T0 = Date.parse('2026-05-01T10:00:00Z');
 
@@ -24,17 +24,12 @@ describe.each(dialects)('claiming a referral on %s', (dialect) => {
   let program: Program;
   let enrolment: EnrolmentRow;
   const deps = () => ({ database, clock: () => now });
-  const submission = (email: string): ValidSubmission => ({
-    input: { email, consent: true, isBot: false, source: 'api' }, email, normalised: email.toLowerCase(), enrolment, program, referrerOwnerId: undefined,
-  });
+  const submission = (email: string) => validSubmission(email, { program, enrolment });
   const jobs = () => database.db.selectFrom('jobs').selectAll().where('kind', '=', RECOVER_CLAIM_JOB).execute();
 
   beforeEach(async () => {
     now = T0;
-    database = await createTestDatabase(dialect);
-    ({ program } = await saveProgram(database.db, buildProgram(), now));
-    await insertEnrolment(database.db, { id: 'enr_1', programId: program.id, contactId: '101', code: 'ANNA2345', now });
-    enrolment = await database.db.selectFrom('enrolments').selectAll().executeTakeFirstOrThrow();
+    ({ database, program, enrolment } = await ledgerWithReferrer(dialect, now));
   });
   afterEach(() => database.drop());
 

@@ -1,13 +1,10 @@
 import pino from 'pino';
 import { claimReferral, RECOVER_CLAIM_JOB, type ClaimRow } from '../../../server/capture/claim';
 import { finaliseReferral } from '../../../server/capture/finalise';
-import type { ValidSubmission } from '../../../server/capture/validate-submission';
 import type { EnrolmentRow } from '../../../server/enrolment/repository';
-import { saveProgram } from '../../../server/programs/repository';
 import type { Program } from '../../../src/app/packages/domain/program';
-import { createTestDatabase, dialects, type TestDatabase } from '../../support/databases';
-import { buildProgram } from '../../support/harness';
-import { insertEnrolment } from '../../support/ledger';
+import { dialects, type TestDatabase } from '../../support/databases';
+import { ledgerWithReferrer, validSubmission } from './fixtures';
 
 const T0 = Date.parse('2026-05-01T10:00:00Z');
 const PUBLIC = { type: 'public' as const, id: null };
@@ -19,19 +16,13 @@ describe.each(dialects)('finalising a referral on %s', (dialect) => {
   let enrolment: EnrolmentRow;
   const deps = () => ({ database, clock: () => now, logger: pino({ level: 'silent' }) });
   async function claim(email: string): Promise<ClaimRow> {
-    const s: ValidSubmission = {
-      input: { email, consent: true, isBot: false, source: 'api' }, email, normalised: email, enrolment, program, referrerOwnerId: undefined,
-    };
-    return ((await claimReferral(deps(), s)) as { claim: ClaimRow }).claim;
+    return ((await claimReferral(deps(), validSubmission(email, { program, enrolment }))) as { claim: ClaimRow }).claim;
   }
   const table = (name: 'referrals' | 'referral_claims' | 'audit_events') => database.db.selectFrom(name).selectAll().execute();
 
   beforeEach(async () => {
     now = T0;
-    database = await createTestDatabase(dialect);
-    ({ program } = await saveProgram(database.db, buildProgram(), now));
-    await insertEnrolment(database.db, { id: 'enr_1', programId: program.id, contactId: '101', code: 'ANNA2345', now });
-    enrolment = await database.db.selectFrom('enrolments').selectAll().executeTakeFirstOrThrow();
+    ({ database, program, enrolment } = await ledgerWithReferrer(dialect, now));
   });
   afterEach(() => database.drop());
 

@@ -3,11 +3,16 @@ import { createCaptureFeature, type CaptureFeatureOptions } from '../../../serve
 import type { CaptureDeps } from '../../../server/capture/capture-referral';
 import { referredByTypeIdLookup } from '../../../server/capture/referred-by-type';
 import type { Dialect } from '../../../server/db/database';
+import type { ValidSubmission } from '../../../server/capture/validate-submission';
+import type { EnrolmentRow } from '../../../server/enrolment/repository';
+import { saveProgram } from '../../../server/programs/repository';
 import { reserveEnrolments } from '../../../server/enrolment/repository';
 import { cryptoRandom } from '../../../src/app/packages/domain/codes';
 import type { Program } from '../../../src/app/packages/domain/program';
 import { addContacts } from '../../support/contacts';
-import { startHarness, type Harness } from '../../support/harness';
+import { createTestDatabase, type TestDatabase } from '../../support/databases';
+import { insertEnrolment } from '../../support/ledger';
+import { buildProgram, startHarness, type Harness } from '../../support/harness';
 
 /** The capture routes alone, with their per-address limits set for the test, in a portal with owners 1001–1003. */
 export async function startCapture(dialect: Dialect, clock: () => number, limits: CaptureFeatureOptions['limits'] = { submissions: 50 }, setUp = true) {
@@ -45,3 +50,20 @@ export const referralOf = (h: Harness, normalised: string) =>
   h.database.db.selectFrom('referrals').selectAll().where('email_normalised', '=', normalised).executeTakeFirstOrThrow();
 
 export const claims = (h: Harness) => h.database.db.selectFrom('referral_claims').selectAll().execute();
+
+/** A ledger with the "spring" program and one referrer (contact 101, code ANNA2345), for the capture steps alone. */
+export async function ledgerWithReferrer(dialect: Dialect, now: number): Promise<{ database: TestDatabase; program: Program; enrolment: EnrolmentRow }> {
+  const database = await createTestDatabase(dialect);
+  const { program } = await saveProgram(database.db, buildProgram(), now);
+  await insertEnrolment(database.db, { id: 'enr_1', programId: program.id, contactId: '101', code: 'ANNA2345', now });
+  const enrolment = await database.db.selectFrom('enrolments').selectAll().executeTakeFirstOrThrow();
+  return { database, program, enrolment };
+}
+
+/** A submission as validation hands it to the claim step. */
+export function validSubmission(email: string, referrer: { program: Program; enrolment: EnrolmentRow }): ValidSubmission {
+  return {
+    input: { email, consent: true, isBot: false, source: 'api' }, email, normalised: email.toLowerCase(),
+    enrolment: referrer.enrolment, program: referrer.program, referrerOwnerId: undefined,
+  };
+}
