@@ -49,8 +49,10 @@ export class RangeWalks {
 
   /** Walks every range to its end, or until something fails: then returns that failure. */
   async walkAll(): Promise<{ error: unknown } | undefined> {
-    for (const range of [...this.opts.state.ranges]) this.startWalk(range, 0);
-    await this.planRanges().catch((err: unknown) => this.fail(err));
+    const planned = await this.planRanges().catch((err: unknown) => { this.fail(err); return undefined; });
+    if (this.failure) return this.failure;
+    for (const range of [...this.opts.state.ranges]) this.startWalk(range, planned?.get(range) ?? 0);
+    if (planned) await this.save();
     // Walks started meanwhile are appended, so this waits for them too.
     for (let i = 0; i < this.walks.length; i++) await this.walks[i]!.finished;
     await this.opts.state.settled();
@@ -128,20 +130,26 @@ export class RangeWalks {
     }
   }
 
-  /** Finds the highest matching id of the open-ended range and cuts it into parallel ranges. */
-  private async planRanges(): Promise<void> {
+  /**
+   * Finds the highest matching id of the open-ended range and cuts it into parallel ranges before any
+   * walk searches: planned while a walk already runs, the cut would depend on how far that walk got.
+   */
+  private async planRanges(): Promise<Map<IdRange, number> | undefined> {
     const { parallel } = this.opts;
-    const open = this.walks.find((w) => w.active && w.range.upTo === null);
-    if (!open || this.walks.length >= parallel) return;
-    const top = await this.opts.search(open.range, BY_ID_DESCENDING, 1, ['hs_object_id']);
+    const { ranges } = this.opts.state;
+    const open = ranges.find((r) => r.upTo === null);
+    if (!open || ranges.length >= parallel) return undefined;
+    const top = await this.opts.search(open, BY_ID_DESCENDING, 1, ['hs_object_id']);
     this.highest = top.results[0]?.id ?? null;
     const pages = Math.floor(top.total / SEARCH_PAGE_SIZE);
-    const parts = Math.min(parallel - this.walks.filter((w) => w.active).length + 1, Math.floor(pages / MIN_PAGES_PER_RANGE));
-    if (this.highest === null || !open.active || this.failure || parts < 2) return;
-    const cut = splitRange(open.range, open.searchedTo, this.highest, parts);
-    if (cut.length < 2) return;
-    this.divide(open, cut, Math.floor(top.total / cut.length));
-    open.left = Math.floor(top.total / cut.length);
-    await this.save();
+    const parts = Math.min(parallel - ranges.length + 1, Math.floor(pages / MIN_PAGES_PER_RANGE));
+    if (this.highest === null || parts < 2) return undefined;
+    const cut = splitRange(open, open.after, this.highest, parts);
+    if (cut.length < 2) return undefined;
+    open.upTo = cut[0]!.upTo;
+    ranges.push(...cut.slice(1));
+    // Matching contacts left in each part, estimated as an even share (for the ETA and later splits).
+    const leftEach = Math.floor(top.total / cut.length);
+    return new Map([open, ...cut.slice(1)].map((range) => [range, leftEach]));
   }
 }
