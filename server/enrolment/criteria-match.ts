@@ -17,6 +17,28 @@ export function matchesCriteriaNow(criteria: Criteria, properties: Properties): 
   return criteria.some((group) => group.filters.every((filter) => matchesFilter(filter, present(properties[filter.propertyName]))));
 }
 
+export interface FilterVerdict {
+  filter: SearchFilter;
+  /** The contact's value of the filter's property as read; null when unset. */
+  value: string | null;
+  matched: boolean;
+}
+
+/**
+ * Every group's and every filter's verdict, for explaining an answer of `matchesCriteriaNow` (which
+ * is true exactly when a group has every filter matched): a filter group of a contact that does not
+ * match shows which condition failed and the value it failed on.
+ */
+export function criteriaVerdicts(criteria: Criteria, properties: Properties): Array<{ matched: boolean; filters: FilterVerdict[] }> {
+  return criteria.map((group) => {
+    const filters = group.filters.map((filter) => {
+      const value = present(properties[filter.propertyName]);
+      return { filter, value: value ?? null, matched: matchesFilter(filter, value) };
+    });
+    return { matched: filters.every((f) => f.matched), filters };
+  });
+}
+
 const present = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value === '' ? undefined : value);
 
 function matchesFilter(filter: SearchFilter, value: string | undefined): boolean {

@@ -66,14 +66,22 @@ export function contactMatchGroups(program: Program, contactId: string): FilterG
  * refused here with the reasons, before HubSpot refuses the search.
  */
 function withFilters(program: Program, extra: Filter[]): FilterGroup[] {
-  const criteria = program.enrolment.criteria;
+  return criteriaSearchGroups(program.enrolment.criteria, extra, `Program "${program.id}": its enrolment criteria`, 'Edit and save the program.');
+}
+
+/**
+ * Enrolment criteria as HubSpot search filter groups, `extra` added to every group; criteria that
+ * would not fit enrolment's own searches are refused with each issue's path (`enrolment.criteria.…`).
+ * No criteria and no `extra`: no groups, which searches every contact.
+ */
+export function criteriaSearchGroups(criteria: Program['enrolment']['criteria'], extra: Filter[] = [], subject = 'The enrolment criteria', advice = ''): FilterGroup[] {
   const groups: FilterGroup[] = criteria.length === 0
-    ? [{ filters: extra }]
+    ? (extra.length === 0 ? [] : [{ filters: extra }])
     : criteria.map((g) => ({ filters: [...g.filters.map((f) => filter(f)), ...extra] }));
   const issues = enrolmentSearchIssues(criteria);
   if (issues.length > 0) {
     throw new AppError('VALIDATION_FAILED',
-      `Program "${program.id}": its enrolment criteria do not fit one HubSpot search: ${issues.map((i) => i.message).join('; ')}. Edit and save the program.`,
+      `${subject} do not fit one HubSpot search: ${issues.map((i) => i.message).join('; ')}.${advice ? ` ${advice}` : ''}`,
       { issues });
   }
   return groups;

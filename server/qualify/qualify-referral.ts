@@ -1,32 +1,25 @@
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Program } from '../../src/app/packages/domain/program';
-import {
-  decideQualification,
-  type ReferralFacts,
-  type ReferralTransition,
-} from '../../src/app/packages/domain/qualification-decision';
-import { isRiskFlag } from '../../src/app/packages/domain/risk-flags';
+import { decideQualification, type ReferralTransition } from '../../src/app/packages/domain/qualification-decision';
 import type { AppContext } from '../context';
-import type { Database, ReferralTable } from '../db/schema';
+import type { Database } from '../db/schema';
 import { actionRequestSchema, type ActionRequest, type ActionResponse } from '../hubspot/action-request';
 import { JOB_CALL_ATTEMPTS, type HubSpotGateway } from '../hubspot/gateway';
 import { associatedIds } from '../hubspot/live-data';
 import { enqueue, type BatchJobHandler } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
-import { qualifiedCount, rewardCounts } from '../ledger/counts';
 import { recordRewards } from '../rewards/record-rewards';
 import { completeCallbackJob, syncContactJob } from '../sync/jobs';
 import { readReferralDealsJob } from '../reports/referred-deals';
 import { DECIDE_QUALIFICATION, programOf } from './accept-request';
+import { evidenceNeeds, findReferral, referralFacts, type Referral } from './decision-facts';
 import { giveWayToDeliveries } from './deliveries';
 import { gatherEvidence, type LiveEvidence } from './evidence';
 import { milestoneFromInputs } from './inputs';
 import { blockResponse, successResponse } from './outputs';
 
 const WORKFLOW = { type: 'workflow', id: null } as const;
-
-type Referral = Selectable<ReferralTable>;
 
 /** The decision row was already decided: another worker got there first. */
 class AlreadyDecided extends Error {}
@@ -68,12 +61,11 @@ async function decideBatch(ctx: AppContext, gateway: HubSpotGateway, requests: A
   const withReferral = await Promise.all(planned.map(async (p) => {
     const { objectType, objectId } = p.request.object;
     const contactIds = objectType === 'DEAL' ? dealContacts.get(objectId) ?? [] : [objectId];
-    return { ...p, referral: await findReferral(ctx, p.program.id, contactIds) };
+    return { ...p, referral: await findReferral(ctx.database.db, p.program.id, contactIds) };
   }));
   const referred = withReferral.flatMap((p) => (p.referral ? [p.referral.referred_contact_id] : []));
-  const extra = [...new Set(withReferral.flatMap((p) => (p.milestone.kind === 'property' ? [p.milestone.propertyName] : [])))];
-  const revenue = withReferral.some((p) => p.referral && (p.program.rewards.referrer.revenueShare ?? p.program.rewards.friend?.revenueShare));
-  const evidence = await gatherEvidence({ gateway, portalSettings: ctx.portalSettings, clock: ctx.clock }, referred, extra, { revenue: Boolean(revenue) });
+  const needs = evidenceNeeds(withReferral);
+  const evidence = await gatherEvidence({ gateway, portalSettings: ctx.portalSettings, clock: ctx.clock }, referred, needs.extraProperties, { revenue: needs.revenue });
 
   for (const p of withReferral) {
     await giveWayToDeliveries(ctx);
@@ -85,18 +77,6 @@ async function decideBatch(ctx: AppContext, gateway: HubSpotGateway, requests: A
     }
   }
   return outcomes;
-}
-
-/** A contact-based action reads its own referral; a deal-based one the earliest referral among its contacts. */
-async function findReferral(ctx: AppContext, programId: string, contactIds: string[]): Promise<Referral | undefined> {
-  if (contactIds.length === 0) return undefined;
-  return ctx.database.db
-    .selectFrom('referrals')
-    .selectAll()
-    .where('program_id', '=', programId)
-    .where('referred_contact_id', 'in', contactIds)
-    .orderBy('captured_at')
-    .executeTakeFirst();
 }
 
 interface CallbackToDecide {
@@ -147,38 +127,6 @@ async function decide(ctx: AppContext, trx: Transaction<Database>, input: Callba
   const referrerReward = created.find((r) => r.recipient === 'referrer');
   const { outputs } = decision.answer;
   return answer(successResponse(referrerReward ? { ...outputs, reward_status: referrerReward.status, reward_id: referrerReward.id } : outputs));
-}
-
-/** What the decision needs from the ledger about a locked referral, read in the deciding transaction. */
-async function referralFacts(
-  trx: Transaction<Database>,
-  program: Program,
-  referral: Referral,
-  evidence: LiveEvidence | undefined,
-  now: number,
-): Promise<ReferralFacts> {
-  // Only a decided referral can have rewards to report again.
-  const referrerReward = referral.status === 'captured'
-    ? undefined
-    : await trx.selectFrom('rewards').select(['id', 'status']).where('referral_id', '=', referral.id)
-      .where('recipient', '=', 'referrer').executeTakeFirst();
-  return {
-    referral: {
-      status: referral.status,
-      capturedAt: new Date(referral.captured_at),
-      referrerContactId: referral.referrer_contact_id,
-      referredContactId: referral.referred_contact_id,
-      referredEmail: referral.email_normalised,
-      referrerEmail: null,
-      flags: (JSON.parse(referral.flags) as string[]).filter(isRiskFlag),
-      referrerReward: referrerReward ?? null,
-    },
-    evidence: evidence ?? null,
-    counts: {
-      rewards: await rewardCounts(trx, program, referral.referrer_contact_id, now),
-      referrerQualified: await qualifiedCount(trx, referral.enrolment_id),
-    },
-  };
 }
 
 async function lockReferral(ctx: AppContext, trx: Transaction<Database>, id: string): Promise<Referral | undefined> {

@@ -106,6 +106,27 @@ function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+export interface GuardVerdict {
+  code: GuardCode;
+  passed: boolean;
+  /** Why the guard failed; null when it passed. */
+  message: string | null;
+}
+
+/**
+ * Every guard's verdict in GUARD_ORDER, with the same checks as `runGuards`, whose result is the first
+ * failing one: a "why?" answer shows the guards after it too, so an admin sees every obstacle at once.
+ */
+export function guardVerdicts(input: GuardInput): GuardVerdict[] {
+  const { referral } = input;
+  if (!referral) return [{ code: 'not_referred', passed: false, message: 'This contact was not referred through a program' }];
+  return GUARD_ORDER.map((code) => {
+    if (code === 'not_referred') return { code, passed: true, message: null };
+    const message = checks[code]({ ...input, referral });
+    return { code, passed: message === null, message };
+  });
+}
+
 export function runGuards(input: GuardInput): GuardResult {
   const { referral } = input;
   if (!referral) return { passed: false, code: 'not_referred', message: 'This contact was not referred through a program' };

@@ -112,6 +112,19 @@ function answerOnly(referral_status: DecisionStatus, reason: string, reward: Pic
   return { transition: null, rewards: [], answer: { state: 'SUCCESS', outputs: { referral_status, reason, ...reward } } };
 }
 
+/** What the guards judge a referral by, as `decideQualification` builds it (a "why?" answer runs every guard on the same). */
+export function guardInputOf(program: Program, facts: ReferralFacts & { evidence: LiveEvidence }, now: Date): GuardInput {
+  const { referral, evidence, counts } = facts;
+  return {
+    referral,
+    program,
+    history: evidence.history,
+    customerStages: stagesAtOrBeyond('customer', evidence.milestoneInput.lifecycleStages) ?? ['customer'],
+    counts: counts.rewards,
+    now,
+  };
+}
+
 export function decideQualification(input: DecisionInput): QualificationDecision {
   const { program, facts, now } = input;
   if (!facts) return answerOnly('not_referred', 'This contact was not referred through this program');
@@ -120,14 +133,7 @@ export function decideQualification(input: DecisionInput): QualificationDecision
     return answerOnly('not_qualified', `HubSpot has no contact ${referral.referredContactId} (deleted or merged), so the milestone cannot be checked`);
   }
 
-  const guard = runGuards({
-    referral,
-    program,
-    history: evidence.history,
-    customerStages: stagesAtOrBeyond('customer', evidence.milestoneInput.lifecycleStages) ?? ['customer'],
-    counts: counts.rewards,
-    now,
-  });
+  const guard = runGuards(guardInputOf(program, { referral, evidence, counts }, now));
   const effect = guard.passed ? null : GUARD_EFFECTS[guard.code];
   if (!guard.passed && effect === 'no_referral') return answerOnly('not_referred', guard.message);
   if (!guard.passed && effect === 'already_decided') {
