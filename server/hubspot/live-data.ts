@@ -128,6 +128,11 @@ export class PortalSettings {
     return this.cached('company-currency', () => fetchCompanyCurrency(this.gateway));
   }
 
+  /** The portal's id (HubSpot's account details), for links to its records. */
+  portalId(): Promise<number> {
+    return this.cached('portal-id', () => fetchPortalId(this.gateway));
+  }
+
   private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
     const now = this.clock();
     const hit = this.entries.get(key);
@@ -165,17 +170,30 @@ export async function fetchPipelines(gateway: HubSpotGateway): Promise<Pipeline[
  * the documented path is called through the client's generic request.
  */
 export async function fetchCompanyCurrency(gateway: HubSpotGateway): Promise<string> {
-  const details = await gateway.call('read', 'read the company currency', async (client) => {
-    const response = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
-    if (!response.ok) {
-      throw Object.assign(new Error(`HubSpot answered ${response.status} reading the account details: ${(await response.text()).slice(0, 200)}`), { code: response.status });
-    }
-    return await response.json() as { companyCurrency?: unknown };
-  });
+  const details = await fetchAccountDetails(gateway, 'read the company currency');
   if (typeof details.companyCurrency !== 'string' || !/^[A-Za-z]{3}$/.test(details.companyCurrency)) {
     throw new Error(`HubSpot's account details carry no company currency (got ${JSON.stringify(details.companyCurrency)})`);
   }
   return details.companyCurrency.toUpperCase();
+}
+
+async function fetchAccountDetails(gateway: HubSpotGateway, what: string): Promise<Record<string, unknown>> {
+  return gateway.call('read', what, async (client) => {
+    const response = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
+    if (!response.ok) {
+      throw Object.assign(new Error(`HubSpot answered ${response.status} reading the account details: ${(await response.text()).slice(0, 200)}`), { code: response.status });
+    }
+    return await response.json() as Record<string, unknown>;
+  });
+}
+
+/** The portal's id from the account details (`portalId`), read now. */
+export async function fetchPortalId(gateway: HubSpotGateway): Promise<number> {
+  const details = await fetchAccountDetails(gateway, 'read the portal id');
+  if (typeof details.portalId !== 'number' || !Number.isInteger(details.portalId)) {
+    throw new Error(`HubSpot's account details carry no portal id (got ${JSON.stringify(details.portalId)})`);
+  }
+  return details.portalId;
 }
 
 /** When the deal first reached a closed-won stage of its pipeline; null if it never did. */

@@ -93,7 +93,7 @@ const filterGroupSchema = z.strictObject({
 
 // Whether the criteria fit one search is checked by parseProgram (enrolmentSearchIssues), not here,
 // so criteria stored under HubSpot's looser limits of the past stay readable.
-const criteriaSchema = z.array(filterGroupSchema);
+export const criteriaSchema = z.array(filterGroupSchema);
 
 const brandSchema = z.strictObject({
   headline: text('Headline', 120).default('Give a friend a reward, get one too'),
