@@ -25,9 +25,10 @@ type Criteria = Program['enrolment']['criteria'];
 export function parsePreviewCriteria(body: unknown): Criteria {
   const parsed = previewBody.safeParse(body ?? {});
   if (parsed.success) return parsed.data.criteria;
-  const issues = parsed.error.issues.map((i) => {
+  const issues = parsed.error.issues.flatMap((i): FieldIssue[] => {
+    if (i.code === 'unrecognized_keys') return i.keys.map((key) => ({ path: key, message: `Unknown field "${key}"; send {"criteria": [...]}` }));
     const [head, ...rest] = i.path.map(String);
-    return { path: head === 'criteria' ? [CRITERIA_PATH, ...rest].join('.') : (i.path.map(String).join('.') || CRITERIA_PATH), message: i.message };
+    return [{ path: head === 'criteria' ? [CRITERIA_PATH, ...rest].join('.') : CRITERIA_PATH, message: i.message }];
   });
   throw new AppError('VALIDATION_FAILED', `Invalid enrolment criteria: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
 }
