@@ -41,6 +41,7 @@ describe('the HubSpot project', () => {
       'app/functions/enrol-contact-hsmeta.json': 'APP_FUNCTION',
       'app/functions/program-settings-hsmeta.json': 'APP_FUNCTION',
       'app/functions/funnel-report-hsmeta.json': 'APP_FUNCTION',
+      'app/functions/explain-hsmeta.json': 'APP_FUNCTION',
       'app/pages/home-hsmeta.json': 'PAGE',
       'app/workflow-actions/qualify-referral-hsmeta.json': 'WORKFLOW_ACTION',
       'app/workflow-actions/enrol-contact-hsmeta.json': 'WORKFLOW_ACTION',

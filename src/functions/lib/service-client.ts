@@ -1,4 +1,5 @@
 import type { ContactStory, FieldIssue } from '../../app/packages/contracts/app-functions';
+import type { ContactLink, MatchPreview, WhyAnswer } from '../../app/packages/contracts/explain';
 
 /** A failure talking to the reward service, already phrased for the person using the card. */
 export class ServiceError extends Error {
@@ -102,6 +103,16 @@ export function createServiceClient(options: ServiceClientOptions) {
     },
     async saveProgram(programId: string, program: unknown): Promise<unknown> {
       return (await call<{ program: unknown }>('PUT', `/api/programs/${id(programId)}`, program)).data.program;
+    },
+    async previewMatches(criteria: unknown[]): Promise<MatchPreview> {
+      return (await call<MatchPreview>('POST', '/api/enrolment-preview', { criteria })).data;
+    },
+    async searchContacts(q: string): Promise<ContactLink[]> {
+      return (await call<{ contacts: ContactLink[] }>('GET', `/api/contacts/search?${new URLSearchParams({ q }).toString()}`)).data.contacts;
+    },
+    async why(contactId: string, programId?: string): Promise<WhyAnswer> {
+      const query = programId ? `?${new URLSearchParams({ program: programId }).toString()}` : '';
+      return (await call<WhyAnswer>('GET', `/api/contacts/${id(contactId)}/why${query}`)).data;
     },
   };
 }

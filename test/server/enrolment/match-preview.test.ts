@@ -5,7 +5,7 @@ import { addContacts } from '../../support/contacts';
 import { ADMIN_HEADERS, createProgram, startHarness, type Harness } from '../../support/harness';
 
 const preview = (h: Harness, body: unknown) => request(h.url).post('/api/enrolment-preview').set(ADMIN_HEADERS).send(body as object);
-const eq = (propertyName: string, value: string) => ({ propertyName, operator: 'EQ', value });
+const eq = (propertyName: string, value: string) => ({ propertyName, operator: 'EQ' as const, value });
 
 describe.each(dialects)('Who matches the enrolment criteria, on %s', (dialect) => {
   let h: Harness;
@@ -84,7 +84,7 @@ describe('Which enrolment rule a contact matches ("why?")', () => {
       status: 'active',
       enrolment: { criteria: [{ filters: [eq('lifecyclestage', 'evangelist'), eq('company', 'Acme')] }, { filters: [eq('company', 'Initech')] }] },
     });
-    const [founder, lead] = addContacts(h, 2, (i) => (i === 0 ? { company: 'Initech' } : { lifecyclestage: 'lead', company: 'Hooli' }));
+    const [founder, lead] = addContacts(h, 2, (i): Record<string, string> => (i === 0 ? { company: 'Initech' } : { lifecyclestage: 'lead', company: 'Hooli' }));
 
     const matched = (await why(founder!)).programs[0]!.enrolment;
     expect(matched).toMatchObject({ wouldEnrol: true, matchedGroup: 1, reason: 'Matches enrolment rule 2: all its conditions hold' });
