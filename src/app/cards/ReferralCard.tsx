@@ -7,6 +7,7 @@ import { ReferredSection } from './referral/ReferredSection';
 import { ReferrerSection } from './referral/ReferrerSection';
 import { ReviewSection, type ReviewDecision } from './referral/ReviewSection';
 import { useReferralStory } from './referral/use-referral-story';
+import { WhySection } from './referral/WhySection';
 
 hubspot.extend<'crm.record.sidebar'>(() => <ReferralCard />);
 
@@ -67,6 +68,7 @@ export function ReferralCard() {
     ),
     story.enrolments.length === 0 && !story.referredBy && <EnrolSection key="enrol" programs={story.manualEnrolmentPrograms} onEnrol={enrol} />,
     toReview.length > 0 && <ReviewSection key="review" rewards={toReview} contacts={contacts} locale={locale} onDecide={decide} />,
+    <WhySection key="why" contactId={context.crm.objectId} locale={locale} />,
   ].filter(Boolean);
 
   return (

@@ -3,9 +3,12 @@ import { Alert, Button, EmptyState, ErrorState, Flex, LoadingButton, LoadingSpin
 import { parseProgram } from '@referral-ops/domain/program';
 import type { FieldIssue } from '@referral-ops/contracts/app-functions';
 import { actingUser, callFunction } from '@referral-ops/ui-shared/call-function';
-import { setAt, type Draft, type Issues } from './fields';
+import { userLocale } from '@referral-ops/ui-shared/format';
+import { getAt, setAt, type Draft, type Issues } from './fields';
 import { ProgramForm } from './ProgramForm';
 import { LaunchChecklist } from './LaunchChecklist';
+import { MatchPreview } from './MatchPreview';
+import { WhyPanel } from './WhyPanel';
 
 hubspot.extend<'settings'>(() => <SettingsPage />);
 
@@ -25,6 +28,7 @@ export function SettingsPage() {
   const [issues, setIssues] = useState<Issues>({});
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [previewIssues, setPreviewIssues] = useState<Issues>({});
 
   useEffect(() => {
     let current = true;
@@ -96,10 +100,12 @@ export function SettingsPage() {
         options={programs.programs.map((p) => ({ label: String(p.name), value: String(p.id) }))} onChange={(id) => choose(String(id))} />
       {draft && (
         <>
-          <ProgramForm key={selected} draft={draft} issues={issues} onChange={change} />
+          <ProgramForm key={selected} draft={draft} issues={{ ...previewIssues, ...issues }} onChange={change} />
+          <MatchPreview key={`preview-${selected}`} criteria={(getAt(draft, 'enrolment.criteria') as unknown[] | undefined) ?? []} onIssues={(found) => setPreviewIssues(byPath(found))} />
           {saveError && <Alert title="Not saved" variant="error">{saveError}{issues[''] ? ` ${issues['']}` : ''}</Alert>}
           <LoadingButton loading={saving} variant="primary" onClick={save}>Save program</LoadingButton>
           {selected && <LaunchChecklist key={`checks-${selected}`} programId={selected} actor={actor} />}
+          {selected && <WhyPanel key={`why-${selected}`} programId={selected} locale={userLocale(context.user.locale)} />}
         </>
       )}
     </Flex>
