@@ -1,4 +1,4 @@
-import { GUARD_ORDER, runGuards } from '../../src/app/packages/domain/guards';
+import { GUARD_ORDER, guardVerdicts, runGuards } from '../../src/app/packages/domain/guards';
 import { NOW, buildCounts, buildGuardInput, buildProgram, buildReferral, daysBefore } from './factories';
 
 const captured = daysBefore(NOW, 10);
@@ -51,5 +51,25 @@ describe('runGuards', () => {
   it('explains itself to a person', () => {
     const result = runGuards(buildGuardInput({ referral: buildReferral({ capturedAt: daysBefore(NOW, 400) }) }));
     expect(result).toMatchObject({ message: 'The referral is 400 days old; the program rewards milestones within 365 days' });
+  });
+});
+
+describe('guardVerdicts', () => {
+  it('judges every guard, not only the first failing one, and its first failure is what runGuards reports', () => {
+    const input = buildGuardInput({
+      referral: buildReferral({ capturedAt: daysBefore(NOW, 400), referredContactId: '501' }),
+      program: capped,
+      counts: buildCounts({ programAmountThisMonth: 100_000 }),
+    });
+    const verdicts = guardVerdicts(input);
+    expect(verdicts.map((v) => v.code)).toEqual(GUARD_ORDER);
+    expect(verdicts.filter((v) => !v.passed).map((v) => v.code)).toEqual(['self_referral', 'outside_window', 'program_cap_reached']);
+    const first = verdicts.find((v) => !v.passed)!;
+    expect(runGuards(input)).toEqual({ passed: false, code: first.code, message: first.message });
+  });
+
+  it('passes every guard where runGuards passes, and has only not_referred for a contact nobody referred', () => {
+    expect(guardVerdicts(buildGuardInput()).every((v) => v.passed && v.message === null)).toBe(true);
+    expect(guardVerdicts(buildGuardInput({ referral: null }))).toEqual([{ code: 'not_referred', passed: false, message: expect.any(String) }]);
   });
 });
