@@ -1,5 +1,5 @@
 import type { SearchFilter } from '../../../src/app/packages/domain/program';
-import { matchesCriteriaNow } from '../../../server/enrolment/criteria-match';
+import { criteriaVerdicts, matchesCriteriaNow } from '../../../server/enrolment/criteria-match';
 import { buildContact, startCrmSandbox, type CrmSandbox } from '../../sandbox/support/crm-sandbox';
 
 /**
@@ -53,6 +53,8 @@ test.each(cases)('%s: the same contacts as HubSpot search', async (_name, groups
   const bySearch = found.results.map((r) => r.id).sort();
   const now = ids.filter((id) => matchesCriteriaNow(criteria, sandbox.portal.get('contacts', id)!.properties)).sort();
   expect(now).toEqual(bySearch);
+  // The "why?" verdicts, group by group, say the same.
+  expect(ids.filter((id) => criteriaVerdicts(criteria, sandbox.portal.get('contacts', id)!.properties).some((g) => g.matched)).sort()).toEqual(bySearch);
   // Each case tells contacts apart: some match, some do not.
   expect(bySearch.length).toBeGreaterThan(0);
   expect(bySearch.length).toBeLessThan(ids.length);
