@@ -64,6 +64,15 @@ describe.each(dialects)('Who matches the enrolment criteria, on %s', (dialect) =
     expect((await preview(h, { criteria: [], extra: true })).body.error.details.issues[0].path).toBe('extra');
   });
 
+  test('a burst of previews (an admin typing in several tabs) is paced under HubSpot\'s search limit: no 429 reaches the portal\'s log', async () => {
+    h.sandbox.stats.reset();
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => preview(h, { criteria: [{ filters: [eq('company', `Co${i}`)] }] })));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    const stats = h.sandbox.stats.snapshot();
+    expect(stats.byEndpoint['POST /crm/v3/objects/contacts/search']).toBe(12);
+    expect(stats.byStatus['429']).toBeUndefined();
+  });
+
   test('needs the admin key', async () => {
     expect((await request(h.url).post('/api/enrolment-preview').send({ criteria: [] })).status).toBe(401);
   });
