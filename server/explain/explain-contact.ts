@@ -28,29 +28,28 @@ export async function explainContact(ctx: AppContext, contactId: string, program
     program, milestone: program.qualification.milestone, referral: await findReferral(db, program.id, [contactId]),
   })));
   const needs = evidenceNeeds(decisions);
-  const criteria = [...new Set([P.code, ...programs.flatMap((p) => criteriaProperties(p.enrolment.criteria))])];
+  const enrolmentProperties = [...new Set([P.code, ...programs.flatMap((p) => criteriaProperties(p.enrolment.criteria))])];
   const hubspot = { gateway: ctx.gateway, portalSettings: ctx.portalSettings, clock: ctx.clock };
   // Deal amounts are shown whatever the program pays; the decision gets them only when the workflow's would.
   const evidence = decisions.some((d) => d.referral)
-    ? (await gatherEvidence(hubspot, [contactId], [...needs.extraProperties, ...criteria], { revenue: true })).get(contactId)
+    ? (await gatherEvidence(hubspot, [contactId], [...needs.extraProperties, ...enrolmentProperties], { revenue: true })).get(contactId)
     : undefined;
-  const contact = evidence ? snapshotOf(evidence) : (await readContacts(ctx.gateway, [contactId], criteria)).get(contactId);
+  const contact = evidence ? snapshotOf(evidence) : (await readContacts(ctx.gateway, [contactId], enrolmentProperties)).get(contactId);
   if (!contact) throw new AppError('NOT_FOUND', `HubSpot has no contact ${contactId} (deleted or merged?)`);
   const portalId = await ctx.portalSettings.portalId();
-  const [stages, pipelines] = evidence
-    ? [evidence.milestoneInput.lifecycleStages, evidence.milestoneInput.pipelines]
-    : [await ctx.portalSettings.lifecycleStages(), await ctx.portalSettings.pipelines()];
-  const labels = labelsOf(stages, pipelines);
+  // Only a referred contact has evidence, and only its explanation names stages and pipelines.
+  const labels = labelsOf(evidence?.milestoneInput.lifecycleStages ?? [], evidence?.milestoneInput.pipelines ?? []);
 
-  const explained = await Promise.all(decisions.map(async ({ program, milestone, referral }): Promise<ProgramWhy> => ({
-    programId: program.id,
-    programName: program.name,
-    programStatus: program.status,
-    enrolment: await explainEnrolment(ctx, program, contact),
-    qualification: referral
-      ? await explainQualification(ctx, { program, milestone, referral, evidence: evidence && !evidenceNeeds([{ program, milestone, referral }]).revenue ? withoutRevenue(evidence) : evidence, shown: evidence, labels, now })
-      : null,
-  })));
+  const explained = await Promise.all(decisions.map(async ({ program, milestone, referral }): Promise<ProgramWhy> => {
+    const asDecided = evidence && !evidenceNeeds([{ program, milestone, referral }]).revenue ? withoutRevenue(evidence) : evidence;
+    return {
+      programId: program.id,
+      programName: program.name,
+      programStatus: program.status,
+      enrolment: await explainEnrolment(ctx, program, contact),
+      qualification: referral ? await explainQualification(ctx, { program, milestone, referral, evidence: asDecided, shown: evidence, labels, now }) : null,
+    };
+  }));
   return { contact: contactLink(portalId, contactId, contact.properties), programs: explained, dryRun: true };
 }
 
