@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext, Feature } from '../context';
 import { AppError } from '../errors';
+import { HubSpotCallFailed } from '../hubspot/gateway';
 import { parsePreviewCriteria, previewMatches } from '../enrolment/match-preview';
 import { lookUpContacts, parseLookupQuery } from './contact-search';
 import { explainContact } from './explain-contact';
@@ -17,11 +18,13 @@ export function explainFeature(ctx: AppContext): Feature {
   const admin = Router();
 
   admin.post('/enrolment-preview', async (req, res) => {
-    res.json(await previewMatches(hubspot, parsePreviewCriteria(req.body)));
+    const criteria = parsePreviewCriteria(req.body);
+    res.json(await fromHubSpot(previewMatches(hubspot, criteria)));
   });
 
   admin.get('/contacts/search', async (req, res) => {
-    res.json({ contacts: await lookUpContacts(hubspot, parseLookupQuery(req.query.q)) });
+    const q = parseLookupQuery(req.query.q);
+    res.json({ contacts: await fromHubSpot(lookUpContacts(hubspot, q)) });
   });
 
   admin.get('/contacts/:contactId/why', async (req, res) => {
@@ -37,8 +40,21 @@ export function explainFeature(ctx: AppContext): Feature {
         issues: [{ path: 'program', message: 'must be a program id such as spring-2026' }],
       });
     }
-    res.json(await explainContact(ctx, contactId, program));
+    res.json(await fromHubSpot(explainContact(ctx, contactId, program)));
   });
 
   return { admin };
+}
+
+/**
+ * Everything here answers from HubSpot's data: when HubSpot fails (after the gateway's retries), the
+ * answer is a 502 saying so, not a 500 that reads like a fault of the service.
+ */
+async function fromHubSpot<T>(answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (err) {
+    if (err instanceof HubSpotCallFailed) throw new AppError('UPSTREAM_FAILED', `${err.message}. Nothing was changed; try again in a moment.`);
+    throw err;
+  }
 }

@@ -137,3 +137,14 @@ describe('Which enrolment rule a contact matches ("why?")', () => {
     expect(tooShort.body.error.details.issues).toEqual([{ path: 'q', message: 'Enter 2 to 100 characters of a name or an email' }]);
   });
 });
+
+test('HubSpot failing is a 502 that says so, after the gateway\'s retries', async () => {
+  const h = await startHarness({ setUp: false, sandbox: { faults: { rate: 1, statuses: [503] } } });
+  try {
+    const res = await preview(h, { criteria: [] });
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({ code: 'UPSTREAM_FAILED', message: expect.stringMatching(/failed after 2 attempts: HTTP 503.*Nothing was changed/) });
+  } finally {
+    await h.close();
+  }
+});
