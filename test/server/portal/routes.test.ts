@@ -90,6 +90,7 @@ describe('the portal options the settings page picks from', () => {
     expect((await find({ q: 'elsewhere.example' })).map((w) => w.name)).toEqual(['Ada Young']);
     expect(await find({ q: 'temp', limit: '3' })).toHaveLength(3);
     expect(await find({ q: 'nobody' })).toEqual([]);
+    expect(await find({ q: 'rita berg' })).toEqual([]);
   });
 
   it.each([
