@@ -50,10 +50,10 @@ describe('the portal options the settings page picks from', () => {
     });
     await h.hubspot.crm.properties.groupsApi.create('contacts', { name: 'partner_data', label: 'Partner data', displayOrder: 3 });
     await h.hubspot.crm.properties.coreApi.create('contacts', {
-      name: 'partner_tier', label: 'Partner tier', type: 'enumeration' as never, fieldType: 'select', groupName: 'partner_data',
+      name: 'partner_tier', label: 'Partner tier', type: 'enumeration' as never, fieldType: 'select' as never, groupName: 'partner_data',
       options: [{ label: 'Gold', value: 'gold', displayOrder: 2, hidden: false }, { label: 'Silver', value: 'silver', displayOrder: 1, hidden: false }, { label: 'Old', value: 'old', displayOrder: 0, hidden: true }],
     });
-    await h.hubspot.crm.properties.coreApi.create('contacts', { name: 'secret_score', label: 'Secret score', type: 'number' as never, fieldType: 'number', groupName: 'partner_data', hidden: true });
+    await h.hubspot.crm.properties.coreApi.create('contacts', { name: 'secret_score', label: 'Secret score', type: 'number' as never, fieldType: 'number' as never, groupName: 'partner_data', hidden: true });
     later();
     const o = await options();
     expect(o.lifecycleStages[0]).toEqual({ value: 'lead', label: 'Lead' });
