@@ -1,19 +1,13 @@
 import type { Db } from '../db/database';
+import type { InFlight } from '../../src/app/packages/contracts/portal-options';
+
+export type { InFlight };
 
 /**
  * What a change to an active program reaches: referrals "Qualify referral" has not decided yet are
  * decided with the program as it is at the decision, so they follow the new rules; rewards already
  * recorded keep the amount, currency and hold date they were given.
  */
-export interface InFlight {
-  /** Referrals captured and not yet decided. */
-  referralsAwaitingDecision: number;
-  /** Rewards recorded and waiting for a reviewer. */
-  rewardsAwaitingReview: number;
-  /** Rewards approved by the rules and waiting out their hold period. */
-  rewardsHeld: number;
-}
-
 export async function inFlight(db: Db, programId: string): Promise<InFlight> {
   const [referrals, rewards] = await Promise.all([
     db.selectFrom('referrals').select((eb) => eb.fn.countAll<string | number>().as('n'))

@@ -99,7 +99,7 @@ export async function saveProgram(db: Db, input: unknown, now: number, actor: Ac
     if (!before || changed.length > 0) {
       await recordTransition(trx, {
         entity: 'program', entityId: program.id, from: before?.status ?? null, to: program.status, actor,
-        reason: before ? 'settings saved' : 'program created', data: { changed }, at: now,
+        reason: before ? 'settings saved' : 'program created', data: before ? { changed } : undefined, at: now,
       });
     }
     return { program, created: !before, changed };

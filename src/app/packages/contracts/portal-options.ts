@@ -54,3 +54,10 @@ export interface PortalOptions {
   /** The company currency first, then the portal's additional currencies. */
   currencies: string[];
 }
+
+/** What saving an active program reaches: referrals not decided yet follow the new rules; recorded rewards keep theirs. */
+export interface InFlight {
+  referralsAwaitingDecision: number;
+  rewardsAwaitingReview: number;
+  rewardsHeld: number;
+}
