@@ -16,11 +16,14 @@ export const OWNER_PAGE = 100;
 const MAX_OWNER_MATCHES = 50;
 
 const noQuery = z.strictObject({});
+const ownerId = z.string().regex(/^\d{1,20}$/, 'An owner id is a number, as HubSpot gives it');
 const ownersQuery = z.strictObject({
-  q: z.string().trim().min(1, 'Type at least one character of the name or email to search for').max(100, 'Search for at most 100 characters'),
+  q: z.string().trim().min(1, 'Type at least one character of the name or email to search for').max(100, 'Search for at most 100 characters').optional(),
+  /** Owners by id, for a program whose owners are not among the first ones listed. */
+  id: z.union([ownerId, z.array(ownerId).max(OWNER_PAGE, `Ask for at most ${OWNER_PAGE} owners by id`)]).optional(),
   limit: z.coerce.number().int('limit must be a whole number').min(1, 'limit must be at least 1')
     .max(MAX_OWNER_MATCHES, `limit must be at most ${MAX_OWNER_MATCHES}`).default(20),
-});
+}).refine((query) => (query.q === undefined) !== (query.id === undefined), { message: 'Either search with q (part of a name or email) or ask for owners by id, one of the two', path: ['q'] });
 
 /** Owners whose name or email contains every word typed, in any order and case. */
 export function matchOwners(owners: readonly PortalOwner[], q: string, limit: number): PortalOwner[] {
@@ -64,7 +67,13 @@ export function portalFeature(ctx: AppContext): Feature {
   admin.get('/portal/owners', async (req, res) => {
     const query = ownersQuery.safeParse(req.query);
     if (!query.success) throw validationError(query.error, 'owner search');
-    res.json({ owners: matchOwners(await owners(), query.data.q, query.data.limit) });
+    const all = await owners();
+    if (query.data.id !== undefined) {
+      const ids = new Set([query.data.id].flat());
+      res.json({ owners: all.filter((o) => ids.has(o.id)) });
+      return;
+    }
+    res.json({ owners: matchOwners(all, query.data.q ?? '', query.data.limit) });
   });
   return { admin };
 }

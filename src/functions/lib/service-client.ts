@@ -115,6 +115,9 @@ export function createServiceClient(options: ServiceClientOptions) {
     async searchOwners(q: string): Promise<PortalOwner[]> {
       return (await call<{ owners: PortalOwner[] }>('GET', `/api/portal/owners?${new URLSearchParams({ q }).toString()}`)).data.owners;
     },
+    async ownersById(ids: string[]): Promise<PortalOwner[]> {
+      return (await call<{ owners: PortalOwner[] }>('GET', `/api/portal/owners?${new URLSearchParams(ids.map((i) => ['id', i])).toString()}`)).data.owners;
+    },
   };
 }
 

@@ -17,6 +17,7 @@ const parameters = z.discriminatedUnion('action', [
   z.object({ action: z.literal('doctor'), programId: z.string().min(1) }),
   z.object({ action: z.literal('options') }),
   z.object({ action: z.literal('owners'), q: z.string().trim().min(1, 'Type part of a name or email to search owners').max(100) }),
+  z.object({ action: z.literal('owners-by-id'), ids: z.array(z.string().regex(/^\d+$/, 'Owner ids are numbers')).min(1).max(100) }),
   z.object({ action: z.literal('in-flight'), programId: z.string().min(1) }),
 ]);
 
@@ -34,6 +35,8 @@ const fn = defineFunction(
         return { options: await service.portalOptions() };
       case 'owners':
         return { owners: await service.searchOwners(params.q) };
+      case 'owners-by-id':
+        return { owners: await service.ownersById(params.ids) };
       case 'in-flight':
         return { inFlight: await service.inFlight(params.programId) };
       case 'save': {

@@ -4,6 +4,7 @@ import {
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsPage } from '../../../src/app/settings/SettingsPage';
 import { handle as programSettings } from '../../../src/functions/program-settings';
+import { PORTAL_OPTIONS_TTL_MS } from '../../../server/portal/routes';
 import { createProgram, startHarness, TEST_ADMIN_KEY, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
 import { mockFunctions } from '../factories';
@@ -13,11 +14,12 @@ import { mockFunctions } from '../factories';
  * settings function, the service and the portal behind it are the real ones.
  */
 let h: Harness;
+let now = Date.now();
 let rita: string;
 let sam: string;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ clock: () => now });
   rita = h.sandbox.portal.owners.add({ firstName: 'Rita', lastName: 'Rossi', email: 'rita@sandbox-owners.example' }).id;
   sam = h.sandbox.portal.owners.add({ firstName: 'Sam', lastName: 'Berg', email: 'sam.berg@sandbox-owners.example' }).id;
   await h.hubspot.crm.pipelines.pipelinesApi.create('deals', {
@@ -269,5 +271,22 @@ describe('settings page pickers, filled from the sandbox portal', () => {
     expect(r.find(Input, { name: 'name' }).props.value).toBe('Spring referrals');
     expect(r.find(Input, { name: 'rewards.referrer.amount' }).props.value).toBe('50.00');
     expect(r.findAll(Alert, { title: 'Unsaved changes kept' })).toHaveLength(0);
+  });
+
+  // Last: it gives the portal more owners than the page lists.
+  test('in a portal with more owners than the page lists, typing searches HubSpot by name or email', async () => {
+    for (let i = 0; i < 120; i++) h.sandbox.portal.owners.add({ firstName: 'Aaron', lastName: `Temp${i}`, email: `aaron${i}@sandbox-owners.example` });
+    now += PORTAL_OPTIONS_TTL_MS;
+    const { r, fns } = await openProgram();
+    expect(labels(r, 'ownerId').some((l) => l.startsWith('Sam Berg'))).toBe(false);
+    // the program's own owner is beyond the first page: looked up by id and named
+    await wait(r, () => expect(labels(r, 'ownerId')).toContain('Rita Rossi (rita@sandbox-owners.example)'));
+    select(r, 'ownerId').trigger('onInput', 'berg' as never);
+    await wait(r, () => expect(labels(r, 'ownerId')).toContain('Sam Berg (sam.berg@sandbox-owners.example)'));
+    expect(fns.calls.filter((c) => c.parameters.action === 'owners').map((c) => c.parameters.q)).toEqual(['berg']);
+    select(r, 'ownerId').trigger('onChange', sam as never);
+    r.find(LoadingButton).trigger('onClick');
+    await wait(r, () => expect(r.mocks.actions.addAlert.calls.length).toBe(1));
+    expect((await savedConfig()).ownerId).toBe(sam);
   });
 });

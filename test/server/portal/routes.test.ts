@@ -91,10 +91,14 @@ describe('the portal options the settings page picks from', () => {
     expect(await find({ q: 'temp', limit: '3' })).toHaveLength(3);
     expect(await find({ q: 'nobody' })).toEqual([]);
     expect(await find({ q: 'rita berg' })).toEqual([]);
+    const byId = (await request(h.url).get(`/api/portal/owners?id=${o.owners[0]!.id}&id=999999`).set(ADMIN_HEADERS).expect(200)).body.owners;
+    expect(byId).toEqual([o.owners[0]]);
   });
 
   it.each([
-    ['/api/portal/owners', {}, 'Invalid owner search: q: '],
+    ['/api/portal/owners', {}, 'Invalid owner search: q: Either search with q (part of a name or email) or ask for owners by id, one of the two'],
+    ['/api/portal/owners', { q: 'ri', id: '1001' }, 'Invalid owner search: q: Either search with q'],
+    ['/api/portal/owners', { id: 'rita' }, 'Invalid owner search: id: '],
     ['/api/portal/owners', { q: 'x'.repeat(101) }, 'Invalid owner search: q: Search for at most 100 characters'],
     ['/api/portal/owners', { q: 'ri', limit: '0' }, 'Invalid owner search: limit: limit must be at least 1'],
     ['/api/portal/owners', { q: 'ri', limit: 'ten' }, 'Invalid owner search: limit: '],

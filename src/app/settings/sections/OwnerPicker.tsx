@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { MultiSelect, Select } from '@hubspot/ui-extensions';
 import type { PortalOwner } from '@referral-ops/contracts/portal-options';
 import type { FunctionResult } from '@referral-ops/contracts/app-functions';
@@ -23,18 +23,40 @@ const ownerLabel = (o: PortalOwner) => (o.email && o.email !== o.name ? `${o.nam
  */
 export function OwnerPicker({ label, path, description, multiple, draft, issues, onChange, portal, actor }: Props) {
   const [found, setFound] = useState<PortalOwner[]>([]);
+  const [looked, setLooked] = useState(!portal.moreOwners);
   const known = new Map([...portal.owners, ...found].map((o) => [o.id, o]));
   const stored = getAt(draft, path);
   const chosen = multiple ? (Array.isArray(stored) ? stored.map(String) : []) : typeof stored === 'string' && stored ? [stored] : [];
   const options = [...known.values()].map((o) => ({ label: ownerLabel(o), value: o.id }));
   for (const id of chosen) {
-    if (!known.has(id)) options.push({ label: 'An owner no longer in HubSpot (removed or deactivated): choose another', value: id });
+    if (!known.has(id)) {
+      options.push({ label: looked ? 'An owner no longer in HubSpot (removed or deactivated): choose another' : 'Looking up this owner…', value: id });
+    }
   }
-  const search = async (q: string) => {
-    if (!portal.moreOwners || q.trim().length < 2) return;
-    const result: FunctionResult<{ owners: PortalOwner[] }> = await callFunction('program-settings', { action: 'owners', q: q.trim(), actor: { ...actor } });
+  const add = (result: FunctionResult<{ owners: PortalOwner[] }>) => {
     if (result.ok) setFound((earlier) => [...earlier, ...result.data.owners.filter((o) => !earlier.some((e) => e.id === o.id))]);
   };
+  const search = async (q: string) => {
+    if (!portal.moreOwners || q.trim().length < 2) return;
+    add(await callFunction('program-settings', { action: 'owners', q: q.trim(), actor: { ...actor } }));
+  };
+
+  // The page lists a large portal's first owners only: the ones this program names are looked up once.
+  const missing = chosen.filter((id) => !known.has(id));
+  useEffect(() => {
+    if (looked || missing.length === 0) return;
+    let current = true;
+    void callFunction<{ owners: PortalOwner[] }>('program-settings', { action: 'owners-by-id', ids: missing, actor: { ...actor } }).then((result) => {
+      if (!current) return;
+      add(result);
+      setLooked(true);
+    });
+    return () => {
+      current = false;
+    };
+    // Once per picker: an owner chosen later comes from the list or a search, so it is known.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const error = { error: Boolean(issues[path]), validationMessage: issues[path] };
   if (multiple) {
     return (
