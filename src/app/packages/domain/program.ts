@@ -316,8 +316,8 @@ export type Fulfilment = Program['fulfilment'];
  */
 export const PROGRAM_STATUS_WORDS: Record<ProgramStatus, string> = {
   draft: 'Draft: not live yet',
-  active: 'Active: enrolling and rewarding',
-  paused: 'Paused: links and the workflow action stop counting',
+  active: 'Active: enrolling, capturing and rewarding',
+  paused: 'Paused: no new referrers or referrals; those already captured are still decided',
 };
 
 export const REWARD_KIND_WORDS: Record<RewardKind, string> = {
