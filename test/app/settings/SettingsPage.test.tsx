@@ -1,7 +1,7 @@
 import { Alert, Button, EmptyState, ErrorState, Input, LoadingButton, LoadingSpinner, NumberInput, Select, StatusTag, Text, Toggle } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsPage } from '../../../src/app/settings/SettingsPage';
-import { fail, ok } from '../factories';
+import { fail, mockFunctions, ok } from '../factories';
 import { mockSettings } from './portal-options-factory';
 
 afterEach(() => jest.restoreAllMocks());
@@ -37,6 +37,14 @@ describe('settings page', () => {
     r.find(ErrorState).find(Button).trigger('onClick');
     await r.waitFor(() => r.find(EmptyState));
     expect(r.find(EmptyState).find(Text).text).toContain('PUT /api/programs/:id');
+  });
+
+  test("without the portal's options the page says so instead of asking for ids", async () => {
+    mockFunctions({ 'program-settings': (p) => (p.action === 'options' ? fail('UPSTREAM_FAILED', 'HubSpot did not answer.') : ok({ programs: [buildProgram()] })) });
+    const r = setup();
+    r.render(<SettingsPage />);
+    await r.waitFor(() => expect(r.find(ErrorState).find(Text).text).toBe("Your portal's owners, stages and properties could not be read: HubSpot did not answer."));
+    expect(r.findAll(Input)).toHaveLength(0);
   });
 
   test('edits and saves a program, sending the acting user', async () => {

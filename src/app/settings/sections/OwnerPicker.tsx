@@ -23,14 +23,16 @@ const ownerLabel = (o: PortalOwner) => (o.email && o.email !== o.name ? `${o.nam
  */
 export function OwnerPicker({ label, path, description, multiple, draft, issues, onChange, portal, actor }: Props) {
   const [found, setFound] = useState<PortalOwner[]>([]);
-  const [looked, setLooked] = useState(!portal.moreOwners);
+  const [lookup, setLookup] = useState<'pending' | 'done' | 'failed'>(portal.moreOwners ? 'pending' : 'done');
   const known = new Map([...portal.owners, ...found].map((o) => [o.id, o]));
   const stored = getAt(draft, path);
   const chosen = multiple ? (Array.isArray(stored) ? stored.map(String) : []) : typeof stored === 'string' && stored ? [stored] : [];
   const options = [...known.values()].map((o) => ({ label: ownerLabel(o), value: o.id }));
   for (const id of chosen) {
     if (!known.has(id)) {
-      options.push({ label: looked ? 'An owner no longer in HubSpot (removed or deactivated): choose another' : 'Looking up this owner…', value: id });
+      const label = lookup === 'done' ? 'An owner no longer in HubSpot (removed or deactivated): choose another'
+        : lookup === 'failed' ? 'An owner the page could not look up just now: reload to try again' : 'Looking up this owner…';
+      options.push({ label, value: id });
     }
   }
   const add = (result: FunctionResult<{ owners: PortalOwner[] }>) => {
@@ -44,12 +46,12 @@ export function OwnerPicker({ label, path, description, multiple, draft, issues,
   // The page lists a large portal's first owners only: the ones this program names are looked up once.
   const missing = chosen.filter((id) => !known.has(id));
   useEffect(() => {
-    if (looked || missing.length === 0) return;
+    if (lookup !== 'pending' || missing.length === 0) return;
     let current = true;
     void callFunction<{ owners: PortalOwner[] }>('program-settings', { action: 'owners-by-id', ids: missing, actor: { ...actor } }).then((result) => {
       if (!current) return;
       add(result);
-      setLooked(true);
+      setLookup(result.ok ? 'done' : 'failed');
     });
     return () => {
       current = false;
