@@ -23,7 +23,7 @@ export function findProperty(portal: PortalOptions, name: unknown): PortalProper
 }
 
 /**
- * Keeps a stored value that the portal no longer offers choosable, labelled as such, so opening a
+ * Keeps a stored value the portal no longer offers as a choice, labelled as such, so opening a
  * program never silently changes it and the admin sees what to fix.
  */
 export function withCurrent(options: Array<{ label: string; value: string }>, current: unknown, missing: (value: string) => string) {
