@@ -8,6 +8,7 @@ import { securityHeaders } from './http/security-headers';
 import { refuseNulText } from './http/text-guard';
 import type { RawBodyRequest } from './http/raw-body';
 import { programsFeature } from './programs/routes';
+import { portalFeature } from './portal/routes';
 import { qualifyFeature } from './qualify/routes';
 import { optionsFeature } from './hubspot/options-routes';
 import { rewardsFeature } from './rewards/routes';
@@ -31,6 +32,7 @@ export const FEATURES: FeatureFactory[] = [
   captureFeature,
   signupFeature,
   programsFeature,
+  portalFeature,
   enrolmentFeature,
   qualifyFeature,
   optionsFeature,

@@ -1,6 +1,9 @@
 import { parseProgram, parseStoredProgram, type Program } from '../../src/app/packages/domain/program';
 import type { Db } from '../db/database';
 import { AppError } from '../errors';
+import type { Actor } from '../ledger/actor';
+import { recordTransition } from '../ledger/audit';
+import { changedSettings } from './changed-settings';
 
 /**
  * Programs are read as one shared parse per stored text, deep-frozen: every workflow call reads its
@@ -61,8 +64,14 @@ export async function listPrograms(db: Db): Promise<Array<Readonly<Program>>> {
   return rows.map(parsedProgram);
 }
 
-/** Validate and store; returns whether it was created. Invalid input writes nothing. */
-export async function saveProgram(db: Db, input: unknown, now: number): Promise<{ program: Program; created: boolean }> {
+const SYSTEM: Actor = { type: 'system', id: null };
+
+/**
+ * Validate and store; returns whether it was created. Invalid input writes nothing. Every save is
+ * audited in its own transaction with who made it and which settings changed; a save that changes
+ * nothing is not recorded.
+ */
+export async function saveProgram(db: Db, input: unknown, now: number, actor: Actor = SYSTEM): Promise<{ program: Program; created: boolean; changed: string[] }> {
   const parsed = parseProgram(input);
   if (!parsed.ok) {
     const first = parsed.issues[0]!;
@@ -71,16 +80,28 @@ export async function saveProgram(db: Db, input: unknown, now: number): Promise<
   const program = parsed.program;
   const config = JSON.stringify(program);
   return db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('programs')
-      .set({ name: program.name, status: program.status, config, updated_at: now })
-      .where('id', '=', program.id)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return { program, created: false };
-    await trx
-      .insertInto('programs')
-      .values({ id: program.id, name: program.name, status: program.status, config, created_at: now, updated_at: now })
-      .execute();
-    return { program, created: true };
+    const before = await trx.selectFrom('programs').select(['status', 'config']).where('id', '=', program.id).executeTakeFirst();
+    // Compared as parsed, so a default the schema gained since the last save is not a change.
+    const earlier = before ? parseStoredProgram(JSON.parse(before.config)) : undefined;
+    const changed = before ? changedSettings(earlier?.ok ? earlier.program : JSON.parse(before.config), program) : [];
+    if (before) {
+      await trx
+        .updateTable('programs')
+        .set({ name: program.name, status: program.status, config, updated_at: now })
+        .where('id', '=', program.id)
+        .execute();
+    } else {
+      await trx
+        .insertInto('programs')
+        .values({ id: program.id, name: program.name, status: program.status, config, created_at: now, updated_at: now })
+        .execute();
+    }
+    if (!before || changed.length > 0) {
+      await recordTransition(trx, {
+        entity: 'program', entityId: program.id, from: before?.status ?? null, to: program.status, actor,
+        reason: before ? 'settings saved' : 'program created', data: before ? { changed } : undefined, at: now,
+      });
+    }
+    return { program, created: !before, changed };
   });
 }

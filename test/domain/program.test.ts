@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newDraftProgram, parseProgram } from '../../src/app/packages/domain/program';
+import {
+  MILESTONE_KIND_WORDS, SEARCH_OPERATORS, newDraftProgram, parseProgram, propertyOperatorWords, propertyOperatorsFor, propertyValueKind,
+  searchFilterSchema, searchOperands, searchOperatorWords, searchOperatorsFor, type PropertyValueKind,
+} from '../../src/app/packages/domain/program';
 import { buildProgram, buildProgramInput } from './factories';
 
 function issuesOf(input: unknown) {
@@ -131,5 +134,34 @@ describe('newDraftProgram', () => {
 
   it('explains what is wrong with the draft', () => {
     expect(() => newDraftProgram('Summer!', 'Summer', { kind: 'credit', amount: 1000, currency: 'GBP' })).toThrow(/id: Program id/);
+  });
+});
+
+describe('the words the settings page shows', () => {
+  it('a date compares as time, a number as amount, text by word; each offers only what HubSpot can search', () => {
+    const offered = (kind: PropertyValueKind) => searchOperatorsFor(kind).map((op) => searchOperatorWords(op, kind));
+    expect(offered('date')).toEqual(['is on', 'is not on', 'is before', 'is on or before', 'is after', 'is on or after', 'is between', 'is known', 'is unknown']);
+    expect(offered('number')).toEqual(['is', 'is not', 'is less than', 'is at most', 'is more than', 'is at least', 'is between', 'is known', 'is unknown']);
+    expect(offered('enumeration')).toEqual(['is', 'is not', 'is any of', 'is none of', 'is known', 'is unknown']);
+    expect(offered('text')).toEqual(['is', 'is not', 'contains the word', "doesn't contain the word", 'is any of', 'is none of', 'is known', 'is unknown']);
+    expect(offered('bool')).toEqual(['is', 'is not', 'is known', 'is unknown']);
+  });
+
+  it("every operator's operands match what the schema asks for", () => {
+    const filters = { IN: { values: ['a'] }, NOT_IN: { values: ['a'] }, BETWEEN: { value: '1', highValue: '2' }, HAS_PROPERTY: {}, NOT_HAS_PROPERTY: {} } as Record<string, object>;
+    for (const operator of SEARCH_OPERATORS) {
+      const shape = searchOperands(operator);
+      const filter = { propertyName: 'x', operator, ...(filters[operator] ?? { value: '1' }) };
+      expect([operator, shape, searchFilterSchema.safeParse(filter).success]).toEqual([operator, shape, true]);
+      expect(shape).toBe(operator in filters ? (operator === 'BETWEEN' ? 'range' : operator.endsWith('IN') ? 'list' : 'none') : 'one');
+    }
+  });
+
+  it('milestone conditions and kinds read as sentences', () => {
+    expect(propertyOperatorsFor('date').map((op) => propertyOperatorWords(op, 'date'))).toEqual(['is on', 'is not on', 'is after', 'is on or after', 'is before', 'is on or before', 'is known']);
+    expect(propertyOperatorsFor('enumeration')).toEqual(['eq', 'neq', 'is_set']);
+    expect(MILESTONE_KIND_WORDS.deal_stage).toBe("A deal of the friend's reaches a stage");
+    expect(propertyValueKind('datetime')).toBe('date');
+    expect(propertyValueKind('phone_number')).toBe('text');
   });
 });

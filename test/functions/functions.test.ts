@@ -179,7 +179,7 @@ describe('program-settings', () => {
     expect(saved).toMatchObject({ ok: true, data: { program: { ...program, status: 'draft' } } });
     expect(sent[0]).toMatchObject({ method: 'PUT', path: '/api/programs/spring-2026', body: program });
 
-    const stored = saved.ok ? saved.data.program : undefined;
+    const stored = saved.ok && 'program' in saved.data ? saved.data.program : undefined;
     expect(await programSettings({ parameters: { action: 'list', actor } }, deps())).toEqual({ ok: true, data: { programs: [stored] } });
     expect(await programSettings({ parameters: { action: 'get', programId: 'spring-2026', actor } }, deps())).toEqual({ ok: true, data: { program: stored } });
   });
@@ -238,6 +238,36 @@ describe('funnel-report', () => {
     const bad = await funnelReport({ parameters: { from: 'yesterday', to: tomorrow } }, deps());
     expect(bad.ok).toBe(false);
     expect(bad.ok ? '' : bad.error.message).toMatch(/YYYY-MM-DD/);
+  });
+});
+
+describe('program-settings: what the page picks from, and who saved what', () => {
+  test("passes the portal's options and owner searches from the service", async () => {
+    h.sandbox.portal.owners.add({ firstName: 'Rita', lastName: 'Rossi', email: 'rita.rossi@sandbox-owners.example' });
+    const result = await programSettings({ parameters: { action: 'options', actor } }, deps());
+    expect(sent.map(route)).toEqual(['GET /api/portal/options']);
+    const options = result.ok && 'options' in result.data ? result.data.options : undefined;
+    expect(options?.owners.map((o) => o.name)).toContain('Rita Rossi');
+    expect(options?.lifecycleStages.map((s) => s.value)).toContain('customer');
+    expect(options?.currencies[0]).toBe('USD');
+
+    const found = await programSettings({ parameters: { action: 'owners', q: 'rossi', actor } }, deps());
+    expect(found).toMatchObject({ ok: true, data: { owners: [{ name: 'Rita Rossi', email: 'rita.rossi@sandbox-owners.example' }] } });
+    expect(await programSettings({ parameters: { action: 'owners', q: ' ', actor } }, deps())).toMatchObject({ ok: false, error: { code: 'BAD_PARAMETERS', message: 'q: Type part of a name or email to search owners' } });
+  });
+
+  test('a save is audited with the user HubSpot names in the context, and an active one tells what it reaches', async () => {
+    await createProgram(h, { status: 'active' });
+    await createReferral(h);
+    const program = (await h.database.db.selectFrom('programs').select('config').executeTakeFirstOrThrow()).config;
+    const changed = { ...JSON.parse(program) as Record<string, unknown>, name: 'Summer referrals' };
+    const result = await programSettings({ parameters: { action: 'save', program: changed }, user: { id: 77, email: 'sam@example.com' } }, deps());
+    expect(result).toMatchObject({ ok: true, data: { program: { name: 'Summer referrals' }, inFlight: { referralsAwaitingDecision: 1, rewardsAwaitingReview: 0, rewardsHeld: 0 } } });
+    const audit = await h.database.db.selectFrom('audit_events').selectAll().where('entity', '=', 'program').execute();
+    expect(audit.map((a) => [a.actor_type, a.actor_id, a.data && JSON.parse(a.data)])).toEqual([['system', null, null], ['hubspot_user', '77:sam@example.com', { changed: ['name'] }]]);
+
+    expect(await programSettings({ parameters: { action: 'in-flight', programId: 'spring', actor } }, deps()))
+      .toEqual({ ok: true, data: { inFlight: { referralsAwaitingDecision: 1, rewardsAwaitingReview: 0, rewardsHeld: 0 } } });
   });
 });
 

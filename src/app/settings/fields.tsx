@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Input, NumberInput, Select, Toggle } from '@hubspot/ui-extensions';
 import { parseMoney, toDecimalString } from '@referral-ops/domain/money';
 
@@ -48,33 +48,54 @@ export function NumberField({ label, path, draft, issues, onChange, description 
   );
 }
 
-export function SelectField({ label, path, draft, issues, onChange, options }: FieldProps & { options: readonly { label: string; value: string }[] }) {
+export function SelectField({ label, path, draft, issues, onChange, options, description }: FieldProps & { options: readonly { label: string; value: string }[] }) {
   const value = getAt(draft, path);
-  return <Select label={label} name={path} value={value === undefined ? undefined : String(value)} options={[...options]} {...errorProps(issues, path)} onChange={(v) => onChange(path, String(v))} />;
+  return (
+    <Select label={label} name={path} description={description} value={value === undefined || value === '' ? undefined : String(value)} options={[...options]}
+      {...errorProps(issues, path)} onChange={(v) => onChange(path, String(v))} />
+  );
 }
 
 export function ToggleField({ label, path, draft, onChange }: FieldProps) {
   return <Toggle label={label} name={path} checked={getAt(draft, path) === true} onChange={(checked) => onChange(path, checked)} />;
 }
 
-/** Amounts are typed in major units ("25.00") and stored in minor units, per the currency's decimals. */
+/**
+ * Amounts are typed in major units ("25.00") and stored in minor units, per the currency's decimals.
+ * When the program's currency changes, the amount the admin sees stays and is stored anew in the
+ * new currency's units (25.00 USD becomes 25.00 EUR, not a number of cents read as yen).
+ */
 export function MoneyField({ label, path, draft, issues, onChange, currency, description }: FieldProps & { currency: string }) {
   const stored = getAt(draft, path);
   const [text, setText] = useState(typeof stored === 'number' ? toDecimalString(stored, currency) : '');
   const [typoError, setTypoError] = useState<string | undefined>();
+  const shownIn = useRef(currency);
   const message = typoError ?? issues[path];
+
+  const take = (v: string, inCurrency: string) => {
+    if (v.trim() === '') {
+      setTypoError(undefined);
+      onChange(path, undefined);
+      return;
+    }
+    const parsed = parseMoney(v, inCurrency);
+    setTypoError(parsed.ok ? undefined : parsed.message);
+    if (parsed.ok) onChange(path, parsed.amount);
+  };
+
+  useEffect(() => {
+    if (shownIn.current === currency) return;
+    shownIn.current = currency;
+    if (text.trim() !== '') take(text, currency);
+    // Only a change of currency re-reads the text; typing is handled by onChange below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [currency]);
+
   return (
     <Input label={`${label} (${currency})`} name={path} description={description} value={text} error={Boolean(message)} validationMessage={message}
       onChange={(v) => {
         setText(v);
-        if (v.trim() === '') {
-          setTypoError(undefined);
-          onChange(path, undefined);
-          return;
-        }
-        const parsed = parseMoney(v, currency);
-        setTypoError(parsed.ok ? undefined : parsed.message);
-        if (parsed.ok) onChange(path, parsed.amount);
+        take(v, currency);
       }} />
   );
 }

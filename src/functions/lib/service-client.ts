@@ -1,5 +1,6 @@
 import type { ContactStory, FieldIssue } from '../../app/packages/contracts/app-functions';
 import type { ContactLink, MatchPreview, WhyAnswer } from '../../app/packages/contracts/explain';
+import type { InFlight, PortalOptions, PortalOwner } from '../../app/packages/contracts/portal-options';
 
 /** A failure talking to the reward service, already phrased for the person using the card. */
 export class ServiceError extends Error {
@@ -101,8 +102,22 @@ export function createServiceClient(options: ServiceClientOptions) {
     async getProgram(programId: string): Promise<unknown> {
       return (await call<{ program: unknown }>('GET', `/api/programs/${id(programId)}`)).data.program;
     },
-    async saveProgram(programId: string, program: unknown): Promise<unknown> {
-      return (await call<{ program: unknown }>('PUT', `/api/programs/${id(programId)}`, program)).data.program;
+    /** `inFlight` comes with a saved active program: what the save reaches among referrals not yet decided. */
+    async saveProgram(programId: string, program: unknown): Promise<{ program: unknown; inFlight?: InFlight }> {
+      const { data } = await call<{ program: unknown; inFlight?: InFlight }>('PUT', `/api/programs/${id(programId)}`, program);
+      return data.inFlight ? { program: data.program, inFlight: data.inFlight } : { program: data.program };
+    },
+    async inFlight(programId: string): Promise<InFlight> {
+      return (await call<{ inFlight: InFlight }>('GET', `/api/programs/${id(programId)}/in-flight`)).data.inFlight;
+    },
+    async portalOptions(): Promise<PortalOptions> {
+      return (await call<PortalOptions>('GET', '/api/portal/options')).data;
+    },
+    async searchOwners(q: string): Promise<PortalOwner[]> {
+      return (await call<{ owners: PortalOwner[] }>('GET', `/api/portal/owners?${new URLSearchParams({ q }).toString()}`)).data.owners;
+    },
+    async ownersById(ids: string[]): Promise<PortalOwner[]> {
+      return (await call<{ owners: PortalOwner[] }>('GET', `/api/portal/owners?${new URLSearchParams(ids.map((i) => ['id', i])).toString()}`)).data.owners;
     },
     async previewMatches(criteria: unknown[]): Promise<MatchPreview> {
       return (await call<MatchPreview>('POST', '/api/enrolment-preview', { criteria })).data;

@@ -1,6 +1,9 @@
 /**
- * Programs for the settings page: list, get, save and the launch checklist. A save is checked with the service's own
- * schema first, so the page gets every field issue without a round trip that would fail anyway.
+ * Programs for the settings page: list, get, save, the launch checklist, and what the page picks
+ * from (the portal's owners, stages, pipelines, properties and currencies, read by the service). A
+ * save is checked with the service's own schema first, so the page gets every field issue without a
+ * round trip that would fail anyway; the service audits it with the HubSpot user HubSpot names in
+ * the function's context.
  */
 import { z } from 'zod';
 import { parseProgram } from '../../app/packages/domain/program';
@@ -12,6 +15,10 @@ const parameters = z.discriminatedUnion('action', [
   z.object({ action: z.literal('get'), programId: z.string().min(1) }),
   z.object({ action: z.literal('save'), program: z.record(z.string(), z.unknown()) }),
   z.object({ action: z.literal('doctor'), programId: z.string().min(1) }),
+  z.object({ action: z.literal('options') }),
+  z.object({ action: z.literal('owners'), q: z.string().trim().min(1, 'Type part of a name or email to search owners').max(100) }),
+  z.object({ action: z.literal('owners-by-id'), ids: z.array(z.string().regex(/^\d+$/, 'Owner ids are numbers')).min(1).max(100) }),
+  z.object({ action: z.literal('in-flight'), programId: z.string().min(1) }),
 ]);
 
 const fn = defineFunction(
@@ -24,10 +31,18 @@ const fn = defineFunction(
         return { program: await service.getProgram(params.programId) };
       case 'doctor':
         return { checklist: await service.doctor(params.programId) };
+      case 'options':
+        return { options: await service.portalOptions() };
+      case 'owners':
+        return { owners: await service.searchOwners(params.q) };
+      case 'owners-by-id':
+        return { owners: await service.ownersById(params.ids) };
+      case 'in-flight':
+        return { inFlight: await service.inFlight(params.programId) };
       case 'save': {
         const parsed = parseProgram(params.program);
         if (!parsed.ok) throw new ServiceError('VALIDATION_FAILED', 'Some settings are not valid; fix the fields marked and save again.', parsed.issues);
-        return { program: await service.saveProgram(parsed.program.id, params.program) };
+        return service.saveProgram(parsed.program.id, params.program);
       }
     }
   },

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Alert, Button, Input, Link, Select, Tag, Text } from '@hubspot/ui-extensions';
+import { Alert, Button, Link, Select, Tag, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import type { FieldIssue } from '../../../src/app/packages/contracts/app-functions';
 import { MatchPreview, PREVIEW_DEBOUNCE_MS, type Schedule } from '../../../src/app/settings/MatchPreview';
 import { SettingsPage } from '../../../src/app/settings/SettingsPage';
 import { fail, mockFunctions, ok } from '../factories';
+import { buildPortalOptions } from './portal-options-factory';
 
 afterEach(() => {
   jest.restoreAllMocks();
@@ -86,7 +87,8 @@ describe('match preview', () => {
     jest.useFakeTimers();
     const program = { id: 'spring-2026', name: 'Spring', status: 'draft', enrolment: { criteria: [{ filters: [{ propertyName: 'company', operator: 'EQ', value: 'Acme' }] }] }, rewards: { referrer: { kind: 'cash', amount: 100, currency: 'USD' } } };
     const fns = mockFunctions({
-      'program-settings': (p) => (p.action === 'list' ? ok({ programs: [program] }) : ok({ checklist: { ok: true, checks: [] } })),
+      'program-settings': (p) => (p.action === 'options' ? ok({ options: buildPortalOptions() })
+        : p.action === 'list' ? ok({ programs: [program] }) : ok({ checklist: { ok: true, checks: [] } })),
       explain: (p) => (p.action === 'preview'
         ? fail('VALIDATION_FAILED', 'HubSpot refused the enrolment criteria', [{ path: 'enrolment.criteria.0.filters.0.propertyName', message: 'HubSpot cannot search this: property company does not exist' }])
         : ok({ contacts: [] })),
@@ -98,7 +100,7 @@ describe('match preview', () => {
     await jest.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
 
     expect(fns.calls.filter((c) => c.name === 'explain').map((c) => c.parameters)).toEqual([{ action: 'preview', criteria: program.enrolment.criteria }]);
-    expect(r.find(Input, { name: 'enrolment.criteria.0.filters.0.propertyName' }).props.validationMessage).toBe('HubSpot cannot search this: property company does not exist');
+    expect(r.find(Select, { name: 'enrolment.criteria.0.filters.0.propertyName' }).props.validationMessage).toBe('HubSpot cannot search this: property company does not exist');
     expect(r.find(Alert, { title: 'Cannot count the matching contacts' }).text).toBe('HubSpot refused the enrolment criteria');
   });
 });

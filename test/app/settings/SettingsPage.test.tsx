@@ -2,6 +2,7 @@ import { Alert, Button, EmptyState, ErrorState, Input, LoadingButton, LoadingSpi
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsPage } from '../../../src/app/settings/SettingsPage';
 import { fail, mockFunctions, ok } from '../factories';
+import { mockSettings } from './portal-options-factory';
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -19,7 +20,7 @@ const field = (r: ReturnType<typeof setup>, Component: typeof Input | typeof Num
 
 describe('settings page', () => {
   test('shows a spinner, then the programs to choose from', async () => {
-    mockFunctions({ 'program-settings': () => ok({ programs: [buildProgram(), buildProgram({ id: 'vip', name: 'VIP' })] }) });
+    mockSettings(() => ok({ programs: [buildProgram(), buildProgram({ id: 'vip', name: 'VIP' })] }));
     const r = setup();
     r.render(<SettingsPage />);
     expect(r.find(LoadingSpinner).props.label).toBe('Loading referral programs');
@@ -29,7 +30,7 @@ describe('settings page', () => {
 
   test('a load failure explains itself and can be retried', async () => {
     let attempt = 0;
-    mockFunctions({ 'program-settings': () => (++attempt === 1 ? fail('UNREACHABLE', 'The referral service could not be reached.') : ok({ programs: [] })) });
+    mockSettings(() => (++attempt === 1 ? fail('UNREACHABLE', 'The referral service could not be reached.') : ok({ programs: [] })));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => expect(r.find(ErrorState).find(Text).text).toBe('The referral service could not be reached.'));
@@ -38,10 +39,16 @@ describe('settings page', () => {
     expect(r.find(EmptyState).find(Text).text).toContain('PUT /api/programs/:id');
   });
 
+  test("without the portal's options the page says so instead of asking for ids", async () => {
+    mockFunctions({ 'program-settings': (p) => (p.action === 'options' ? fail('UPSTREAM_FAILED', 'HubSpot did not answer.') : ok({ programs: [buildProgram()] })) });
+    const r = setup();
+    r.render(<SettingsPage />);
+    await r.waitFor(() => expect(r.find(ErrorState).find(Text).text).toBe("Your portal's owners, stages and properties could not be read: HubSpot did not answer."));
+    expect(r.findAll(Input)).toHaveLength(0);
+  });
+
   test('edits and saves a program, sending the acting user', async () => {
-    const fns = mockFunctions({
-      'program-settings': (p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : ok({ program: p.program })),
-    });
+    const fns = mockSettings((p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : ok({ program: p.program })));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));
@@ -60,9 +67,7 @@ describe('settings page', () => {
   });
 
   test("sets a revenue share: percent of the deal with a maximum in the program's currency", async () => {
-    const fns = mockFunctions({
-      'program-settings': (p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : ok({ program: p.program })),
-    });
+    const fns = mockSettings((p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : ok({ program: p.program })));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));
@@ -79,7 +84,7 @@ describe('settings page', () => {
   });
 
   test('marks a maximum below the minimum beside the maximum and sends nothing', async () => {
-    const fns = mockFunctions({ 'program-settings': () => ok({ programs: [buildProgram()] }) });
+    const fns = mockSettings(() => ok({ programs: [buildProgram()] }));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));
@@ -93,7 +98,7 @@ describe('settings page', () => {
   });
 
   test('invalid settings are marked beside their fields and not sent', async () => {
-    const fns = mockFunctions({ 'program-settings': () => ok({ programs: [buildProgram()] }) });
+    const fns = mockSettings(() => ok({ programs: [buildProgram()] }));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));
@@ -108,7 +113,7 @@ describe('settings page', () => {
   });
 
   test('a mistyped amount is explained before anything is saved', async () => {
-    mockFunctions({ 'program-settings': () => ok({ programs: [buildProgram()] }) });
+    mockSettings(() => ok({ programs: [buildProgram()] }));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));
@@ -118,29 +123,28 @@ describe('settings page', () => {
   });
 
   test("issues found by the service are shown beside the fields they concern", async () => {
-    mockFunctions({
-      'program-settings': (p) =>
-        p.action === 'list'
-          ? ok({ programs: [buildProgram({ capture: { routing: { kind: 'fixed', ownerId: '99' } } })] })
-          : fail('VALIDATION_FAILED', 'Invalid program', [{ path: 'capture.routing.ownerId', message: 'Owner 99 does not exist in HubSpot' }]),
-    });
+    mockSettings((p) =>
+      p.action === 'list'
+        ? ok({ programs: [buildProgram({ capture: { routing: { kind: 'fixed', ownerId: '99' } } })] })
+        : fail('VALIDATION_FAILED', 'Invalid program', [{ path: 'capture.routing.ownerId', message: 'Owner 99 does not exist in HubSpot' }]));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));
     r.find(Select, { name: 'program' }).trigger('onChange', 'spring-2026' as never);
     r.find(LoadingButton).trigger('onClick');
-    await r.waitFor(() => expect(field(r, Input, 'capture.routing.ownerId').props.validationMessage).toBe('Owner 99 does not exist in HubSpot'));
+    await r.waitFor(() => expect(r.find(Select, { name: 'capture.routing.ownerId' }).props.validationMessage).toBe('Owner 99 does not exist in HubSpot'));
+    expect(r.find(Select, { name: 'capture.routing.ownerId' }).props.options).toContainEqual({ value: '99', label: 'An owner no longer in HubSpot (removed or deactivated): choose another' });
     expect(r.find(Alert).text).toBe('Invalid program');
   });
 
   test('enrolment rules can be added and edited', async () => {
-    const fns = mockFunctions({ 'program-settings': (p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : ok({ program: p.program })) });
+    const fns = mockSettings((p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : ok({ program: p.program })));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));
     r.find(Select, { name: 'program' }).trigger('onChange', 'spring-2026' as never);
     r.findByTestId(Button, 'add-criteria-group').trigger('onClick');
-    field(r, Input, 'enrolment.criteria.0.filters.0.value').trigger('onChange', 'evangelist' as never);
+    r.find(Select, { name: 'enrolment.criteria.0.filters.0.value' }).trigger('onChange', 'evangelist' as never);
     r.find(LoadingButton).trigger('onClick');
     await r.waitFor(() => expect(fns.calls.some((c) => c.parameters.action === 'save')).toBe(true));
     expect(fns.calls.find((c) => c.parameters.action === 'save')?.parameters).toMatchObject({
@@ -152,20 +156,18 @@ describe('settings page', () => {
 describe('launch checklist', () => {
   test('shows the checks of the chosen program, each failure with its fix, and runs them again', async () => {
     let runs = 0;
-    const fns = mockFunctions({
-      'program-settings': (p) => {
-        if (p.action === 'list') return ok({ programs: [buildProgram()] });
-        runs++;
-        return ok({
-          checklist: {
-            ok: runs > 1,
-            checks: [
-              { group: 'HubSpot', name: 'the access token is accepted', ok: true },
-              { group: 'Program', name: 'names an owner', ok: runs > 1, fix: 'Choose the HubSpot owner responsible for this program' },
-            ],
-          },
-        });
-      },
+    const fns = mockSettings((p) => {
+      if (p.action === 'list') return ok({ programs: [buildProgram()] });
+      runs++;
+      return ok({
+        checklist: {
+          ok: runs > 1,
+          checks: [
+            { group: 'HubSpot', name: 'the access token is accepted', ok: true },
+            { group: 'Program', name: 'names an owner', ok: runs > 1, fix: 'Choose the HubSpot owner responsible for this program' },
+          ],
+        },
+      });
     });
     const r = setup();
     r.render(<SettingsPage />);
@@ -182,9 +184,7 @@ describe('launch checklist', () => {
   });
 
   test('says why the checks could not run', async () => {
-    mockFunctions({
-      'program-settings': (p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : fail('UNREACHABLE', 'The referral service could not be reached.')),
-    });
+    mockSettings((p) => (p.action === 'list' ? ok({ programs: [buildProgram()] }) : fail('UNREACHABLE', 'The referral service could not be reached.')));
     const r = setup();
     r.render(<SettingsPage />);
     await r.waitFor(() => r.find(Select, { name: 'program' }));

@@ -310,6 +310,99 @@ export type RewardCaps = Program['rewards']['caps'];
 export type ReviewRules = Program['review'];
 export type Fulfilment = Program['fulfilment'];
 
+/**
+ * The words the settings page shows for each choice, keyed by the lists above so that a value added
+ * there does not compile until it has its words. HubSpot's operators are never restated here.
+ */
+export const PROGRAM_STATUS_WORDS: Record<ProgramStatus, string> = {
+  draft: 'Draft: not live yet',
+  active: 'Active: enrolling, capturing and rewarding',
+  paused: 'Paused: no new referrers or referrals; those already captured are still decided',
+};
+
+export const REWARD_KIND_WORDS: Record<RewardKind, string> = {
+  cash: 'Cash', credit: 'Account credit', gift_card: 'Gift card', discount: 'Discount',
+};
+
+export const MILESTONE_KIND_WORDS: Record<Milestone['kind'], string> = {
+  lifecycle_stage: 'The friend reaches a lifecycle stage',
+  deal_stage: "A deal of the friend's reaches a stage",
+  property: "A property of the friend's contact record meets a condition",
+};
+
+/** How the settings page asks for a property's value, from HubSpot's property `type`. */
+export type PropertyValueKind = 'enumeration' | 'number' | 'date' | 'bool' | 'text';
+
+export function propertyValueKind(hubspotType: string): PropertyValueKind {
+  switch (hubspotType) {
+    case 'enumeration': return 'enumeration';
+    case 'number': return 'number';
+    case 'date': case 'datetime': return 'date';
+    case 'bool': return 'bool';
+    default: return 'text';
+  }
+}
+
+/** What an operator needs besides the property: one value, a list, a range, or nothing. */
+export type OperandShape = 'one' | 'list' | 'range' | 'none';
+
+export function searchOperands(operator: SearchOperator): OperandShape {
+  if ((LIST_OPERATORS as readonly string[]).includes(operator)) return 'list';
+  if ((NO_VALUE_OPERATORS as readonly string[]).includes(operator)) return 'none';
+  return operator === 'BETWEEN' ? 'range' : 'one';
+}
+
+export const SEARCH_OPERATOR_WORDS: Record<SearchOperator, string> = {
+  EQ: 'is', NEQ: 'is not', LT: 'is less than', LTE: 'is at most', GT: 'is more than', GTE: 'is at least',
+  CONTAINS_TOKEN: 'contains the word', NOT_CONTAINS_TOKEN: "doesn't contain the word", IN: 'is any of', NOT_IN: 'is none of',
+  BETWEEN: 'is between', HAS_PROPERTY: 'is known', NOT_HAS_PROPERTY: 'is unknown',
+};
+
+/** Dates compare as time. */
+const DATE_SEARCH_WORDS: Partial<Record<SearchOperator, string>> = {
+  EQ: 'is on', NEQ: 'is not on', LT: 'is before', LTE: 'is on or before', GT: 'is after', GTE: 'is on or after',
+};
+
+const ORDERED = new Set<string>(['LT', 'LTE', 'GT', 'GTE', 'BETWEEN']);
+const TOKENS = new Set<string>(['CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN']);
+const LISTS = new Set<string>(LIST_OPERATORS);
+
+/** The search operators that make sense for a kind of property, in the list's order. */
+export function searchOperatorsFor(kind: PropertyValueKind): SearchOperator[] {
+  return SEARCH_OPERATORS.filter((op) => {
+    if (ORDERED.has(op)) return kind === 'number' || kind === 'date';
+    if (TOKENS.has(op)) return kind === 'text';
+    if (LISTS.has(op)) return kind === 'enumeration' || kind === 'text';
+    return true;
+  });
+}
+
+export function searchOperatorWords(operator: SearchOperator, kind: PropertyValueKind): string {
+  return (kind === 'date' ? DATE_SEARCH_WORDS[operator] : undefined) ?? SEARCH_OPERATOR_WORDS[operator];
+}
+
+export const PROPERTY_OPERATOR_WORDS: Record<PropertyOperator, string> = {
+  eq: 'is', neq: 'is not', gt: 'is more than', gte: 'is at least', lt: 'is less than', lte: 'is at most',
+  contains: 'contains', is_set: 'is known',
+};
+
+const DATE_PROPERTY_WORDS: Partial<Record<PropertyOperator, string>> = {
+  eq: 'is on', neq: 'is not on', gt: 'is after', gte: 'is on or after', lt: 'is before', lte: 'is on or before',
+};
+
+/** The milestone conditions that make sense for a kind of property, in the list's order. */
+export function propertyOperatorsFor(kind: PropertyValueKind): PropertyOperator[] {
+  return PROPERTY_OPERATORS.filter((op) => {
+    if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') return kind === 'number' || kind === 'date';
+    if (op === 'contains') return kind === 'text';
+    return true;
+  });
+}
+
+export function propertyOperatorWords(operator: PropertyOperator, kind: PropertyValueKind): string {
+  return (kind === 'date' ? DATE_PROPERTY_WORDS[operator] : undefined) ?? PROPERTY_OPERATOR_WORDS[operator];
+}
+
 export interface ProgramIssue {
   /** Dotted field path, e.g. "rewards.tiers.0.atQualified"; "" for the program as a whole. */
   path: string;
