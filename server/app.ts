@@ -20,6 +20,7 @@ import { signupFeature } from './signup/routes';
 import { reportsFeature } from './reports/routes';
 import { privacyFeature } from './privacy/routes';
 import { eventsFeature } from './events/routes';
+import { dashboardFeature } from './dashboard/routes';
 
 export type { AppContext } from './context';
 
@@ -40,6 +41,7 @@ export const FEATURES: FeatureFactory[] = [
   doctorFeature,
   privacyFeature,
   eventsFeature,
+  dashboardFeature,
 ];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {
