@@ -119,6 +119,14 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     expect(expected).toContain('This page does not exist');
   });
 
+  it('an erased referrer’s dashboard is gone, and cannot be brought back by rotating', async () => {
+    const rita = await signUp(h, 'rita@example.org');
+    const erased = await request(h.url).post('/api/privacy/erasures').set(ADMIN_HEADERS).send({ email: 'rita@example.org' });
+    expect(erased.status).toBe(200);
+    expect((await request(h.url).get(path(rita.dashboard))).status).toBe(404);
+    expect((await rotate(h, rita.contactId).send({})).status).toBe(404);
+  });
+
   it('rotating through the admin API revokes the old link at once and writes the new one onto the contact', async () => {
     const rita = await signUp(h, 'rita@example.org');
     const res = await rotate(h, rita.contactId).set('x-referral-ops-actor', 'hubspot-user:42:rev@example.org').send({});
