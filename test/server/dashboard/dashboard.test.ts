@@ -19,6 +19,8 @@ const program = () => buildProgram({
   enrolment: { paths: ['hubspot', 'signup'], brand: { headline: 'Invite a friend to Acme' } },
   rewards: {
     referrer: { kind: 'credit', amount: 5000, currency: 'USD' },
+    // Double-sided: the friend's reward is the friend's, never counted on the referrer's page.
+    friend: { kind: 'discount', amount: 2000, currency: 'USD' },
     tiers: [{ atQualified: 3, bonus: { amount: 2500 } }],
     caps: { perReferrer: 4 },
   },
@@ -84,8 +86,10 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
 
     // Nobody's email, HubSpot id or ledger id: the friend's, the referrer's, the referral's, the reward's.
     const [referral] = await h.database.db.selectFrom('referrals').select(['id']).execute();
-    const [reward] = await h.database.db.selectFrom('rewards').select(['id']).execute();
-    for (const secret of ['finn.friend@example.com', 'rita@example.org', referral!.id, reward!.id]) expect(qualified.text).not.toContain(secret);
+    const rewards = await h.database.db.selectFrom('rewards').select(['id', 'recipient']).execute();
+    expect(rewards.map((r) => r.recipient).sort()).toEqual(['friend', 'referrer']);
+    expect(qualified.text).not.toContain('$20.00');
+    for (const secret of ['finn.friend@example.com', 'rita@example.org', referral!.id, ...rewards.map((r) => r.id)]) expect(qualified.text).not.toContain(secret);
     for (const id of [friend.id, rita.contactId]) expect(qualified.text).not.toMatch(new RegExp(`\\b${id}\\b`));
     expect(Buffer.byteLength(qualified.text)).toBeLessThan(30 * 1024);
   });
