@@ -144,3 +144,10 @@ export function dashboardNotFoundPage(t: Translate): string {
 <h1>${escapeHtml(t('dashboard.notFound.heading'))}</h1>
 <p>${escapeHtml(t('dashboard.notFound.body'))}</p>`, '<meta name="robots" content="noindex">');
 }
+
+/** A failure on our side: said plainly, nothing of the enrolment in it. */
+export function dashboardErrorPage(t: Translate): string {
+  return layout(t('dashboard.error.title'), DEFAULT_BRAND, `
+<h1>${escapeHtml(t('dashboard.error.heading'))}</h1>
+<p>${escapeHtml(t('dashboard.error.body'))}</p>`, '<meta name="robots" content="noindex">');
+}

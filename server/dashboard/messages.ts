@@ -62,6 +62,9 @@ export const DASHBOARD_MESSAGES_EN = {
   'dashboard.notFound.title': 'Page not found',
   'dashboard.notFound.heading': 'This page does not exist',
   'dashboard.notFound.body': 'The address may be mistyped or no longer in use. Ask the program team for your current dashboard link.',
+  'dashboard.error.title': 'Something went wrong',
+  'dashboard.error.heading': 'Your dashboard could not be shown just now',
+  'dashboard.error.body': 'Please try again in a minute.',
 } as const;
 
 export type DashboardMessageKey = keyof typeof DASHBOARD_MESSAGES_EN;

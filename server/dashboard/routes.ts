@@ -6,7 +6,7 @@ import type { AppContext, Feature } from '../context';
 import { validationError } from '../errors';
 import { findProgram, programOrNotFound } from '../programs/repository';
 import { loadDashboard } from './dashboard-data';
-import { dashboardNotFoundPage, dashboardPage } from './dashboard-page';
+import { dashboardErrorPage, dashboardNotFoundPage, dashboardPage } from './dashboard-page';
 import { dashboardLinksFor } from './dashboard-token';
 import { dashboardTranslator } from './messages';
 import { rotateDashboardLink } from './rotate-link';
@@ -37,13 +37,19 @@ export function dashboardFeature(ctx: AppContext): Feature {
     res.setHeader('X-Robots-Tag', 'noindex');
     const claims = links.verify(String(req.params.token));
     if (!claims) return void sendPage(res, 404, dashboardNotFoundPage(t));
-    // Past the signature every failure takes the same path: one read, one comparison, one page.
-    const enrolment = await db.selectFrom('enrolments').selectAll().where('id', '=', claims.enrolmentId).executeTakeFirst();
-    const current = enrolment !== undefined && enrolment.status !== 'closed' && enrolment.dashboard_token_version === claims.version;
-    const program = current ? await findProgram(db, enrolment.program_id) : undefined;
-    if (!current || !program) return void sendPage(res, 404, dashboardNotFoundPage(t));
-    const model = await loadDashboard({ db, gateway, logger: ctx.logger, now: ctx.clock() }, program, enrolment);
-    sendPage(res, 200, dashboardPage(model, { t, locale }));
+    try {
+      // Past the signature every failure takes the same path: one read, one comparison, one page.
+      const enrolment = await db.selectFrom('enrolments').selectAll().where('id', '=', claims.enrolmentId).executeTakeFirst();
+      const current = enrolment !== undefined && enrolment.status !== 'closed' && enrolment.dashboard_token_version === claims.version;
+      const program = current ? await findProgram(db, enrolment.program_id) : undefined;
+      if (!current || !program) return void sendPage(res, 404, dashboardNotFoundPage(t));
+      const model = await loadDashboard({ db, gateway, logger: ctx.logger, now: ctx.clock() }, program, enrolment);
+      sendPage(res, 200, dashboardPage(model, { t, locale }));
+    } catch (err) {
+      // Handled here, not by the service's error handler: that one logs the path, and this path is a credential.
+      ctx.logger.error({ err, enrolment: claims.enrolmentId }, 'referrer dashboard failed');
+      sendPage(res, 500, dashboardErrorPage(t));
+    }
   });
 
   const admin = Router();

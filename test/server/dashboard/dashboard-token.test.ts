@@ -1,3 +1,4 @@
+import { loadConfig } from '../../../server/config';
 import { dashboardLinksFor } from '../../../server/dashboard/dashboard-token';
 
 const config = { publicBaseUrl: 'https://refer.example.com', hubspot: { clientSecret: 'client-secret-0123456789' } };
@@ -36,5 +37,10 @@ describe('dashboard links', () => {
     const keyless = dashboardLinksFor({ ...config, hubspot: { clientSecret: undefined } });
     expect(keyless.urlFor(enrolment)).toBeUndefined();
     expect(keyless.verify(tokenOf(links.urlFor(enrolment)!))).toBeUndefined();
+  });
+
+  it('DASHBOARD_LINK_KEY is configured like the other secrets: too short a key stops the start, naming it', () => {
+    expect(() => loadConfig({ DASHBOARD_LINK_KEY: 'short' })).toThrow('Invalid configuration: DASHBOARD_LINK_KEY must be at least 32 characters');
+    expect(loadConfig({ DASHBOARD_LINK_KEY: 'k'.repeat(32) }).dashboardKey).toBe('k'.repeat(32));
   });
 });

@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import request from 'supertest';
+import { createApp } from '../../../server/app';
+import { dashboardFeature } from '../../../server/dashboard/routes';
+import { createLogger } from '../../../server/logger';
 import { dashboardLinksFor } from '../../../server/dashboard/dashboard-token';
 import { P } from '../../../server/hubspot/properties';
 import { addContacts } from '../../support/contacts';
@@ -129,6 +133,18 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     expect(erased.status).toBe(200);
     expect((await request(h.url).get(path(rita.dashboard))).status).toBe(404);
     expect((await rotate(h, rita.contactId).send({})).status).toBe(404);
+  });
+
+  it('a failure on our side is a plain 500 page, logged without the link', async () => {
+    const rita = await signUp(h, 'rita@example.org');
+    const lines: string[] = [];
+    const app = createApp({ ...h.service.ctx, logger: createLogger('info', { write: (line: string) => void lines.push(line) }) }, [dashboardFeature]);
+    await sql`drop table clicks`.execute(h.database.db);
+    const res = await request(app).get(path(rita.dashboard));
+    expect([res.status, res.text]).toEqual([500, expect.stringContaining('Your dashboard could not be shown just now')]);
+    expect(lines.join('\n')).toContain('referrer dashboard failed');
+    const signature = rita.dashboard.slice(rita.dashboard.lastIndexOf('.') + 1);
+    expect(lines.join('\n')).not.toContain(signature);
   });
 
   it('rotating through the admin API revokes the old link at once and writes the new one onto the contact', async () => {
