@@ -151,3 +151,10 @@ export function dashboardErrorPage(t: Translate): string {
 <h1>${escapeHtml(t('dashboard.error.heading'))}</h1>
 <p>${escapeHtml(t('dashboard.error.body'))}</p>`, '<meta name="robots" content="noindex">');
 }
+
+/** `/me` in a browser that was not handed a dashboard at sign-up: where the link is, nothing more. */
+export function dashboardHandoverPage(t: Translate): string {
+  return layout(t('dashboard.handover.title'), DEFAULT_BRAND, `
+<h1>${escapeHtml(t('dashboard.handover.heading'))}</h1>
+<p>${escapeHtml(t('dashboard.handover.body'))}</p>`, '<meta name="robots" content="noindex">');
+}

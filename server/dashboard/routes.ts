@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { readCookie } from '../capture/cookie';
 import { limitPerClient } from '../capture/rate-limit';
 import { sendPage } from '../capture/send-page';
 import type { AppContext, Feature } from '../context';
 import { validationError } from '../errors';
 import { findProgram, programOrNotFound } from '../programs/repository';
 import { loadDashboard } from './dashboard-data';
-import { dashboardErrorPage, dashboardNotFoundPage, dashboardPage } from './dashboard-page';
+import { dashboardErrorPage, dashboardHandoverPage, dashboardNotFoundPage, dashboardPage } from './dashboard-page';
+import { DASHBOARD_COOKIE } from './dashboard-cookie';
 import { dashboardLinksFor } from './dashboard-token';
 import { dashboardTranslator } from './messages';
 import { rotateDashboardLink } from './rotate-link';
@@ -31,6 +33,15 @@ export function dashboardFeature(ctx: AppContext): Feature {
   const t = dashboardTranslator(locale);
 
   const pub = Router();
+  // The share page's link: the browser that signed up carries its dashboard in a cookie (dashboard-cookie.ts).
+  pub.get('/me', pages, (req, res) => {
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Robots-Tag', 'noindex');
+    const token = readCookie(req.get('cookie'), DASHBOARD_COOKIE);
+    if (token && links.verify(token)) return void res.redirect(303, `/me/${token}`);
+    sendPage(res, 200, dashboardHandoverPage(t));
+  });
+
   pub.get('/me/:token', pages, async (req, res) => {
     // Personal: never kept by a shared cache, never indexed.
     res.setHeader('Cache-Control', 'private, no-store');

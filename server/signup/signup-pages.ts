@@ -109,7 +109,7 @@ export function signedUpPage({ program, enrolment, dashboardUrl }: SignupResult 
   <a class="button" href="${escapeHtml(mailto)}">Share by email</a>
 </div>
 <p id="share-status" role="status" aria-live="polite"></p>
-${dashboardUrl ? `<p><a href="${escapeHtml(dashboardUrl)}">See your referrals and rewards</a> on your personal dashboard. Keep this link to yourself.</p>` : ''}
+${dashboardUrl ? `<p><a href="${escapeHtml(dashboardUrl)}">See your referrals and rewards</a> on your personal dashboard.</p>` : ''}
 <script>${SHARE_SCRIPT}</script>`;
   return layout('Your referral link', brand, body, STYLES);
 }

@@ -98,6 +98,32 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     expect(Buffer.byteLength(qualified.text)).toBeLessThan(30 * 1024);
   });
 
+  it('the share page links to the dashboard alike for every address; only the sign-up that made the enrolment can open it', async () => {
+    const form = (email: string) => request(h.url).post('/api/signups').type('form')
+      .send({ programId: 'spring', email, firstname: 'Rita', consent: 'on' });
+    const first = await form('rita@example.org');
+    expect(first.status).toBe(200);
+    expect(first.text).toContain(`<a href="${h.url}/me">See your referrals and rewards</a>`);
+    const handedOver = first.headers['set-cookie'] as unknown as string[];
+    const cookie = handedOver.find((c) => c.startsWith('ro_dash='))!;
+    expect(cookie).toMatch(/^ro_dash=[^;]+; Path=\/me; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
+
+    const contact = await h.hubspot.crm.contacts.basicApi.getById('rita@example.org', [P.dashboardLink], undefined, undefined, false, 'email');
+    const opened = await request(h.url).get('/me').set('cookie', cookie.split(';')[0]!);
+    expect([opened.status, opened.headers.location]).toEqual([303, path(contact.properties[P.dashboardLink]!)]);
+
+    // Someone else typing Rita's address gets the same page (her referral link is public by nature), but no way into her dashboard.
+    const again = await form('rita@example.org');
+    expect([again.status, again.text]).toEqual([first.status, first.text]);
+    expect(((again.headers['set-cookie'] ?? []) as unknown as string[]).some((c) => c.startsWith('ro_dash='))).toBe(false);
+    const stranger = await request(h.url).get('/me');
+    expect(stranger.status).toBe(200);
+    expect(stranger.text).toContain('Open your dashboard from your email');
+    expect(stranger.text).not.toMatch(/Rita|Acme|\/me\/|\/r\//);
+    const forged = await request(h.url).get('/me').set('cookie', 'ro_dash=enr_1.1.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx');
+    expect([forged.status, forged.text]).toEqual([200, stranger.text]);
+  });
+
   it('a tampered, unknown, revoked or malformed token gets one 404 page that names nothing', async () => {
     const rita = await signUp(h, 'rita@example.org');
     const token = path(rita.dashboard).slice('/me/'.length);
