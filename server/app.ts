@@ -22,6 +22,7 @@ import { reportsFeature } from './reports/routes';
 import { privacyFeature } from './privacy/routes';
 import { eventsFeature } from './events/routes';
 import { explainFeature } from './explain/routes';
+import { dashboardFeature } from './dashboard/routes';
 
 export type { AppContext } from './context';
 
@@ -44,6 +45,7 @@ export const FEATURES: FeatureFactory[] = [
   privacyFeature,
   eventsFeature,
   explainFeature,
+  dashboardFeature,
 ];
 
 export function createApp(ctx: AppContext, features: FeatureFactory[] = FEATURES): Express {

@@ -65,6 +65,7 @@ const configSchema = z.object({
   SERVICE_ADMIN_KEY: z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional(),
   SANDBOX_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3001),
   PRIVACY_PSEUDONYM_KEY: z.string().trim().min(32, { message: 'must be at least 32 characters (a random secret kept outside the database)' }).optional(),
+  DASHBOARD_LINK_KEY: z.string().trim().min(32, { message: 'must be at least 32 characters (a random secret kept outside the database)' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CALLBACK_RETRY_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).min(0).max(10_080).default(15),
   TRUST_PROXY: trustProxy.optional(),
@@ -108,6 +109,8 @@ export interface Config {
   adminKey: string | undefined;
   /** Keys the pseudonyms of erased people (docs/privacy.md); unset: derived from the client secret. */
   privacyKey?: string | undefined;
+  /** Signs referrers' dashboard links (server/dashboard/); unset: derived from the client secret. */
+  dashboardKey?: string | undefined;
   sandboxPort: number;
   logLevel: Env['LOG_LEVEL'];
   /** How long a callback completion HubSpot refuses (400/404) is retried before a person is asked. */
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requireSignatureV3: e.HUBSPOT_REQUIRE_V3,
     adminKey: e.SERVICE_ADMIN_KEY,
     privacyKey: e.PRIVACY_PSEUDONYM_KEY,
+    dashboardKey: e.DASHBOARD_LINK_KEY,
     sandboxPort: e.SANDBOX_PORT,
     logLevel: e.LOG_LEVEL,
     callbackRetryWindowMs: e.CALLBACK_RETRY_MINUTES * 60_000,

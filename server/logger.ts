@@ -15,6 +15,8 @@ const REDACT = [
   '*.adminKey',
   'privacyKey',
   '*.privacyKey',
+  'dashboardKey',
+  '*.dashboardKey',
   'secret',
   '*.secret',
   'password',

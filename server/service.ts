@@ -24,6 +24,7 @@ import { connectGateway, TIER_LIMITS, type HubSpotGateway } from './hubspot/gate
 import { setUpPortal } from './setup/hubspot-setup';
 import { prepareSandboxDemo } from './sandbox-demo';
 import { captureJobHandlers } from './capture/claim-recovery';
+import { dashboardJobHandlers } from './dashboard/rotate-link';
 
 export const LOCAL_ADMIN_KEY_FILE = 'data/admin-key';
 
@@ -122,7 +123,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const ctx = createAppContext({ config, database, logger, gateway, clock });
   if (sandbox && opts.demo !== false) await prepareSandboxDemo(ctx, sandbox);
   const worker = new JobWorker(database, {
-    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx), ...captureJobHandlers(ctx), ...referredDealsJobHandlers(ctx) },
+    handlers: { ...hubspotJobHandlers(ctx), ...fulfilmentHandlers(ctx), ...ownerTaskHandlers(ctx), ...captureJobHandlers(ctx), ...referredDealsJobHandlers(ctx), ...dashboardJobHandlers(ctx) },
     batchHandlers: { ...qualifyJobHandlers(ctx), ...hubspotBatchHandlers(ctx) },
     onDead: raiseOwnerTaskOnDead(ctx),
     clock,

@@ -25,6 +25,7 @@ import { saveProgram } from '../../server/programs/repository';
 import { setUpPortal } from '../../server/setup/hubspot-setup';
 import { startSandboxProcess } from '../support/sandbox-process';
 import type { TrafficReport } from './sandbox-process';
+import { dashboardLinksFor } from '../../server/dashboard/dashboard-token';
 
 const TOKEN = 'bench-token';
 const SEARCH = 'POST /crm/v3/objects/contacts/search';
@@ -144,7 +145,7 @@ async function main() {
     const started = performance.now();
     let lastLine = 0;
     const run = await executeRun(
-      { database, gateway, clock: Date.now, publicBaseUrl: 'https://refer.example.com', logger, parallelRanges: RANGES },
+      { database, gateway, clock: Date.now, publicBaseUrl: 'https://refer.example.com', dashboardLinks: dashboardLinksFor({ publicBaseUrl: 'https://refer.example.com', hubspot: { clientSecret: 'bench-secret' } }), logger, parallelRanges: RANGES },
       program, claim.run, { type: 'system', id: 'bench' },
       { onProgress: (v) => { if (Date.now() - lastLine > 2000) { lastLine = Date.now(); process.stderr.write(`${formatProgress(v)}\n`); } } },
     );

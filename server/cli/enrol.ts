@@ -8,6 +8,7 @@ import { describeCursor } from '../enrolment/id-ranges';
 import { connectGateway, TIER_LIMITS, type Tier } from '../hubspot/gateway';
 import { createLogger } from '../logger';
 import { programOrNotFound } from '../programs/repository';
+import { dashboardLinksFor } from '../dashboard/dashboard-token';
 
 const USAGE = `Usage: npm run enrol -- --program <id> [--dry-run] [--tier free|starter|professional|enterprise]
 
@@ -53,7 +54,7 @@ async function run(): Promise<number> {
       : `${dryRun ? 'Dry run' : 'Run'} ${claim.run.id}: enrolling contacts in "${program.name}"\n`);
     let lastPrint = 0;
     const final = await executeRun(
-      { database, gateway, clock: Date.now, publicBaseUrl: config.publicBaseUrl, logger },
+      { database, gateway, clock: Date.now, publicBaseUrl: config.publicBaseUrl, dashboardLinks: dashboardLinksFor(config), logger },
       program, claim.run, { type: 'admin', id: 'cli' },
       {
         onProgress: (view) => {

@@ -5,9 +5,10 @@ import { parseFunnelQuery } from '../reports/funnel-query';
 import { funnelReport } from '../reports/funnel-report';
 import { funnelText } from '../reports/funnel-text';
 import { resetRollup } from '../reports/report-rollup';
+import { DEFAULT_REPORT_DAYS, withDefaultPeriod } from './report-period';
 
-const USAGE = `Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--program ID] [--interval day|week] [--tz ZONE] [--currency CODE] [--json] [--rebuild-rollup]
-The period is [from, to) in the time zone (default UTC); without --program, all programs.
+const USAGE = `Usage: npm run report -- [--from YYYY-MM-DD --to YYYY-MM-DD] [--program ID] [--interval day|week] [--tz ZONE] [--currency CODE] [--json] [--rebuild-rollup]
+The period is [from, to) in the time zone (default UTC); without --from and --to, the last ${DEFAULT_REPORT_DAYS} days up to and including today. Without --program, all programs.
 --currency: revenue and reward cost in that currency only (amounts are never converted); default every currency.
 --rebuild-rollup: rebuild the settled counts from the ledger first, after ledger rows were changed outside the service.`;
 
@@ -35,7 +36,7 @@ async function run(argv: string[]) {
     return;
   }
   const { json, help: _help, 'rebuild-rollup': rebuild, ...params } = values;
-  const query = parseFunnelQuery(params);
+  const query = parseFunnelQuery(withDefaultPeriod(params, Date.now()));
   const database = openDatabase(loadConfig().databaseUrl);
   try {
     if (rebuild) await resetRollup(database.db);

@@ -46,6 +46,8 @@ export interface EnrolmentTable {
   source: 'bulk' | 'workflow' | 'signup' | 'manual';
   created_at: number;
   updated_at: number;
+  /** Signed into the dashboard link; rotating the link raises it, so older links stop working (migration 015). */
+  dashboard_token_version: Generated<number>;
 }
 
 export interface ReferralTable {

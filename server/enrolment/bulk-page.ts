@@ -82,7 +82,7 @@ export async function reservePage(deps: PageDeps, program: Readonly<Program>, ac
   });
   return contacts.map((c) => {
     const { row, created } = reserved.get(c.id)!;
-    return { id: c.id, properties: enrolmentProperties(row), created };
+    return { id: c.id, properties: enrolmentProperties(row, deps.dashboardLinks), created };
   });
 }
 

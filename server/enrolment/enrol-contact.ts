@@ -1,5 +1,6 @@
 import { cryptoRandom, type RandomBytes } from '../../src/app/packages/domain/codes';
 import type { Program } from '../../src/app/packages/domain/program';
+import type { DashboardLinks } from '../dashboard/dashboard-token';
 import type { DatabaseHandle } from '../db/database';
 import { AppError } from '../errors';
 import { HubSpotCallFailed, type HubSpotGateway } from '../hubspot/gateway';
@@ -14,6 +15,8 @@ export interface EnrolDeps {
   gateway: HubSpotGateway;
   clock: () => number;
   publicBaseUrl: string;
+  /** Signs the dashboard link written beside the referral link. */
+  dashboardLinks: DashboardLinks;
   random?: RandomBytes;
 }
 
@@ -24,10 +27,12 @@ export type EnrolOutcome =
   | { status: 'not_allowed'; reason: string };
 
 /** The contact properties an enrolment writes onto the HubSpot record. */
-export function enrolmentProperties(row: EnrolmentRow): Record<string, string> {
+export function enrolmentProperties(row: EnrolmentRow, links: DashboardLinks): Record<string, string> {
+  const dashboard = links.urlFor(row);
   return {
     [P.code]: row.code,
     [P.link]: row.link,
+    ...(dashboard ? { [P.dashboardLink]: dashboard } : {}),
     [P.program]: row.program_id,
     [P.enrolledDate]: hubspotDate(row.created_at),
   };
@@ -70,15 +75,23 @@ export async function enrolContact(deps: EnrolDeps, program: Program, contactId:
   const onRecord = contact.properties[P.code];
   if (!onRecord) {
     await deps.gateway.call('write', `write the referral code to contact ${contactId}`, (c) =>
-      c.crm.contacts.basicApi.update(contactId, { properties: enrolmentProperties(reserved.row) }),
+      c.crm.contacts.basicApi.update(contactId, { properties: enrolmentProperties(reserved.row, deps.dashboardLinks) }),
     );
+  } else if (onRecord === reserved.row.code) {
+    // Enrolled before dashboards existed, or the write of the link was lost: enrolling again adds it.
+    const dashboard = deps.dashboardLinks.urlFor(reserved.row);
+    if (dashboard && contact.properties[P.dashboardLink] !== dashboard) {
+      await deps.gateway.call('write', `write the dashboard link to contact ${contactId}`, (c) =>
+        c.crm.contacts.basicApi.update(contactId, { properties: { [P.dashboardLink]: dashboard } }),
+      );
+    }
   }
   return { status: reserved.created ? 'enrolled' : 'already_enrolled', enrolment: reserved.row };
 }
 
 async function readContact(gateway: HubSpotGateway, contactId: string, extra: string[]) {
   try {
-    const properties = [...new Set(['firstname', 'email', P.code, ...extra])];
+    const properties = [...new Set(['firstname', 'email', P.code, P.dashboardLink, ...extra])];
     return await gateway.call('read', `read contact ${contactId}`, (c) => c.crm.contacts.basicApi.getById(contactId, properties));
   } catch (err) {
     if (err instanceof HubSpotCallFailed && err.status === 404) throw new AppError('NOT_FOUND', `No HubSpot contact with id ${contactId}`);

@@ -130,6 +130,7 @@ function newEnrolmentRow(input: ReserveInput, contact: ContactToEnrol): Enrolmen
     source: input.source,
     created_at: input.now,
     updated_at: input.now,
+    dashboard_token_version: 1,
   };
 }
 

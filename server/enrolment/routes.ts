@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext, Feature } from '../context';
+import { dashboardLinksFor } from '../dashboard/dashboard-token';
 import { AppError, validationError } from '../errors';
 import { storedAnswer } from '../hubspot/action-answers';
 import { parseActionRequest, requireInput, type ActionResponse } from '../hubspot/action-request';
@@ -26,7 +27,10 @@ const enrolBody = z.object({
 }).strict();
 
 export function bulkDeps(ctx: AppContext, gateway: HubSpotGateway): BulkDeps {
-  return { database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl, logger: ctx.logger };
+  return {
+    database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl,
+    dashboardLinks: dashboardLinksFor(ctx.config), logger: ctx.logger,
+  };
 }
 
 /**

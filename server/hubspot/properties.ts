@@ -20,6 +20,7 @@ const option = (value: string, displayOrder: number) => ({ label: value[0]!.toUp
 export const P = {
   code: 'referral_code',
   link: 'referral_link',
+  dashboardLink: 'referral_dashboard_link',
   program: 'referral_program_id',
   enrolledDate: 'referral_enrolled_date',
   referredByCode: 'referred_by_code',
@@ -38,6 +39,10 @@ export const P = {
 export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   { name: P.code, label: 'Referral code', type: 'string', fieldType: 'text', description: "This contact's own referral code." },
   { name: P.link, label: 'Referral link', type: 'string', fieldType: 'text', description: 'The link this contact shares with friends.' },
+  {
+    name: P.dashboardLink, label: 'Referral dashboard link', type: 'string', fieldType: 'text',
+    description: "This contact's personal referral dashboard (no login): their link, friends, statuses and rewards. Send it in HubSpot emails; rotate it from the contact card to revoke it.",
+  },
   { name: P.program, label: 'Referral program', type: 'string', fieldType: 'text', description: 'The program this contact refers for.' },
   { name: P.enrolledDate, label: 'Referral enrolled date', type: 'date', fieldType: 'date', description: 'When this contact became a referrer.' },
   { name: P.referredByCode, label: 'Referred by code', type: 'string', fieldType: 'text', description: 'The referral code this contact arrived with.' },

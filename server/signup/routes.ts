@@ -4,6 +4,8 @@ import { sendPage } from '../capture/send-page';
 import { visitorOf } from '../capture/visits';
 import type { RateLimits } from '../config';
 import type { AppContext, Feature } from '../context';
+import { dashboardCookie, tokenOf } from '../dashboard/dashboard-cookie';
+import { dashboardLinksFor } from '../dashboard/dashboard-token';
 import { AppError, type FieldIssue } from '../errors';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
@@ -25,7 +27,8 @@ export interface SignupFeatureOptions {
 export function createSignupFeature(opts: SignupFeatureOptions = {}) {
   return (ctx: AppContext): Feature => {
     const gateway = opts.gateway?.(ctx) ?? ctx.gateway;
-    const deps: SignupDeps = { database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl, logger: ctx.logger };
+    const dashboardLinks = dashboardLinksFor(ctx.config);
+    const deps: SignupDeps = { database: ctx.database, gateway, clock: ctx.clock, publicBaseUrl: ctx.config.publicBaseUrl, dashboardLinks, logger: ctx.logger };
     const { db } = ctx.database;
     const limits = { ...ctx.config.rateLimits, ...opts.limits };
     const counters = ctx.rateLimitCounters;
@@ -54,7 +57,13 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
         }
         // A sign-up by API is a server's: only a browser (the join page) gets a browser id and is recorded.
         const result = await signUp(deps, program, input, fromPage ? visitorOf(req, res, ctx.config.publicBaseUrl.startsWith('https:')) : undefined);
-        if (fromPage) return void sendPage(res, SIGNED_UP_STATUS, signedUpPage(result), SHARE_PAGE_SECURITY_POLICY);
+        if (fromPage) {
+          // Anyone may type anyone's address: the page is the same for all, the dashboard only for the sign-up that made the enrolment.
+          const dashboard = result.status === 'enrolled' ? dashboardLinks.urlFor(result.enrolment) : undefined;
+          if (dashboard) res.append('Set-Cookie', dashboardCookie(tokenOf(dashboard), { secure: ctx.config.publicBaseUrl.startsWith('https:') }));
+          const dashboardUrl = dashboardLinks.urlFor(result.enrolment) ? `${ctx.config.publicBaseUrl}/me` : undefined;
+          return void sendPage(res, SIGNED_UP_STATUS, signedUpPage({ ...result, dashboardUrl }), SHARE_PAGE_SECURITY_POLICY);
+        }
         res.status(SIGNED_UP_STATUS).json({ signup: signupView(result) });
       } catch (err) {
         if (!fromPage) throw err;

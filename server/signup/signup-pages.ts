@@ -93,7 +93,7 @@ function errorSummary(issues: FieldIssue[], error: string | undefined): string {
  * The referrer's link, with copy and share (the script: `share-script.ts`). The same page for a first
  * and a repeated sign-up: it must not tell whoever typed an address that its owner had signed up.
  */
-export function signedUpPage({ program, enrolment }: SignupResult): string {
+export function signedUpPage({ program, enrolment, dashboardUrl }: SignupResult & { dashboardUrl?: string | undefined }): string {
   const { brand } = program.enrolment;
   const shareText = `${brand.headline}: ${enrolment.link}`;
   const mailto = `mailto:?subject=${encodeURIComponent(brand.headline)}&body=${encodeURIComponent(shareText)}`;
@@ -109,6 +109,7 @@ export function signedUpPage({ program, enrolment }: SignupResult): string {
   <a class="button" href="${escapeHtml(mailto)}">Share by email</a>
 </div>
 <p id="share-status" role="status" aria-live="polite"></p>
+${dashboardUrl ? `<p><a href="${escapeHtml(dashboardUrl)}">See your referrals and rewards</a> on your personal dashboard.</p>` : ''}
 <script>${SHARE_SCRIPT}</script>`;
   return layout('Your referral link', brand, body, STYLES);
 }

@@ -41,8 +41,10 @@ describeInBrowser('self sign-up to a shared referral link, in Chromium', () => {
     expect(cookies).toEqual(expect.arrayContaining([
       expect.objectContaining({ name: 'ro_ref', value: code, httpOnly: true }),
       expect.objectContaining({ name: 'ro_bid', value: expect.stringMatching(/^b_[0-9a-f]{32}$/), httpOnly: true }),
+      // The new referrer's dashboard, sent to /me only.
+      expect.objectContaining({ name: 'ro_dash', path: '/me', httpOnly: true }),
     ]));
-    expect(cookies).toHaveLength(2);
+    expect(cookies).toHaveLength(3);
     const [signupVisit] = await h.database.db.selectFrom('visits').select(['kind', 'browser']).where('kind', '=', 'signup').execute();
     expect(signupVisit?.browser).toBe(cookies.find((c) => c.name === 'ro_bid')?.value);
 

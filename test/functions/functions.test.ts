@@ -1,3 +1,4 @@
+import { dashboardLinksFor } from '../../server/dashboard/dashboard-token';
 import { handle as enrolContact } from '../../src/functions/enrol-contact';
 import type { FunctionDeps } from '../../src/functions/lib/define-function';
 import { createServiceClient, ServiceError } from '../../src/functions/lib/service-client';
@@ -106,6 +107,37 @@ describe('referral-story', () => {
   test('a wrong admin key is explained as such', async () => {
     const result = await referralStory(onRecord('123', {}), deps({ SERVICE_ADMIN_KEY: 'not-the-key' }));
     expect(result).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.stringContaining('update the SERVICE_ADMIN_KEY secret') } });
+  });
+
+  test('rotates the dashboard link as the acting user: the old link stops working, the new one comes with the story', async () => {
+    await createProgram(h);
+    const { referrerId } = await createReferral(h);
+    const links = dashboardLinksFor(h.service.ctx.config);
+    const enrolment = await h.service.ctx.database.db.selectFrom('enrolments').selectAll().executeTakeFirstOrThrow();
+    const old = links.urlFor(enrolment)!;
+    expect((await fetch(old)).status).toBe(200);
+
+    const result = await referralStory(onRecord(referrerId, { action: 'rotate-dashboard-link', programId: 'spring', actor }), deps());
+
+    expect(result).toMatchObject({ ok: true, data: { dashboardLink: expect.stringMatching(/\.2\.[A-Za-z0-9_-]{43}$/), story: { contactId: referrerId } } });
+    expect(sent.map((s) => [route(s), s.actor])).toEqual([
+      [`POST /api/programs/spring/enrolments/${referrerId}/dashboard-link`, 'hubspot-user:42:reviewer@example.com'],
+      [`GET /api/contacts/${referrerId}/story`, 'hubspot-user:42:reviewer@example.com'],
+    ]);
+    expect((await fetch(old)).status).toBe(404);
+    expect((await fetch((result as { data: { dashboardLink: string } }).data.dashboardLink)).status).toBe(200);
+  });
+
+  test('a rotation without a program or without a known user changes nothing', async () => {
+    await createProgram(h);
+    const { referrerId } = await createReferral(h);
+    const noProgram = await referralStory(onRecord(referrerId, { action: 'rotate-dashboard-link', actor }), deps());
+    expect(noProgram).toMatchObject({ ok: false, error: { code: 'BAD_PARAMETERS', message: 'programId: programId is required to rotate a dashboard link' } });
+    const noActor = await referralStory(onRecord(referrerId, { action: 'rotate-dashboard-link', programId: 'spring' }), deps());
+    expect(noActor).toMatchObject({ ok: false, error: { code: 'NO_ACTOR' } });
+    expect(sent).toEqual([]);
+    const enrolment = await h.service.ctx.database.db.selectFrom('enrolments').selectAll().executeTakeFirstOrThrow();
+    expect(enrolment.dashboard_token_version).toBe(1);
   });
 });
 

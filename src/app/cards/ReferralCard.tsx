@@ -49,6 +49,12 @@ export function ReferralCard() {
   const enrol = async (programId: string) =>
     afterChange(await callFunction('enrol-contact', { programId, contactId: String(context.crm.objectId), actor }, { propertiesToSend: ['hs_object_id'] }), 'Contact enrolled');
 
+  const rotateDashboardLink = async (programId: string) =>
+    afterChange(
+      await callFunction('referral-story', { action: 'rotate-dashboard-link', programId, contactId: String(context.crm.objectId), actor }, { propertiesToSend: ['hs_object_id'] }),
+      'New dashboard link written to the contact; the old link no longer opens the dashboard',
+    );
+
   const copy = (text: string, what: string) => {
     // Promise.resolve: older hosts answer synchronously.
     void Promise.resolve(actions.copyTextToClipboard(text)).then(
@@ -61,7 +67,8 @@ export function ReferralCard() {
   const referredRewards = story.referredBy ? story.rewards.filter((r) => r.referralId === story.referredBy?.referralId) : [];
   const sections = [
     story.enrolments.length > 0 && (
-      <ReferrerSection key="referrer" enrolments={story.enrolments} referrals={story.referrals} contacts={contacts} locale={locale} portalId={context.portal.id} onCopy={copy} />
+      <ReferrerSection key="referrer" enrolments={story.enrolments} referrals={story.referrals} contacts={contacts} locale={locale} portalId={context.portal.id} onCopy={copy}
+        onRotateDashboardLink={rotateDashboardLink} />
     ),
     story.referredBy && (
       <ReferredSection key="referred" referredBy={story.referredBy} rewards={referredRewards} contacts={contacts} locale={locale} portalId={context.portal.id} />

@@ -1,4 +1,4 @@
-import type { ContactStory, FieldIssue } from '../../app/packages/contracts/app-functions';
+import type { ContactStory, DashboardLinkRotation, FieldIssue } from '../../app/packages/contracts/app-functions';
 import type { ContactLink, MatchPreview, WhyAnswer } from '../../app/packages/contracts/explain';
 import type { InFlight, PortalOptions, PortalOwner } from '../../app/packages/contracts/portal-options';
 
@@ -78,6 +78,9 @@ export function createServiceClient(options: ServiceClientOptions) {
   return {
     async getStory(contactId: string): Promise<ContactStory> {
       return (await call<ContactStory>('GET', `/api/contacts/${id(contactId)}/story`)).data;
+    },
+    async rotateDashboardLink(programId: string, contactId: string): Promise<DashboardLinkRotation> {
+      return (await call<DashboardLinkRotation>('POST', `/api/programs/${id(programId)}/enrolments/${id(contactId)}/dashboard-link`, {})).data;
     },
     async approveReward(rewardId: string): Promise<unknown> {
       return (await call<{ reward: unknown }>('POST', `/api/rewards/${id(rewardId)}/approve`, {})).data.reward;

@@ -101,6 +101,41 @@ describe('referral card', () => {
       expect(mocks.actions.copyTextToClipboard.calls).toEqual([['https://referrals.example.com/r/ANNA-7K2Q']]);
     });
 
+    test('a new dashboard link is made only after the user confirms, as that user, and the card reloads', async () => {
+      const fns = mockFunctions({
+        'referral-story': (p) => ok(p.action ? { ...answer, dashboardLink: 'https://referrals.example.com/me/new' } : answer),
+      });
+      const { render, waitFor, findByTestId, findAll, mocks } = setup();
+      render(<ReferralCard />);
+      await waitFor(() => findByTestId(Button, 'rotate-dashboard-spring-2026'));
+      findByTestId(Button, 'rotate-dashboard-spring-2026').trigger('onClick');
+      expect(findByTestId(Text, 'rotate-dashboard-warning-spring-2026').text).toContain('stops working at once');
+      expect(fns.calls.filter((c) => c.parameters.action)).toEqual([]);
+      findAll(Button).find((b) => b.text === 'Cancel')!.trigger('onClick');
+      findByTestId(Button, 'rotate-dashboard-spring-2026').trigger('onClick');
+      findByTestId(LoadingButton, 'confirm-rotate-dashboard-spring-2026').trigger('onClick');
+      await waitFor(() => expect(mocks.actions.addAlert.calls).toHaveLength(1));
+      expect(fns.calls.filter((c) => c.parameters.action)).toEqual([{
+        name: 'referral-story',
+        parameters: { action: 'rotate-dashboard-link', programId: 'spring-2026', contactId: '123', actor: { userId: '42', email: 'reviewer@example.com' } },
+        propertiesToSend: ['hs_object_id'],
+      }]);
+      expect(mocks.actions.addAlert.calls[0]).toEqual([{ type: 'success', message: 'New dashboard link written to the contact; the old link no longer opens the dashboard' }]);
+      expect(mocks.actions.refreshObjectProperties.calls).toHaveLength(1);
+    });
+
+    test('a refused rotation shows why and keeps the confirmation open', async () => {
+      mockFunctions({ 'referral-story': (p) => (p.action ? fail('NOT_FOUND', 'Contact 123 is not a referrer in program "spring-2026"') : ok(answer)) });
+      const { render, waitFor, find, findByTestId, mocks } = setup();
+      render(<ReferralCard />);
+      await waitFor(() => findByTestId(Button, 'rotate-dashboard-spring-2026'));
+      findByTestId(Button, 'rotate-dashboard-spring-2026').trigger('onClick');
+      findByTestId(LoadingButton, 'confirm-rotate-dashboard-spring-2026').trigger('onClick');
+      await waitFor(() => expect(find(Alert).text).toContain('is not a referrer in program'));
+      expect(findByTestId(LoadingButton, 'confirm-rotate-dashboard-spring-2026')).toBeTruthy();
+      expect(mocks.actions.addAlert.calls).toEqual([]);
+    });
+
     test('says how to start when nobody has been referred yet', async () => {
       mockFunctions({ 'referral-story': () => ok(buildStoryAnswer({ enrolments: [buildEnrolment({ rewardsTotal: [] })] })) });
       const { render, waitFor, findByTestId } = setup();

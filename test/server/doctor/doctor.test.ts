@@ -104,6 +104,7 @@ describe('launch checklist on an empty portal', () => {
     expect(missing).toEqual(expect.arrayContaining([
       'HubSpot: property group referral_program exists',
       'HubSpot: property referral_code exists',
+      'HubSpot: property referral_dashboard_link exists',
       'HubSpot: property referral_status exists',
       'HubSpot: association label Referred by / Referred exists',
       'Program: "spring" exists',

@@ -8,6 +8,7 @@ import type { Program } from '../../../src/app/packages/domain/program';
 import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
 import { ADMIN_HEADERS, createProgram, startHarness, type Harness } from '../../support/harness';
+import { dashboardLinksFor } from '../../../server/dashboard/dashboard-token';
 
 const SEARCH = 'POST /crm/v3/objects/contacts/search';
 const BATCH_UPDATE = 'POST /crm/v3/objects/contacts/batch/update';
@@ -21,7 +22,7 @@ async function calls(h: Harness): Promise<Record<string, number>> {
 }
 
 function deps(h: Harness) {
-  return { database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, logger: h.service.ctx.logger };
+  return { database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, dashboardLinks: dashboardLinksFor(h.service.ctx.config), logger: h.service.ctx.logger };
 }
 
 async function run(h: Harness, program: Program, hooks = {}, dryRun = false, parallelRanges = PARALLEL_RANGES) {

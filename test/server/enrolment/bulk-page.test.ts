@@ -8,6 +8,7 @@ import type { Program } from '../../../src/app/packages/domain/program';
 import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
 import { SANDBOX_TOKEN, createProgram, startHarness, type Harness } from '../../support/harness';
+import { dashboardLinksFor } from '../../../server/dashboard/dashboard-token';
 
 const BATCH_UPDATE = 'POST /crm/v3/objects/contacts/batch/update';
 const BATCH_READ = 'POST /crm/v3/objects/contacts/batch/read';
@@ -25,7 +26,7 @@ describe.each(dialects)('the steps of one bulk enrolment page (%s)', (dialect) =
   }
 
   function deps(gateway = h.gateway): PageDeps {
-    return { database: h.database, gateway, clock: Date.now, publicBaseUrl: h.url, logger: h.service.ctx.logger };
+    return { database: h.database, gateway, clock: Date.now, publicBaseUrl: h.url, dashboardLinks: dashboardLinksFor(h.service.ctx.config), logger: h.service.ctx.logger };
   }
 
   async function runState(dryRun = false, gateway = h.gateway) {

@@ -7,6 +7,7 @@ import { ENROLMENT_SEARCH_RESERVE, parseProgram, SEARCH_LIMITS, type SearchFilte
 import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
 import { ADMIN_HEADERS, buildProgram, startHarness, type Harness } from '../../support/harness';
+import { dashboardLinksFor } from '../../../server/dashboard/dashboard-token';
 
 const condition = (i: number): SearchFilter => ({ propertyName: 'lifecyclestage', operator: 'NEQ', value: `stage${i}` });
 const rule = (n: number, from = 0) => ({ filters: Array.from({ length: n }, (_, i) => condition(from + i)) });
@@ -79,7 +80,7 @@ describe.each(dialects)('enrolment criteria must fit one HubSpot search (%s)', (
 
       const [match] = addContacts(h, 1, () => ({ lifecyclestage: 'customer', firstname: criteria[0]!.filters[0]!.propertyName === 'firstname' ? (criteria[0]!.filters[0]!.values as string[])[0]! : 'Ann' }));
       const claim = await claimRun(h.database.db, id, false, Date.now());
-      const run = await executeRun({ database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, logger: h.service.ctx.logger },
+      const run = await executeRun({ database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, dashboardLinks: dashboardLinksFor(h.service.ctx.config), logger: h.service.ctx.logger },
         program.program, claim.run, { type: 'admin', id: 'test' });
       expect(run.status).toBe('done');
       expect(h.sandbox.portal.get('contacts', match!)!.properties[P.code]).toBeDefined();
@@ -96,7 +97,7 @@ describe.each(dialects)('enrolment criteria must fit one HubSpot search (%s)', (
     expect(read.status).toBe(200);
     expect(read.body.program.enrolment.criteria[0].filters).toHaveLength(5);
     const claim = await claimRun(h.database.db, 'legacy', false, Date.now());
-    await expect(executeRun({ database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, logger: h.service.ctx.logger },
+    await expect(executeRun({ database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, dashboardLinks: dashboardLinksFor(h.service.ctx.config), logger: h.service.ctx.logger },
       legacy, claim.run, { type: 'admin', id: 'test' })).rejects.toThrow(/do not fit one HubSpot search: Rule 1 has 5 conditions/);
   });
 });

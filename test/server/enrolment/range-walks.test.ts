@@ -6,6 +6,7 @@ import type { Program } from '../../../src/app/packages/domain/program';
 import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, type Harness } from '../../support/harness';
+import { dashboardLinksFor } from '../../../server/dashboard/dashboard-token';
 
 type Ranges = Array<{ after: string | null; upTo: string | null }>;
 
@@ -28,7 +29,7 @@ describe.each(dialects)('walking a run\'s id ranges (%s)', (dialect) => {
       progress.push(v);
       onSave?.();
     });
-    const deps = { database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, logger: h.service.ctx.logger };
+    const deps = { database: h.database, gateway: h.gateway, clock: Date.now, publicBaseUrl: h.url, dashboardLinks: dashboardLinksFor(h.service.ctx.config), logger: h.service.ctx.logger };
     const walks = new RangeWalks({
       state, parallel, handlePage: handle,
       search: (range, sorts, limit, properties) => searchRange(deps, state, program, range, sorts, limit, properties),

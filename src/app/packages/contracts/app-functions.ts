@@ -83,6 +83,11 @@ export interface ReferralStoryAnswer {
   contacts: Record<string, ContactSummary>;
 }
 
+/** `referral-story` with `action: "rotate-dashboard-link"`: the referrer's new dashboard link (null: the service has no signing key). */
+export interface DashboardLinkRotation {
+  dashboardLink: string | null;
+}
+
 export type RewardDecision = { rewardId: string; decision: 'approve' } | { rewardId: string; decision: 'reject'; reason: string };
 
 export interface FieldIssue {
