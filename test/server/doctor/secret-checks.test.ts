@@ -36,7 +36,7 @@ describe('each function declares the secrets it reads', () => {
   test("the project's functions pass, each reading SERVICE_URL and SERVICE_ADMIN_KEY through the shared helper", () => {
     const checks = checkDeclaredSecrets();
     expect(checks.map((c) => c.name)).toEqual(
-      ['enrol-contact', 'funnel-report', 'program-settings', 'referral-story', 'review-reward'].map((n) => `function ${n} declares the secrets it reads`),
+      ['enrol-contact', 'explain', 'funnel-report', 'program-settings', 'referral-story', 'review-reward'].map((n) => `function ${n} declares the secrets it reads`),
     );
     expect(checks.every((c) => c.ok && c.detail === 'SERVICE_ADMIN_KEY, SERVICE_URL')).toBe(true);
   });
