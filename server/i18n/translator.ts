@@ -1,7 +1,7 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { currencyDecimals } from '../../src/app/packages/domain/money';
 import type { PageLocale } from '../../src/app/packages/domain/program';
-import { CATALOGUES, FALLBACK_LOCALE, type MessageKey } from './catalogues';
+import { CATALOGUES, FALLBACK_LOCALE, type Catalogue, type MessageKey } from './catalogues';
 
 export type MessageValues = Record<string, string | number>;
 
@@ -25,26 +25,32 @@ export interface Translator {
 // eslint-disable-next-line no-restricted-syntax -- a memo of the shipped catalogues: bounded by their keys, no request data
 const formats = new Map<string, IntlMessageFormat>();
 
+function parse(catalogues: Readonly<Record<PageLocale, Catalogue>>, locale: PageLocale, key: MessageKey): IntlMessageFormat {
+  const own = catalogues[locale][key];
+  const source = own ?? catalogues[FALLBACK_LOCALE][key];
+  if (source === undefined) throw new Error(`No message "${key}" in any catalogue`);
+  // A fallback message is formatted by English rules, so its plurals match its words.
+  return new IntlMessageFormat(source, own === undefined ? FALLBACK_LOCALE : locale);
+}
+
 function format(locale: PageLocale, key: MessageKey): IntlMessageFormat {
   const cacheKey = `${locale}\u0000${key}`;
   let parsed = formats.get(cacheKey);
   if (!parsed) {
-    const own = CATALOGUES[locale][key];
-    const source = own ?? CATALOGUES[FALLBACK_LOCALE][key];
-    if (source === undefined) throw new Error(`No message "${key}" in any catalogue`);
-    // A fallback message is formatted by English rules, so its plurals match its words.
-    parsed = new IntlMessageFormat(source, own === undefined ? FALLBACK_LOCALE : locale);
+    parsed = parse(CATALOGUES, locale, key);
     formats.set(cacheKey, parsed);
   }
   return parsed;
 }
 
-export function translator(locale: PageLocale): Translator {
+/** `catalogues`: other catalogues than the shipped ones (uncached), e.g. to see what a gap looks like. */
+export function translator(locale: PageLocale, catalogues?: Readonly<Record<PageLocale, Catalogue>>): Translator {
+  const message = catalogues ? (key: MessageKey) => parse(catalogues, locale, key) : (key: MessageKey) => format(locale, key);
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   return {
     locale,
-    t: (key, values) => String(format(locale, key).format(values)),
+    t: (key, values) => String(message(key).format(values)),
     money: (amount, currency) => {
       const decimals = currencyDecimals(currency);
       // An offer reads "$20 off", not "$20.00 off"; cents stay when there are any.
