@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { normaliseCode } from '../../src/app/packages/domain/codes';
 import type { Program } from '../../src/app/packages/domain/program';
 import type { RateLimits } from '../config';
@@ -19,15 +19,13 @@ import { sendPage } from './send-page';
 import { visitorOf } from './visits';
 import type { EnrolmentRow } from '../enrolment/repository';
 import { landingErrorMessage } from '../public-pages/form-errors';
-import { languageLinks, pageLanguage } from '../public-pages/page-language';
-import { referrerNames, type ReferrerNames } from '../public-pages/referrer-name';
+import { formField, formLanguage, languageLinks, pageLanguage } from '../public-pages/page-language';
+import { referrerNames } from '../public-pages/referrer-name';
 
 export interface CaptureFeatureOptions {
   gateway?: (ctx: AppContext) => HubSpotGateway;
   /** Per minute; unset ones come from the configuration (RATE_LIMIT_*). */
   limits?: Partial<RateLimits>;
-  /** Where landing pages read referrers' first names (default: HubSpot through the gateway). */
-  referrerNames?: (ctx: AppContext, gateway: HubSpotGateway) => ReferrerNames;
 }
 
 /**
@@ -45,7 +43,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
       database: ctx.database, gateway, clock: ctx.clock, logger: ctx.logger, referredByTypeId: referredByTypeIdLookup(gateway),
     };
 
-    const names = opts.referrerNames?.(ctx, gateway) ?? referrerNames({ gateway, clock: ctx.clock });
+    const names = referrerNames({ gateway, clock: ctx.clock });
     const limits = { ...ctx.config.rateLimits, ...opts.limits };
     const counters = ctx.rateLimitCounters;
     const pages = limitPerClient({ counters, scope: 'capture-pages', max: limits.pageViews, clock: ctx.clock });
@@ -86,7 +84,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
         if (input.isBot) return void (await answerBot(res, fromPage, input));
         const result = await captureReferral(deps, input);
         if (fromPage) {
-          const { t } = formLanguage(req, result.program);
+          const { t } = formLanguage(req, result.program.locales);
           return void sendPage(res, ACCEPTED.status, acceptedPage(result.program, t), { t });
         }
         res.status(ACCEPTED.status).json(ACCEPTED.body);
@@ -95,7 +93,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
         const programId = input?.programId ?? formField(req.body, 'programId');
         const program = fromPage && err instanceof AppError && err.status < 500 && programId ? await findProgram(db, programId) : undefined;
         if (!program || !(err instanceof AppError)) throw err;
-        const { t } = formLanguage(req, program);
+        const { t } = formLanguage(req, program.locales);
         const values = input ?? { email: formField(req.body, 'email'), firstName: formField(req.body, 'firstname'), lastName: formField(req.body, 'lastname') };
         sendPage(res, err.status, landingPage({
           program, t, code: input?.code ?? formField(req.body, 'code'), error: landingErrorMessage(t, err, values.email),
@@ -109,7 +107,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
       ctx.logger.info({ source: input.source }, 'referral submission caught by the bot trap; ignored');
       const program = input.programId ? await findProgram(db, input.programId) : undefined;
       if (fromPage && program) {
-        const { t } = formLanguage(res.req, program);
+        const { t } = formLanguage(res.req, program.locales);
         return sendPage(res, ACCEPTED.status, acceptedPage(program, t), { t });
       }
       res.status(ACCEPTED.status).json(ACCEPTED.body);
@@ -131,15 +129,5 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
 }
 
 export const captureFeature = createCaptureFeature();
-
-/** A page answering a form speaks the language the form was shown in (its hidden `lang`). */
-function formLanguage(req: Request, program: Program) {
-  return pageLanguage(req, program.locales, formField(req.body, 'lang'));
-}
-
-function formField(body: unknown, name: string): string | undefined {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' ? value : undefined;
-}
 
 

@@ -21,6 +21,17 @@ export function pageLanguage(req: Request, available: readonly PageLocale[] = PA
   return { t: translator(fallback.ok ? fallback.locale : available[0] ?? 'en'), badLang: true };
 }
 
+/** A text field of a submitted form; anything else (absent, repeated, an object) is none. */
+export function formField(body: unknown, name: string): string | undefined {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A page answering a form speaks the language the form was shown in (its hidden `lang`). */
+export function formLanguage(req: Request, available: readonly PageLocale[]): PageLanguage {
+  return pageLanguage(req, available, formField(req.body, 'lang'));
+}
+
 /** The page's address in each of the program's languages (`?lang=`, other parameters kept). */
 export function languageLinks(req: Request, available: readonly PageLocale[]): LanguageLinks {
   return {

@@ -8,9 +8,9 @@ import { AppError, type FieldIssue } from '../errors';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { SHARE_PAGE_SECURITY_POLICY } from '../public-pages/share-script';
-import { languageLinks, pageLanguage } from '../public-pages/page-language';
+import { formLanguage, languageLinks, pageLanguage } from '../public-pages/page-language';
 import { badLanguagePage } from '../capture/landing-page';
-import type { Program } from '../../src/app/packages/domain/program';
+import { PAGE_LOCALES, type Program } from '../../src/app/packages/domain/program';
 import { SIGNED_UP_STATUS, signUp, signupRefusal, signupView, type SignupDeps } from './sign-up';
 import { parseSignupInput, signupFormValues } from './signup-input';
 import { joinPage, signedUpPage, signupClosedPage, signupReceivedPage, unknownProgramPage } from './signup-pages';
@@ -52,7 +52,7 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
         const input = parseSignupInput(req.body);
         const program = await findProgram(db, input.programId);
         if (!program) throw unknownProgram(input.programId);
-        const { t } = pageLanguage(req, program.locales, formField(req.body, 'lang'));
+        const { t } = formLanguage(req, program.locales);
         if (input.isBot) {
           ctx.logger.info({ program: program.id }, 'sign-up caught by the bot trap; ignored');
           // Bots get the answer people get, so the trap does not teach them to avoid it.
@@ -72,7 +72,7 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
     async function answerPage(req: Request, res: Response, err: unknown) {
       const values = signupFormValues(req.body);
       const program = values.programId ? await findProgram(db, values.programId) : undefined;
-      const { t } = pageLanguage(req, program?.locales, formField(req.body, 'lang'));
+      const { t } = formLanguage(req, program?.locales ?? PAGE_LOCALES);
       if (!program) return sendPage(res, 404, unknownProgramPage(t), { t });
       const refused = signupRefusal(program);
       if (refused) return sendPage(res, refused.status, closedPage(program, refused, t), { t });
@@ -98,11 +98,6 @@ function unknownProgram(id: string) {
 
 function closedPage(program: Program, refused: AppError, t: Parameters<typeof signupClosedPage>[1]) {
   return signupClosedPage(program, t, refused.code === 'FORBIDDEN' ? 'not_open' : 'paused');
-}
-
-function formField(body: unknown, name: string): string | undefined {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' ? value : undefined;
 }
 
 function formProblems(err: AppError): { issues: FieldIssue[] } | { error: string } {
