@@ -31,7 +31,7 @@ let people = 0;
  * A browser context in the visitor's language. The brand logo lives on the team's https host, which
  * this machine does not reach: its request is refused at once instead of holding up each page's load.
  */
-async function visitor(h: Harness, browser: Browser, locale: string, opts: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
+async function visitor(h: Harness, browser: Browser, locale: string, opts: { bypassCSP?: boolean; javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ locale, ...opts });
   await context.route((url) => url.protocol === 'https:', (route) => route.abort());
   return context;
@@ -158,6 +158,27 @@ describeInBrowser('public pages in Chromium: the offer, sharing, languages, acce
     await landing.getByRole('status').waitFor();
     expect(await landing.locator('h1').textContent()).toBe(thanks);
     await friend.close();
+  }, 60_000);
+
+  it('everything but the copy button works with JavaScript off', async () => {
+    const { h, browser } = suite;
+    await createPrograms(h, PROGRAM);
+    const context = await visitor(h, browser, 'nl-NL', { javaScriptEnabled: false });
+    const page = await context.newPage();
+    const link = await signUp(page, h, { first: 'Voornaam', email: 'E-mailadres (verplicht)', submit: 'Mijn aanbevelingslink ontvangen' }, 'Noor');
+    expect(link).toMatch(/\/r\/[A-Z0-9]{8}$/);
+    expect(await page.getByRole('button', { name: 'Link kopiëren' }).isHidden()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Delen op WhatsApp' }).getAttribute('href')).toContain(encodeURIComponent(link));
+    expect(await page.getByRole('img', { name: 'QR-code van je aanbevelingslink' }).isVisible()).toBe(true);
+
+    await page.goto(link);
+    expect(await page.locator('p.offer').textContent()).toBe('Noor geeft je €\u00a020 korting');
+    await page.getByLabel('E-mailadres (verplicht)').fill('javascriptloos@example.com');
+    await page.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Versturen' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Bedankt!');
+    await context.close();
   }, 60_000);
 
   it('axe-core finds no violations on any public page in any shipped language, and every page is under 30 KB', async () => {
