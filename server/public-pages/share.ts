@@ -103,6 +103,7 @@ export interface ShareBlockInput {
 /**
  * The link with copy and the system share sheet (the script in `share-script.ts`: serve the page
  * with `SHARE_PAGE_SECURITY_POLICY`), a link per channel and the QR code. Needs `SHARE_STYLES`.
+ * One per page: the script finds its parts by fixed ids.
  */
 export function shareBlock({ t, link, code, message, subject }: ShareBlockInput): string {
   const links = shareLinks({ link, message, subject }).map(({ channel, href, external }) => {
