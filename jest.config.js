@@ -9,7 +9,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.(t|j|mj)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@hubspot|@remote-ui|tinyspy)/)'],
+  // intl-messageformat and its @formatjs parts ship ESM only, like HubSpot's UI packages.
+  transformIgnorePatterns: ['/node_modules/(?!(@hubspot|@remote-ui|tinyspy|intl-messageformat|@formatjs)/)'],
   // The UI's workspace packages by name (see tsconfig.json paths).
   moduleNameMapper: { '^@referral-ops/(.*)$': '<rootDir>/src/app/packages/$1' },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],

@@ -1,4 +1,5 @@
 import type { Program } from '../../src/app/packages/domain/program';
+import type { Translator } from '../i18n';
 import { thankYouPage } from './landing-page';
 
 /**
@@ -9,6 +10,6 @@ import { thankYouPage } from './landing-page';
  */
 export const ACCEPTED = { status: 202, body: { accepted: true } } as const;
 
-export function acceptedPage(program: Program): string {
-  return thankYouPage(program);
+export function acceptedPage(program: Program, t: Translator): string {
+  return thankYouPage(program, t);
 }

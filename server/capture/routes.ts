@@ -9,7 +9,7 @@ import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
 import { captureReferral, type CaptureDeps } from './capture-referral';
 import { REFERRAL_COOKIE, readCookie } from './cookie';
-import { closedProgramPage, genericPage, landingPage } from './landing-page';
+import { badLanguagePage, closedProgramPage, genericPage, landingPage } from './landing-page';
 import { limitPerClient } from './rate-limit';
 import { referralLink } from './referral-link';
 import { ACCEPTED, acceptedPage } from './public-answer';
@@ -17,6 +17,10 @@ import { referredByTypeIdLookup } from './referred-by-type';
 import { parseReferralInput, type ReferralInput } from './referral-input';
 import { sendPage } from './send-page';
 import { visitorOf } from './visits';
+import type { EnrolmentRow } from '../enrolment/repository';
+import { landingErrorMessage } from '../public-pages/form-errors';
+import { formField, formLanguage, languageLinks, pageLanguage } from '../public-pages/page-language';
+import { referrerNames } from '../public-pages/referrer-name';
 
 export interface CaptureFeatureOptions {
   gateway?: (ctx: AppContext) => HubSpotGateway;
@@ -39,6 +43,7 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
       database: ctx.database, gateway, clock: ctx.clock, logger: ctx.logger, referredByTypeId: referredByTypeIdLookup(gateway),
     };
 
+    const names = referrerNames({ gateway, clock: ctx.clock });
     const limits = { ...ctx.config.rateLimits, ...opts.limits };
     const counters = ctx.rateLimitCounters;
     const pages = limitPerClient({ counters, scope: 'capture-pages', max: limits.pageViews, clock: ctx.clock });
@@ -50,15 +55,23 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
       limits: { missesPerPrefix: limits.linkMissesPerPrefix, misses: limits.linkMisses },
     }));
 
-    router.get('/refer', pages, (_req, res) => {
-      sendPage(res, 200, genericPage());
+    router.get('/refer', pages, (req, res) => {
+      const { t } = pageLanguage(req);
+      sendPage(res, 200, genericPage(t), { t });
     });
 
     router.get('/refer/:programId', pages, async (req, res) => {
       const program = await findProgram(db, String(req.params.programId));
-      if (!program) return void sendPage(res, 404, genericPage());
-      if (program.status !== 'active') return void sendPage(res, 200, closedProgramPage(program));
-      sendPage(res, 200, landingPage({ program, code: await codeFor(program, [req.query.ref, readCookie(req.get('cookie'), REFERRAL_COOKIE)]) }));
+      const { t, badLang } = pageLanguage(req, program?.locales);
+      if (badLang) return void sendPage(res, 400, badLanguagePage(t), { t });
+      if (!program) return void sendPage(res, 404, genericPage(t), { t });
+      if (program.status !== 'active') return void sendPage(res, 200, closedProgramPage(program, t), { t });
+      const enrolment = await enrolmentFor(program, [req.query.ref, readCookie(req.get('cookie'), REFERRAL_COOKIE)]);
+      // Only a program that shows the name costs a HubSpot read.
+      const referrerName = enrolment && program.pages.showReferrerName ? await names.firstName(enrolment.contact_id) : undefined;
+      sendPage(res, 200, landingPage({
+        program, t, code: enrolment?.code, referrerName, languages: languageLinks(req, program.locales),
+      }), { t });
     });
 
     router.post('/api/referrals', submissions, async (req, res) => {
@@ -70,16 +83,22 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
         if (fromPage) input.visitor = visitorOf(req, res, secure);
         if (input.isBot) return void (await answerBot(res, fromPage, input));
         const result = await captureReferral(deps, input);
-        if (fromPage) return void sendPage(res, ACCEPTED.status, acceptedPage(result.program));
+        if (fromPage) {
+          const { t } = formLanguage(req, result.program.locales);
+          return void sendPage(res, ACCEPTED.status, acceptedPage(result.program, t), { t });
+        }
         res.status(ACCEPTED.status).json(ACCEPTED.body);
       } catch (err) {
         // The page shows what to fix beside the form, keeping what the person typed.
-        const program = fromPage && err instanceof AppError && err.status < 500 && input?.programId ? await findProgram(db, input.programId) : undefined;
+        const programId = input?.programId ?? formField(req.body, 'programId');
+        const program = fromPage && err instanceof AppError && err.status < 500 && programId ? await findProgram(db, programId) : undefined;
         if (!program || !(err instanceof AppError)) throw err;
+        const { t } = formLanguage(req, program.locales);
+        const values = input ?? { email: formField(req.body, 'email'), firstName: formField(req.body, 'firstname'), lastName: formField(req.body, 'lastname') };
         sendPage(res, err.status, landingPage({
-          program, code: input?.code, error: err.message,
-          values: { email: input?.email, firstName: input?.firstName, lastName: input?.lastName },
-        }));
+          program, t, code: input?.code ?? formField(req.body, 'code'), error: landingErrorMessage(t, err, values.email),
+          values: { email: values.email, firstName: values.firstName, lastName: values.lastName },
+        }), { t });
       }
     });
 
@@ -87,17 +106,20 @@ export function createCaptureFeature(opts: CaptureFeatureOptions = {}) {
     async function answerBot(res: Response, fromPage: boolean, input: ReferralInput) {
       ctx.logger.info({ source: input.source }, 'referral submission caught by the bot trap; ignored');
       const program = input.programId ? await findProgram(db, input.programId) : undefined;
-      if (fromPage && program) return sendPage(res, ACCEPTED.status, acceptedPage(program));
+      if (fromPage && program) {
+        const { t } = formLanguage(res.req, program.locales);
+        return sendPage(res, ACCEPTED.status, acceptedPage(program, t), { t });
+      }
       res.status(ACCEPTED.status).json(ACCEPTED.body);
     }
 
-    /** The first candidate that is an active code of this program. */
-    async function codeFor(program: Program, candidates: unknown[]): Promise<string | undefined> {
+    /** The enrolment of the first candidate that is an active code of this program. */
+    async function enrolmentFor(program: Program, candidates: unknown[]): Promise<EnrolmentRow | undefined> {
       for (const raw of candidates) {
         const code = typeof raw === 'string' ? normaliseCode(raw) : null;
         if (!code) continue;
         const enrolment = await findEnrolmentByCode(db, code);
-        if (enrolment?.program_id === program.id && enrolment.status === 'active') return code;
+        if (enrolment?.program_id === program.id && enrolment.status === 'active') return enrolment;
       }
       return undefined;
     }

@@ -1,5 +1,6 @@
 import { formatMoney } from '../../src/app/packages/domain/money';
-import { DEFAULT_BRAND, escapeHtml, layout } from '../capture/landing-page';
+import { translator } from '../i18n';
+import { DEFAULT_BRAND, escapeHtml, layout as pageLayout, type Brand } from '../public-pages/layout';
 import type { DashboardModel, FriendLine, Money, Progress, RewardStage } from './dashboard-data';
 import { LISTED_FRIENDS } from './dashboard-data';
 import type { Translate } from './messages';
@@ -11,6 +12,8 @@ import { shareBlock } from './share-block';
  * structure carries the meaning: one h1, a labelled section per topic, a table with headers for the
  * friends, labelled <progress> bars, and colours from the public pages' palette (contrast ≥ 4.5:1).
  */
+const layout = (title: string, brand: Brand, body: string, head: string) => pageLayout({ t: translator('en'), title, brand, body, head });
+
 export interface PageOptions {
   t: Translate;
   /** BCP 47 locale for amounts and dates (Intl). */

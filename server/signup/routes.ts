@@ -9,7 +9,10 @@ import { dashboardLinksFor } from '../dashboard/dashboard-token';
 import { AppError, type FieldIssue } from '../errors';
 import type { HubSpotGateway } from '../hubspot/gateway';
 import { findProgram } from '../programs/repository';
-import { SHARE_PAGE_SECURITY_POLICY } from './share-script';
+import { SHARE_PAGE_SECURITY_POLICY } from '../public-pages/share-script';
+import { formLanguage, languageLinks, pageLanguage } from '../public-pages/page-language';
+import { badLanguagePage } from '../capture/landing-page';
+import { PAGE_LOCALES, type Program } from '../../src/app/packages/domain/program';
 import { SIGNED_UP_STATUS, signUp, signupRefusal, signupView, type SignupDeps } from './sign-up';
 import { parseSignupInput, signupFormValues } from './signup-input';
 import { joinPage, signedUpPage, signupClosedPage, signupReceivedPage, unknownProgramPage } from './signup-pages';
@@ -38,10 +41,12 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
 
     router.get('/join/:programId', pages, async (req, res) => {
       const program = await findProgram(db, String(req.params.programId));
-      if (!program) return void sendPage(res, 404, unknownProgramPage());
+      const { t, badLang } = pageLanguage(req, program?.locales);
+      if (badLang) return void sendPage(res, 400, badLanguagePage(t), { t });
+      if (!program) return void sendPage(res, 404, unknownProgramPage(t), { t });
       const refused = signupRefusal(program);
-      if (refused) return void sendPage(res, refused.status, signupClosedPage(program, refused.message));
-      sendPage(res, 200, joinPage({ program }));
+      if (refused) return void sendPage(res, refused.status, closedPage(program, refused, t), { t });
+      sendPage(res, 200, joinPage({ program, t, languages: languageLinks(req, program.locales) }), { t });
     });
 
     router.post('/api/signups', submissions, async (req, res) => {
@@ -50,10 +55,11 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
         const input = parseSignupInput(req.body);
         const program = await findProgram(db, input.programId);
         if (!program) throw unknownProgram(input.programId);
+        const { t } = formLanguage(req, program.locales);
         if (input.isBot) {
           ctx.logger.info({ program: program.id }, 'sign-up caught by the bot trap; ignored');
           // Bots get the answer people get, so the trap does not teach them to avoid it.
-          return void (fromPage ? sendPage(res, 201, signupReceivedPage(program)) : res.status(202).json({ accepted: true }));
+          return void (fromPage ? sendPage(res, 201, signupReceivedPage(program, t), { t }) : res.status(202).json({ accepted: true }));
         }
         // A sign-up by API is a server's: only a browser (the join page) gets a browser id and is recorded.
         const result = await signUp(deps, program, input, fromPage ? visitorOf(req, res, ctx.config.publicBaseUrl.startsWith('https:')) : undefined);
@@ -62,7 +68,7 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
           const dashboard = result.status === 'enrolled' ? dashboardLinks.urlFor(result.enrolment) : undefined;
           if (dashboard) res.append('Set-Cookie', dashboardCookie(tokenOf(dashboard), { secure: ctx.config.publicBaseUrl.startsWith('https:') }));
           const dashboardUrl = dashboardLinks.urlFor(result.enrolment) ? `${ctx.config.publicBaseUrl}/me` : undefined;
-          return void sendPage(res, SIGNED_UP_STATUS, signedUpPage({ ...result, dashboardUrl }), SHARE_PAGE_SECURITY_POLICY);
+          return void sendPage(res, SIGNED_UP_STATUS, signedUpPage({ ...result, dashboardUrl, t }), { t, policy: SHARE_PAGE_SECURITY_POLICY });
         }
         res.status(SIGNED_UP_STATUS).json({ signup: signupView(result) });
       } catch (err) {
@@ -75,15 +81,18 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
     async function answerPage(req: Request, res: Response, err: unknown) {
       const values = signupFormValues(req.body);
       const program = values.programId ? await findProgram(db, values.programId) : undefined;
-      if (!program) return sendPage(res, 404, unknownProgramPage());
+      const { t } = formLanguage(req, program?.locales ?? PAGE_LOCALES);
+      if (!program) return sendPage(res, 404, unknownProgramPage(t), { t });
       const refused = signupRefusal(program);
-      if (refused) return sendPage(res, refused.status, signupClosedPage(program, refused.message));
+      if (refused) return sendPage(res, refused.status, closedPage(program, refused, t), { t });
       if (err instanceof AppError && err.status < 500) {
-        return sendPage(res, err.status, joinPage({ program, values, ...formProblems(err) }));
+        const problems = formProblems(err);
+        // A refusal that names no field (e.g. a HubSpot rule) is the service's English sentence: the page says "please check" instead.
+        return sendPage(res, err.status, joinPage({ program, t, values, ...('issues' in problems ? problems : { error: t.t('form.invalid') }) }), { t });
       }
       ctx.logger.error({ err, program: program.id }, 'sign-up failed');
       const status = err instanceof AppError ? err.status : 500;
-      sendPage(res, status, joinPage({ program, values, error: 'We could not sign you up just now. Please try again in a minute.' }));
+      sendPage(res, status, joinPage({ program, t, values, error: t.t('join.unavailable') }), { t });
     }
 
     return { public: router };
@@ -94,6 +103,10 @@ export const signupFeature = createSignupFeature();
 
 function unknownProgram(id: string) {
   return new AppError('NOT_FOUND', `No referral program "${id}"`, { issues: [{ path: 'programId', message: 'Unknown program' }] });
+}
+
+function closedPage(program: Program, refused: AppError, t: Parameters<typeof signupClosedPage>[1]) {
+  return signupClosedPage(program, t, refused.code === 'FORBIDDEN' ? 'not_open' : 'paused');
 }
 
 function formProblems(err: AppError): { issues: FieldIssue[] } | { error: string } {

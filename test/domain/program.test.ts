@@ -165,3 +165,30 @@ describe('the words the settings page shows', () => {
     expect(propertyValueKind('phone_number')).toBe('text');
   });
 });
+
+describe('parseProgram: public pages and languages', () => {
+  const base = { id: 'spring', name: 'Spring', rewards: { referrer: { kind: 'cash', amount: 5000, currency: 'USD' } } };
+
+  it('shows no referrer name and speaks English unless the program says otherwise', () => {
+    expect(parseProgram(base)).toMatchObject({ ok: true, program: { locales: ['en'], pages: { showReferrerName: false, translations: {} } } });
+  });
+
+  it('takes a share message with {link} once and names what is wrong with any other', () => {
+    const withMessage = (shareMessage: string) => ({ ...base, pages: { shareMessage } });
+    expect(parseProgram(withMessage('Get 20% off: {link}'))).toMatchObject({ ok: true, program: { pages: { shareMessage: 'Get 20% off: {link}' } } });
+    expect(messageAt(withMessage('Get 20% off with my link'), 'pages.shareMessage')).toBe('Share message must contain {link} exactly once, where the referral link goes');
+    expect(messageAt(withMessage('{link} and again {link}'), 'pages.shareMessage')).toBe('Share message must contain {link} exactly once, where the referral link goes');
+    expect(messageAt(withMessage('Hi {name}: {link}'), 'pages.shareMessage')).toBe('Share message: {name} is not a placeholder; only {link} is replaced');
+    expect(messageAt(withMessage('Look } {link}'), 'pages.shareMessage')).toBe('Share message may contain braces only in {link}');
+  });
+
+  it('refuses an unknown or repeated language, a translation for a language the program does not offer, and a terms link without https', () => {
+    expect(messageAt({ ...base, locales: ['en', 'ja'] }, 'locales.1')).toBe('Languages are: en, de, fr, es, nl, pt');
+    expect(messageAt({ ...base, locales: ['de', 'de'] }, 'locales')).toBe('Each language may be listed once');
+    expect(messageAt({ ...base, locales: [] }, 'locales')).toBe('Choose at least one language for the public pages');
+    expect(messageAt({ ...base, locales: ['en'], pages: { translations: { fr: { headline: 'Parrainez' } } } }, 'pages.translations.fr'))
+      .toBe('Translation for "fr", which is not among the program\'s languages (en): add it to locales or remove this translation');
+    expect(messageAt({ ...base, pages: { termsUrl: 'http://acme.example/terms' } }, 'pages.termsUrl')).toBe('Terms URL must be a full https:// address');
+    expect(parseProgram({ ...base, locales: ['de', 'en'], pages: { termsUrl: 'https://acme.example/terms', translations: { de: { shareMessage: 'Hol dir Rabatt: {link}' } } } }).ok).toBe(true);
+  });
+});

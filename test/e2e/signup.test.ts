@@ -24,7 +24,7 @@ describeInBrowser('self sign-up to a shared referral link, in Chromium', () => {
     await page.getByRole('button', { name: 'Get my referral link' }).click();
 
     await page.getByRole('heading', { name: 'Your referral link is ready' }).waitFor();
-    const link = await page.getByLabel('Your referral link').inputValue();
+    const link = await page.getByLabel('Your referral link', { exact: true }).inputValue();
     expect(link).toMatch(new RegExp(`^${h.url}/r/[A-Z0-9]{8}$`));
     const code = link.slice(link.lastIndexOf('/') + 1);
     await page.getByRole('button', { name: 'Copy link' }).click();

@@ -95,8 +95,15 @@ const filterGroupSchema = z.strictObject({
 // so criteria stored under HubSpot's looser limits of the past stay readable.
 export const criteriaSchema = z.array(filterGroupSchema);
 
+/**
+ * The defaults of the program's own words, exported so the public pages can tell an untouched
+ * default (shown in the visitor's language) from words the team wrote (shown as written).
+ */
+export const DEFAULT_HEADLINE = 'Give a friend a reward, get one too';
+export const DEFAULT_CONSENT_TEXT = 'I agree to be contacted about this offer and that my referrer may learn whether I signed up.';
+
 const brandSchema = z.strictObject({
-  headline: text('Headline', 120).default('Give a friend a reward, get one too'),
+  headline: text('Headline', 120).default(DEFAULT_HEADLINE),
   description: z.string().trim().max(1000, 'Description must be at most 1000 characters').default(''),
   primaryColor: z.string().trim()
     .regex(/^#[0-9a-fA-F]{6}$/, 'Primary colour must be a hex colour like #ff7a59')
@@ -115,7 +122,7 @@ const enrolmentSchema = z.strictObject({
   landingUrl: httpsUrl('Landing page URL').optional(),
   brand: brandSchema.prefault({}),
   consentText: text('Consent text', 2000)
-    .default('I agree to be contacted about this offer and that my referrer may learn whether I signed up.'),
+    .default(DEFAULT_CONSENT_TEXT),
 });
 
 const routingSchema = z.discriminatedUnion('kind', [
@@ -271,6 +278,51 @@ const fulfilmentSchema = z.discriminatedUnion('kind', [
   }),
 ], { error: 'Fulfilment must be "manual" or "webhook"' });
 
+/** Languages the public pages are written in (server/i18n/messages); a program offers a subset. */
+export const PAGE_LOCALES = ['en', 'de', 'fr', 'es', 'nl', 'pt'] as const;
+export type PageLocale = (typeof PAGE_LOCALES)[number];
+
+/** The one placeholder of a program's share message; the share page puts the referrer's link there. */
+export const SHARE_LINK_PLACEHOLDER = '{link}';
+
+/**
+ * A share message ends up in email bodies, SMS and posts, so it is plain text: `{link}` exactly once
+ * (a message without the link shares nothing), and no other braces, so a typo such as `{lnik}` is
+ * named here instead of reaching friends as written.
+ */
+const shareMessage = z.string().trim()
+  .min(1, 'Share message cannot be empty; remove it to use the default')
+  .max(500, 'Share message must be at most 500 characters')
+  .superRefine((message, ctx) => {
+    const placeholders = message.match(/\{[^{}]*\}/g) ?? [];
+    const unknown = placeholders.find((p) => p !== SHARE_LINK_PLACEHOLDER);
+    if (unknown) ctx.addIssue({ code: 'custom', message: `Share message: ${unknown} is not a placeholder; only {link} is replaced` });
+    else if (placeholders.length !== 1) ctx.addIssue({ code: 'custom', message: 'Share message must contain {link} exactly once, where the referral link goes' });
+    else if (/[{}]/.test(message.replace(SHARE_LINK_PLACEHOLDER, ''))) ctx.addIssue({ code: 'custom', message: 'Share message may contain braces only in {link}' });
+  });
+
+/** The program's own words in one language: what `enrolment.brand` and `pages` say, translated by the team. */
+const pageTextSchema = z.strictObject({
+  headline: text('Headline', 120).optional(),
+  description: z.string().trim().max(1000, 'Description must be at most 1000 characters').optional(),
+  consentText: text('Consent text', 2000).optional(),
+  shareMessage: shareMessage.optional(),
+});
+
+/** What the public pages show beyond the form: docs/programs.md, "Public pages, branding and languages". */
+const pagesSchema = z.strictObject({
+  /** Off by default: a referrer's name is theirs to share, so the program has to choose to show it. */
+  showReferrerName: z.boolean().default(false),
+  termsUrl: httpsUrl('Terms URL').optional(),
+  shareMessage: shareMessage.optional(),
+  translations: z.partialRecord(z.enum(PAGE_LOCALES, `Translations are keyed by language: ${PAGE_LOCALES.join(', ')}`), pageTextSchema).default({}),
+});
+
+const localesSchema = z.array(z.enum(PAGE_LOCALES, `Languages are: ${PAGE_LOCALES.join(', ')}`))
+  .min(1, 'Choose at least one language for the public pages')
+  .refine((locales) => new Set(locales).size === locales.length, 'Each language may be listed once')
+  .default(['en']);
+
 export const programSchema = z.strictObject({
   id: z.string().trim().min(1, 'Program id is required').max(64, 'Program id must be at most 64 characters')
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Program id must be lowercase letters, digits and single hyphens, e.g. spring-2026'),
@@ -283,7 +335,18 @@ export const programSchema = z.strictObject({
   rewards: rewardsSchema,
   review: reviewSchema.prefault({}),
   fulfilment: fulfilmentSchema.default({ kind: 'manual' }),
+  /** The public pages' languages; the first is the one shown when a visitor's languages match none. */
+  locales: localesSchema,
+  pages: pagesSchema.prefault({}),
 }).superRefine((program, ctx) => {
+  for (const locale of Object.keys(program.pages.translations)) {
+    if (!program.locales.includes(locale as PageLocale)) {
+      ctx.addIssue({
+        code: 'custom', path: ['pages', 'translations', locale],
+        message: `Translation for "${locale}", which is not among the program's languages (${program.locales.join(', ')}): add it to locales or remove this translation`,
+      });
+    }
+  }
   if (program.status !== 'draft' && program.ownerId === undefined) {
     ctx.addIssue({
       code: 'custom', path: ['ownerId'],
@@ -309,6 +372,8 @@ export type RewardTier = Program['rewards']['tiers'][number];
 export type RewardCaps = Program['rewards']['caps'];
 export type ReviewRules = Program['review'];
 export type Fulfilment = Program['fulfilment'];
+export type PageSettings = Program['pages'];
+export type PageText = z.output<typeof pageTextSchema>;
 
 /**
  * The words the settings page shows for each choice, keyed by the lists above so that a value added
