@@ -1,6 +1,7 @@
 import { Flex } from '@hubspot/ui-extensions';
 import { EnrolmentSection } from './sections/EnrolmentSection';
 import { GeneralSection } from './sections/GeneralSection';
+import { PublicPagesSection } from './sections/PublicPagesSection';
 import { QualificationSection } from './sections/QualificationSection';
 import { ReviewSection } from './sections/ReviewSection';
 import { RewardsSection } from './sections/RewardsSection';
@@ -19,6 +20,7 @@ export function ProgramForm(props: SectionProps) {
       <EnrolmentSection {...props} />
       <QualificationSection {...props} />
       <RewardsSection {...props} />
+      <PublicPagesSection {...props} />
       <ReviewSection {...props} />
       <RoutingSection {...props} />
     </Flex>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Input, NumberInput, Select, Toggle } from '@hubspot/ui-extensions';
+import { Input, NumberInput, Select, TextArea, Toggle } from '@hubspot/ui-extensions';
 import { parseMoney, toDecimalString } from '@referral-ops/domain/money';
 
 export type Draft = Record<string, unknown>;
@@ -36,6 +36,15 @@ export function TextField({ label, path, draft, issues, onChange, description }:
   const value = getAt(draft, path);
   return (
     <Input label={label} name={path} description={description} value={value === undefined ? '' : String(value)} {...errorProps(issues, path)}
+      onChange={(v) => onChange(path, v === '' ? undefined : v)} />
+  );
+}
+
+/** Text of several lines (descriptions, messages); emptied, it is unset, so the program's default applies. */
+export function TextAreaField({ label, path, draft, issues, onChange, description }: FieldProps) {
+  const value = getAt(draft, path);
+  return (
+    <TextArea label={label} name={path} description={description} value={value === undefined ? '' : String(value)} rows={3} {...errorProps(issues, path)}
       onChange={(v) => onChange(path, v === '' ? undefined : v)} />
   );
 }
