@@ -115,6 +115,13 @@ describe('public pages section', () => {
     expect(saves(fns)).toEqual([]);
   });
 
+  test('adding a language keeps the language shown to everyone else first, whatever order the list reports', async () => {
+    const { r, fns } = await open(buildProgram({ locales: ['fr', 'en'] }));
+    languages(r).trigger('onChange', ['en', 'fr', 'de'] as never);
+    expect(r.find(Select, { name: 'locales.0' }).props.value).toBe('fr');
+    expect((await save(r, fns)).locales).toEqual(['fr', 'en', 'de']);
+  });
+
   test('at least one language: removing them all is marked at the languages', async () => {
     const { r, fns } = await open();
     languages(r).trigger('onChange', [] as never);
