@@ -136,7 +136,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const server = createServer(app);
   server.on('clientError', answerClientError);
   const connections = new ConnectionDrain(server);
-  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  // A port already taken fails the start (rather than leaving a service that never answers).
+  await listen(server, config.port).catch(async (err: unknown) => {
+    await database.close();
+    await sandbox?.close();
+    throw err;
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let holdTimer: NodeJS.Timeout | undefined;
@@ -172,4 +177,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     sandbox,
     stop: () => (stopping ??= stop()),
   };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -81,3 +81,16 @@ describe.each(dialects)('the service on %s', (dialect) => {
     await database.drop().catch(() => undefined);
   });
 });
+
+describe('a port already taken', () => {
+  it('fails the start with EADDRINUSE instead of leaving a service that never answers', async () => {
+    const database = await createTestDatabase('sqlite');
+    const config = (port: number) => loadConfig({ PORT: String(port), DATABASE_URL: database.url, HUBSPOT_ACCESS_TOKEN: 'unused', HUBSPOT_API_BASE: 'http://127.0.0.1:9' });
+    const first = await startService({ config: config(0), logger: pino({ level: 'silent' }), background: false });
+    const taken = Number(new URL(first.url).port);
+    await expect(startService({ config: config(taken), logger: pino({ level: 'silent' }), background: false })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    expect((await request(first.url).get('/healthz')).status).toBe(200);
+    await first.stop();
+    await database.drop().catch(() => undefined);
+  });
+});

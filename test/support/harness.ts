@@ -59,36 +59,8 @@ export interface Harness {
  */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase(opts.dialect ?? 'sqlite');
-  const port = await freePort();
+  const { port, sandbox, service, hubspot, gateway } = await startOnFreePort(opts, database.url);
   const url = `http://127.0.0.1:${port}`;
-  const sandbox = await startSandbox({
-    port: 0,
-    accessToken: SANDBOX_TOKEN,
-    clientSecret: TEST_CLIENT_SECRET,
-    variables: { SERVICE_URL: url },
-    logger: pino({ level: 'silent' }),
-    ...opts.sandbox,
-  });
-  const hubspot = new Client({ accessToken: SANDBOX_TOKEN, basePath: sandbox.url, numberOfApiCallRetries: 0 });
-  const limits = scaledLimits(TIER_LIMITS[opts.sandbox?.tier ?? 'professional'], opts.sandbox?.scale ?? 1);
-  const gateway = new HubSpotGateway(hubspot, { limits, ...opts.gateway });
-  const config = loadConfig({
-    PORT: String(port),
-    DATABASE_URL: database.url,
-    PUBLIC_BASE_URL: url,
-    HUBSPOT_ACCESS_TOKEN: SANDBOX_TOKEN,
-    HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
-    HUBSPOT_API_BASE: sandbox.url,
-    SERVICE_ADMIN_KEY: TEST_ADMIN_KEY,
-  });
-  const service = await startService({
-    config,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    background: false,
-    ...(opts.clock && { clock: opts.clock }),
-    ...(opts.features && { features: opts.features(gateway) }),
-    gateway,
-  });
   // A portal as `npm run setup` leaves it: the referral properties and the "Referred by" label exist.
   if (opts.setUp !== false) await setUpPortal(gateway);
   return {
@@ -104,6 +76,52 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await database.drop();
     },
   };
+}
+
+/**
+ * The service's port must be known before the sandbox starts (the portal calls the service's actions
+ * at it), so it is chosen free and then bound: another process on the machine may take it between
+ * the two, and then the start is tried again on another port.
+ */
+async function startOnFreePort(opts: HarnessOptions, databaseUrl: string) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const sandbox = await startSandbox({
+      port: 0,
+      accessToken: SANDBOX_TOKEN,
+      clientSecret: TEST_CLIENT_SECRET,
+      variables: { SERVICE_URL: url },
+      logger: pino({ level: 'silent' }),
+      ...opts.sandbox,
+    });
+    const hubspot = new Client({ accessToken: SANDBOX_TOKEN, basePath: sandbox.url, numberOfApiCallRetries: 0 });
+    const limits = scaledLimits(TIER_LIMITS[opts.sandbox?.tier ?? 'professional'], opts.sandbox?.scale ?? 1);
+    const gateway = new HubSpotGateway(hubspot, { limits, ...opts.gateway });
+    const config = loadConfig({
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      PUBLIC_BASE_URL: url,
+      HUBSPOT_ACCESS_TOKEN: SANDBOX_TOKEN,
+      HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      HUBSPOT_API_BASE: sandbox.url,
+      SERVICE_ADMIN_KEY: TEST_ADMIN_KEY,
+    });
+    try {
+      const service = await startService({
+        config,
+        logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+        background: false,
+        ...(opts.clock && { clock: opts.clock }),
+        ...(opts.features && { features: opts.features(gateway) }),
+        gateway,
+      });
+      return { port, sandbox, service, hubspot, gateway };
+    } catch (err) {
+      await sandbox.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
+    }
+  }
 }
 
 /**
