@@ -198,7 +198,7 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     forged.push(token);
     // Per language, one page: the same bytes and headers whichever part of the token was wrong.
     const pages: Record<string, string> = {};
-    for (const language of ['en', 'de-DE,de;q=0.9', 'fr']) {
+    for (const language of ['en', 'de-DE,de;q=0.9', 'fr', 'es-ES']) {
       const answers = await Promise.all(forged.map((t) => request(h.url).get(`/me/${t}`).set('Accept-Language', language)));
       const [first] = answers;
       pages[language] = first!.text;
@@ -213,6 +213,8 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     expect(pages.en).toContain('This page does not exist');
     expect(pages['de-DE,de;q=0.9']).toContain('<h1>Diese Seite gibt es nicht</h1>');
     expect(pages.fr).toContain('<h1>Cette page n’existe pas</h1>');
+    // Spanish is not the program's language, but this page belongs to no program.
+    expect(pages['es-ES']).toContain('<h1>Esta página no existe</h1>');
   });
 
   it('an erased referrer’s dashboard is gone, and cannot be brought back by rotating', async () => {
