@@ -47,9 +47,10 @@ describeInBrowser.each(dialects)('referrer dashboard in Chromium on %s', (dialec
     // The share page's link opens the dashboard in the browser that signed up, at the link HubSpot holds.
     await page.getByRole('link', { name: 'See what became of your referrals' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your referrals' }).waitFor();
-    const dashboardUrl = page.url();
     const contact = await h.hubspot.crm.contacts.basicApi.getById('rosa.referrer@example.com', [P.dashboardLink], undefined, undefined, false, 'email');
-    expect(contact.properties[P.dashboardLink]).toBe(dashboardUrl);
+    const dashboardUrl = contact.properties[P.dashboardLink]!;
+    // In the share page's language, which may be one the visitor picked rather than the browser's.
+    expect(page.url()).toBe(`${dashboardUrl}?lang=en`);
 
     // The dashboard needs no JavaScript.
     const reader = await browser.newContext({ javaScriptEnabled: false });
@@ -147,6 +148,18 @@ describeInBrowser.each(dialects)('referrer dashboard in Chromium on %s', (dialec
       expect(await page.getByRole('link', { name: whatsapp }).getAttribute('href')).toContain(encodeURIComponent(`/r/${code}`));
       await context.close();
     }
+
+    // A language picked on the join page (?lang=) stays with the referrer from the share page to the dashboard.
+    const picker = await visitor(browser, 'en-US');
+    const joined = await picker.newPage();
+    await joined.goto(`${h.url}/join/world?lang=de`);
+    await joined.getByLabel('Vorname', { exact: true }).fill('Pia');
+    await joined.getByLabel('E-Mail-Adresse (Pflichtfeld)').fill('pia.picker@example.com');
+    await joined.getByRole('checkbox').check();
+    await joined.getByRole('button', { name: 'Meinen Empfehlungslink erhalten' }).click();
+    await joined.getByRole('link', { name: 'Sieh dir an, was aus deinen Empfehlungen geworden ist' }).click();
+    await joined.getByRole('heading', { level: 1, name: 'Deine Empfehlungen' }).waitFor();
+    await picker.close();
 
     const problems: string[] = [];
     const sizes: Record<string, number> = {};

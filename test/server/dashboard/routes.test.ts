@@ -151,7 +151,7 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
       .send({ programId: 'spring', email, firstname: 'Rita', consent: 'on' });
     const first = await form('rita@example.org');
     expect(first.status).toBe(200);
-    expect(first.text).toContain(`<a href="${h.url}/me">See what became of your referrals</a>`);
+    expect(first.text).toContain(`<a href="${h.url}/me?lang=en">See what became of your referrals</a>`);
     const handedOver = first.headers['set-cookie'] as unknown as string[];
     const cookie = handedOver.find((c) => c.startsWith('ro_dash='))!;
     expect(cookie).toMatch(/^ro_dash=[^;]+; Path=\/me; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
