@@ -298,5 +298,11 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     expect(res.text).toContain('The 10 earlier friends are not listed here.');
     expect(res.text).toContain('Rejected<span class="reason">Rejected because the referrer referred themselves.</span>');
     expect(res.text).not.toMatch(/@example\.com/);
+    // Longer words, the same limit.
+    for (const language of ['de', 'fr']) {
+      const translated = await request(h.url).get(path(rita.dashboard)).set('Accept-Language', language);
+      expect([language, translated.text.match(/<th scope="row">/g)?.length]).toEqual([language, 50]);
+      expect(Buffer.byteLength(translated.text)).toBeLessThan(30 * 1024);
+    }
   });
 });
