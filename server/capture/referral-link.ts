@@ -1,10 +1,11 @@
 import type { RequestHandler } from 'express';
 import { normaliseCode } from '../../src/app/packages/domain/codes';
-import type { Program } from '../../src/app/packages/domain/program';
+import type { PageLocale, Program } from '../../src/app/packages/domain/program';
 import type { Db } from '../db/database';
 import { findEnrolmentByCode } from '../enrolment/repository';
 import type { WindowCounters } from '../http/window-counters';
 import { activeProgram } from '../programs/repository';
+import { requestedLocale } from '../public-pages/page-language';
 import { referralCookie } from './cookie';
 import { rateLimited } from './rate-limit';
 import { recordVisit, visitorOf } from './visits';
@@ -44,8 +45,13 @@ export function referralLink(deps: ReferralLinkDeps): RequestHandler {
   return async (req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     const code = normaliseCode(String(req.params.code));
+    // The page for dead links belongs to no program: any shipped language the link asks for.
+    const deadEnd = () => {
+      const lang = requestedLocale(req.query.lang);
+      res.redirect(302, lang ? `/refer?lang=${lang}` : '/refer');
+    };
     // A string that cannot be a code cannot be a guess at one: it costs no lookup and counts nothing.
-    if (!code) return void res.redirect(302, '/refer');
+    if (!code) return void deadEnd();
     const now = deps.clock();
     const missKeys = [`link-misses:prefix:${codePrefix(code)}`, ALL_MISSES];
     const [prefixMisses = 0, allMisses = 0] = await deps.counters.read(missKeys, now);
@@ -56,19 +62,23 @@ export function referralLink(deps: ReferralLinkDeps): RequestHandler {
     const program = enrolment?.status === 'active' ? await activeProgram(deps.db, enrolment.program_id) : undefined;
     if (!enrolment || !program) {
       await deps.counters.add(missKeys, now);
-      return void res.redirect(302, '/refer');
+      return void deadEnd();
     }
     await deps.db.insertInto('clicks').values({ program_id: program.id, enrolment_id: enrolment.id, code, at: now }).execute();
     res.append('Set-Cookie', referralCookie(code, { maxAgeSeconds: program.capture.attributionWindowDays * DAY_SECONDS, secure: deps.secureCookie }));
     const visitor = visitorOf(req, res, deps.secureCookie);
     await recordVisit(deps.db, { program_id: program.id, enrolment_id: enrolment.id, kind: 'click', ...visitor, at: now });
-    res.redirect(302, landingUrl(program, code));
+    res.redirect(302, landingUrl(program, code, requestedLocale(req.query.lang, program.locales)));
   };
 }
 
-/** A landing page hosted elsewhere cannot read our cookie, so the code travels in its address too. */
-export function landingUrl(program: Program, code: string): string {
-  if (!program.enrolment.landingUrl) return `/refer/${encodeURIComponent(program.id)}`;
+/**
+ * A landing page hosted elsewhere cannot read our cookie, so the code travels in its address too.
+ * The link's `?lang=` (one of the program's languages) goes on to our own landing page only: a
+ * team's page has its own way of choosing a language, and its own use for its parameters.
+ */
+export function landingUrl(program: Program, code: string, lang?: PageLocale): string {
+  if (!program.enrolment.landingUrl) return `/refer/${encodeURIComponent(program.id)}${lang ? `?lang=${lang}` : ''}`;
   const url = new URL(program.enrolment.landingUrl);
   url.searchParams.set('ref', code);
   return url.toString();

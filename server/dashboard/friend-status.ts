@@ -1,5 +1,5 @@
 import type { ReferralStatus } from '../../src/app/packages/domain/referral-status';
-import type { DashboardMessageKey } from './messages';
+import type { MessageKey } from '../i18n';
 
 /**
  * Why a referral stands where it does, in the words docs/qualification.md uses, for the referrer.
@@ -7,7 +7,7 @@ import type { DashboardMessageKey } from './messages';
  * lifecycle stage and dates, or carry a reviewer's note. None of that is the referrer's to read, so
  * the reason is mapped to one of a few fixed sentences and never shown as stored.
  */
-export type ReasonKey = Extract<DashboardMessageKey, `dashboard.reason.${string}`>;
+export type ReasonKey = Extract<MessageKey, `dashboard.reason.${string}`>;
 
 /** The rejecting guards' messages (src/app/packages/domain/guards.ts, qualification-decision.ts), by how they begin. */
 const REJECTIONS: Array<[RegExp, ReasonKey]> = [

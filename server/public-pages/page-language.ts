@@ -21,6 +21,17 @@ export function pageLanguage(req: Request, available: readonly PageLocale[] = PA
   return { t: translator(fallback.ok ? fallback.locale : available[0] ?? 'en'), badLang: true };
 }
 
+/**
+ * The language a `?lang=` asks for, when it is one of `available` (`de-CH` asks for `de`); else
+ * undefined. For an address that passes the choice on to another page (a redirect), which has
+ * nothing to say about a malformed or unoffered one: the next page negotiates from the browser.
+ */
+export function requestedLocale(lang: unknown, available: readonly PageLocale[] = PAGE_LOCALES): PageLocale | undefined {
+  if (typeof lang !== 'string') return undefined;
+  const choice = negotiateLocale(available, undefined, lang);
+  return choice.ok && lang.split('-')[0]!.toLowerCase() === choice.locale ? choice.locale : undefined;
+}
+
 /** A text field of a submitted form; anything else (absent, repeated, an object) is none. */
 export function formField(body: unknown, name: string): string | undefined {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;

@@ -67,7 +67,8 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
           // Anyone may type anyone's address: the page is the same for all, the dashboard only for the sign-up that made the enrolment.
           const dashboard = result.status === 'enrolled' ? dashboardLinks.urlFor(result.enrolment) : undefined;
           if (dashboard) res.append('Set-Cookie', dashboardCookie(tokenOf(dashboard), { secure: ctx.config.publicBaseUrl.startsWith('https:') }));
-          const dashboardUrl = dashboardLinks.urlFor(result.enrolment) ? `${ctx.config.publicBaseUrl}/me` : undefined;
+          // In the language of this page, which the form carried: the dashboard follows it.
+          const dashboardUrl = dashboardLinks.urlFor(result.enrolment) ? `${ctx.config.publicBaseUrl}/me?lang=${t.locale}` : undefined;
           return void sendPage(res, SIGNED_UP_STATUS, signedUpPage({ ...result, dashboardUrl, t }), { t, policy: SHARE_PAGE_SECURITY_POLICY });
         }
         res.status(SIGNED_UP_STATUS).json({ signup: signupView(result) });

@@ -68,6 +68,33 @@ describe.each(dialects)('the friend landing page on %s', (dialect) => {
     expect(broken.text).toContain('Der Teil lang= dieser Adresse ist kein Sprachcode');
   });
 
+  it('a referral link carries a ?lang= the program speaks on to its landing page, and leaves any other behind', async () => {
+    const program = await createProgram(h, OFFER);
+    const enrolment = await referrerWithCode(h, program);
+    const redirect = async (query: string) => (await request(h.url).get(`/r/${enrolment.code}${query}`).expect(302)).headers.location;
+    expect(await redirect('?lang=de')).toBe('/refer/spring?lang=de');
+    expect(await redirect('?lang=fr-CA')).toBe('/refer/spring?lang=fr');
+    // Not the program's, not a language at all, or not one value: the landing page negotiates from the browser instead.
+    for (const query of ['', '?lang=es', '?lang=%22%3E%3Cscript%3E', '?lang=de&lang=fr']) expect(await redirect(query)).toBe('/refer/spring');
+
+    // Followed as a browser does, cookie and all: the friend reads the offer in German.
+    const browser = request.agent(h.url);
+    const landed = await browser.get(`/r/${enrolment.code}?lang=de`).set('Accept-Language', 'fr').redirects(1);
+    expect(landed.text).toContain('<html lang="de">');
+    expect(landed.text).toContain('Jemand aus deinem Freundeskreis schenkt dir 20\u00a0$ Rabatt');
+
+    // A dead link's page belongs to no program: any shipped language goes along.
+    expect((await request(h.url).get('/r/NOPE2345?lang=es').expect(302)).headers.location).toBe('/refer?lang=es');
+    expect((await request(h.url).get('/r/NOPE2345?lang=xx').expect(302)).headers.location).toBe('/refer');
+  });
+
+  it('a referral link to a landing page the team hosts passes the code, not our ?lang=', async () => {
+    const program = await createProgram(h, { ...OFFER, enrolment: { landingUrl: 'https://acme.example/friends?utm_source=referral' } });
+    const enrolment = await referrerWithCode(h, program);
+    const res = await request(h.url).get(`/r/${enrolment.code}?lang=de`).expect(302);
+    expect(res.headers.location).toBe(`https://acme.example/friends?utm_source=referral&ref=${enrolment.code}`);
+  });
+
   it('shows form problems in the language of the form, keeping what was typed, and stores nothing', async () => {
     const program = await createProgram(h, OFFER);
     const enrolment = await referrerWithCode(h, program);

@@ -1,6 +1,7 @@
-import { dashboardNotFoundPage, dashboardPage, DASHBOARD_STYLES } from '../../../server/dashboard/dashboard-page';
+import { dashboardErrorPage, dashboardHandoverPage, dashboardNotFoundPage, dashboardPage, DASHBOARD_STYLES } from '../../../server/dashboard/dashboard-page';
 import type { DashboardModel } from '../../../server/dashboard/dashboard-data';
-import { dashboardTranslator, type Translate } from '../../../server/dashboard/messages';
+import { PAGE_LOCALES } from '../../../src/app/packages/domain/program';
+import { translator, type Translator } from '../../../server/i18n';
 import { buildProgram } from '../../domain/factories';
 
 const program = buildProgram({
@@ -23,7 +24,7 @@ function buildModel(overrides: Partial<DashboardModel> = {}): DashboardModel {
   };
 }
 
-const t = dashboardTranslator('en');
+const t = translator('en');
 
 /** WCAG relative luminance and contrast ratio of two #rrggbb colours. */
 function contrast(a: string, b: string): number {
@@ -36,44 +37,44 @@ function contrast(a: string, b: string): number {
 }
 
 describe('the dashboard page', () => {
-  const html = dashboardPage(buildModel(), { t, locale: 'en' });
+  const html = dashboardPage(buildModel(), { t });
 
   it('is one h1 with a labelled section and h2 per topic, in order', () => {
     expect(html).toMatch(/<html lang="en">/);
     expect(html.match(/<h1>/g)).toHaveLength(1);
     const headings = [...html.matchAll(/<h(\d)( id="([^"]+)")?>([^<]*)<\/h\d>/g)].map((m) => [m[1], m[4]]);
     expect(headings).toEqual([
-      ['1', 'Your referrals'], ['2', 'Your link'], ['2', 'Activity'], ['2', 'Your rewards'], ['2', 'Progress'], ['2', 'Your friends'],
+      ['1', 'Your referrals'], ['2', 'Your link'], ['2', 'Share it'], ['2', 'Activity'], ['2', 'Your rewards'], ['2', 'Progress'], ['2', 'Your friends'],
     ]);
     for (const [, id] of html.matchAll(/<section aria-labelledby="([^"]+)">/g)) expect(html).toContain(`<h2 id="${id}">`);
   });
 
-  it('labels every field and progress bar, heads the friends table, and runs no script', () => {
+  it('labels every field and progress bar, heads the friends table, and runs only the share block\'s script', () => {
     const controls = [...html.matchAll(/<(input|progress)[^>]* id="([^"]+)"/g)].map((m) => m[2]!);
     expect(controls).toEqual(['referral-link', 'tier-progress', 'cap-progress', 'month-cap-progress']);
     for (const id of controls) expect(html).toMatch(new RegExp(`<label for="${id}">[^<]+</label>`));
     expect(html).toMatch(/<input type="text" id="referral-link" value="https:\/\/refer\.example\.com\/r\/ANNA2345" readonly/);
     expect([...html.matchAll(/<th scope="col">/g)]).toHaveLength(4);
     expect([...html.matchAll(/<th scope="row">/g)]).toHaveLength(3);
-    expect(html).not.toMatch(/<script|\son[a-z]+=/i);
+    expect(html.match(/<script>/g)).toHaveLength(1);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
   });
 
   it('says each friend’s status with its reason, amounts through Intl, and escapes what it shows', () => {
-    expect(html).toContain('<th scope="row">Ben F.</th>\n<td>Apr 2, 2026</td>\n<td>Qualified<span class="reason">They reached the program’s milestone.</span></td>\n<td>$50.00, approved</td>');
+    expect(html).toContain('<th scope="row">Ben F.</th>\n<td>April 2, 2026</td>\n<td>Qualified<span class="reason">They reached the program’s milestone.</span></td>\n<td>$50, approved</td>');
     expect(html).toContain('<th scope="row">A friend</th>');
     expect(html).toContain('Cleo &lt;b&gt;');
-    expect(html).toMatch(/<dt>Pending<\/dt><dd>\$20\.00<\/dd>[\s\S]*<dt>Approved<\/dt><dd>\$50\.00<\/dd>[\s\S]*<dt>Issued<\/dt><dd>\$0\.00<\/dd>/);
-    expect(html).toContain('2 more qualified friends to your next bonus of $25.00.');
+    expect(html).toMatch(/<dt>Pending<\/dt><dd>\$20<\/dd>[\s\S]*<dt>Approved<\/dt><dd>\$50<\/dd>[\s\S]*<dt>Issued<\/dt><dd>\$0<\/dd>/);
+    expect(html).toContain('2 more qualified friends to your next bonus of $25.');
     expect(html).toContain('You have reached this month’s limit of 2 rewards.');
-    expect(dashboardPage(buildModel(), { t, locale: 'de-DE' })).toMatch(/50,00\s\$, approved/);
   });
 
   it('takes every word it shows from the catalogue', () => {
-    const marked: Translate = (key, values) => `[${key}${values ? JSON.stringify(values) : ''}]`;
-    const text = dashboardPage(buildModel(), { t: marked, locale: 'en' })
-      .replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\[dashboard\.[^\]]*\]/g, ' ');
+    const marked: Translator = { ...t, t: (key, values) => `[${key}${values ? JSON.stringify(values) : ''}]` };
+    const text = dashboardPage(buildModel(), { t: marked })
+        .replace(/<(style|script|svg)[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, ' ').replace(/\[(dashboard|share|page)\.[^\]]*\]/g, ' ');
     // What is left is data: the headline, names, dates and amounts, no sentence of the page's own.
-    expect(text.replace(/Invite a friend to Acme|Ben F\.|Cleo &lt;b&gt;|[A-Z][a-z]{2} \d+, \d{4}|\$[\d.,]+|\d+ \/ \d+|\d+/g, '').trim()).toBe('');
+    expect(text.replace(/Invite a friend to Acme|Ben F\.|Cleo &lt;b&gt;|ANNA2345|https:\/\/refer\.example\.com\/r\/ANNA2345|[A-Z][a-z]+ \d+, \d{4}|\$[\d.,]+|\d+ \/ \d+|\d+/g, '').trim()).toBe('');
   });
 
   it('uses colours with at least 4.5:1 contrast for text on its backgrounds', () => {
@@ -84,11 +85,55 @@ describe('the dashboard page', () => {
 
   it('shows where a referrer starts: no friends, no rewards, no tiers or limits', () => {
     const bare = buildProgram({ id: 'plain', rewards: { referrer: { kind: 'credit', amount: 5000, currency: 'USD' } } });
-    const page = dashboardPage(buildModel({ program: bare, friends: [], referred: 0, rewards: { pending: [], approved: [], issued: [] }, progress: { qualified: 0 } }), { t, locale: 'en' });
+    const page = dashboardPage(buildModel({ program: bare, friends: [], referred: 0, rewards: { pending: [], approved: [], issued: [] }, progress: { qualified: 0 } }), { t });
     expect(page).toContain('No friends have signed up with your link yet.');
     expect(page).toContain('No rewards yet.');
     expect(page).toContain('This program has no bonus tiers or limits');
     expect(page).not.toContain('<table');
+  });
+
+  it('speaks the page\'s language: its words, amounts, dates and plurals, and the team\'s own headline for it', () => {
+    const translated = buildProgram({ ...program, locales: ['en', 'de'], pages: { translations: { de: { headline: 'Freunde werben bei Acme' } } } });
+    const de = dashboardPage(buildModel({ program: translated }), { t: translator('de') });
+    expect(de).toMatch(/<html lang="de">/);
+    expect(de).toContain('<h1>Deine Empfehlungen</h1>\n<p><strong>Freunde werben bei Acme</strong></p>');
+    expect(de).toContain('<th scope="row">Ben F.</th>\n<td>2. April 2026</td>\n<td>Qualifiziert<span class="reason">Das Ziel des Programms ist erreicht.</span></td>\n<td>50\u00a0$, bestätigt</td>');
+    expect(de).toContain('<th scope="row">Ohne Namen</th>');
+    expect(de).toContain('Noch 2 qualifizierte Empfehlungen bis zu deinem nächsten Bonus von 25\u00a0$.');
+    expect(de).toContain('Du hast die Obergrenze dieses Monats von 2 Prämien erreicht.');
+    expect(de).toContain('>Per E-Mail teilen<');
+    const fr = dashboardPage(buildModel({ progress: { qualified: 2, nextTier: { atQualified: 3, bonus: { amount: 2500, currency: 'USD' } } } }), { t: translator('fr') });
+    expect(fr).toContain('<td>2 avril 2026</td>');
+    expect(fr).toContain('Encore 1 parrainage validé avant votre prochain bonus de 25\u00a0$US.');
+    expect(fr).toContain('<td>50\u00a0$US, approuvée</td>');
+  });
+
+  it('offers the link the share page\'s way: every channel with the program\'s message, and the QR code', () => {
+    expect(html).toMatch(/<a href="mailto:\?subject=Invite%20a%20friend%20to%20Acme&amp;body=Have%20a%20look[^"]*ANNA2345" data-channel="email">Share by email<\/a>/);
+    for (const channel of ['sms', 'whatsapp', 'linkedin', 'x']) expect(html).toContain(`data-channel="${channel}"`);
+    expect(html).toContain('<title id="share-qr-title">QR code of your referral link</title>');
+    expect(html).toContain('Your code: <strong class="code">ANNA2345</strong>');
+  });
+
+  it('carries the program\'s brand, terms link and links to its other languages', () => {
+    const branded = buildProgram({ ...program, enrolment: { brand: { headline: 'Acme', primaryColor: '#123456', logoUrl: 'https://cdn.acme.example/logo.svg' } }, pages: { termsUrl: 'https://acme.example/terms' } });
+    const page = dashboardPage(buildModel({ program: branded }), { t, languages: { available: ['en', 'fr'], href: (l) => `/me/tok?lang=${l}` } });
+    expect(page).toContain('border-top: 6px solid #123456');
+    expect(page).toContain('<img class="logo" src="https://cdn.acme.example/logo.svg" alt="">');
+    expect(page).toContain('<footer><a href="https://acme.example/terms">Terms and conditions</a></footer>');
+    expect(page).toContain('<a href="/me/tok?lang=fr" hreflang="fr" lang="fr">français</a>');
+  });
+
+  it('the pages of no program speak every shipped language, each its own words', () => {
+    for (const page of [dashboardNotFoundPage, dashboardErrorPage, dashboardHandoverPage]) {
+      const english = page(translator('en'));
+      for (const locale of PAGE_LOCALES.filter((l) => l !== 'en')) {
+        const translated = page(translator(locale));
+        expect(translated).toContain(`<html lang="${locale}">`);
+        expect(translated.match(/<h1>([^<]+)<\/h1>/)![1]).not.toBe(english.match(/<h1>([^<]+)<\/h1>/)![1]);
+      }
+    }
+    expect(dashboardNotFoundPage(translator('de'))).toContain('<h1>Diese Seite gibt es nicht</h1>');
   });
 
   it('the not-found page names no program, enrolment or link', () => {

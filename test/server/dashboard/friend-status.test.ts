@@ -1,6 +1,6 @@
 import { decideQualification, type DecisionInput, type ReferralFacts } from '../../../src/app/packages/domain/qualification-decision';
 import { friendDisplayName, friendReason } from '../../../server/dashboard/friend-status';
-import { DASHBOARD_MESSAGES_EN } from '../../../server/dashboard/messages';
+import { translator } from '../../../server/i18n';
 import {
   NOW, buildDecisionInput, buildLiveEvidence, buildProgram, buildReferralFacts, buildReferralSnapshot, daysBefore,
 } from '../../domain/factories';
@@ -36,7 +36,7 @@ describe('what the dashboard says about a friend', () => {
     const decision = decideQualification(input());
     expect(decision.transition?.to).toBe('rejected');
     const key = friendReason({ status: 'rejected', reason: decision.transition!.reason, rewardRejected: false });
-    expect(DASHBOARD_MESSAGES_EN[key]).toBe(sentence);
+    expect(translator('en').t(key)).toBe(sentence);
   });
 
   it('a reviewer’s rejection is said as such, never with the reviewer’s note; an unknown reason says the terms', () => {

@@ -5,6 +5,7 @@ import { dashboardFeature } from '../../../server/dashboard/routes';
 import { createLogger } from '../../../server/logger';
 import { dashboardLinksFor } from '../../../server/dashboard/dashboard-token';
 import { P } from '../../../server/hubspot/properties';
+import { SHARE_PAGE_SECURITY_POLICY } from '../../../server/public-pages/share-script';
 import { addContacts } from '../../support/contacts';
 import { dialects } from '../../support/databases';
 import { ADMIN_HEADERS, buildProgram, createProgram, startHarness, type Harness } from '../../support/harness';
@@ -20,6 +21,7 @@ function qualifyOnCustomer(h: Harness) {
 }
 
 const program = () => buildProgram({
+  locales: ['en', 'de', 'fr'],
   enrolment: { paths: ['hubspot', 'signup'], brand: { headline: 'Invite a friend to Acme' } },
   rewards: {
     referrer: { kind: 'credit', amount: 5000, currency: 'USD' },
@@ -60,7 +62,7 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     expect(empty.status).toBe(200);
     expect(empty.headers['cache-control']).toBe('private, no-store');
     expect(empty.text).toContain(`value="${rita.link}"`);
-    expect(empty.text).toContain(`Your code: ${rita.code}`);
+    expect(empty.text).toContain(`Your code: <strong class="code">${rita.code}</strong>`);
     expect(empty.text).toContain('No friends have signed up with your link yet.');
     expect(empty.text).toContain('No rewards yet.');
 
@@ -81,10 +83,10 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     await h.service.worker.drain();
 
     const qualified = await request(h.url).get(path(rita.dashboard));
-    expect(qualified.text).toMatch(/<th scope="row">Finn F\.<\/th>[\s\S]*?Qualified<span class="reason">They reached the program’s milestone\.<\/span><\/td>\s*<td>\$50\.00, approved<\/td>/);
-    expect(qualified.text).toMatch(/<dt>Approved<\/dt><dd>\$50\.00<\/dd>/);
+    expect(qualified.text).toMatch(/<th scope="row">Finn F\.<\/th>[\s\S]*?Qualified<span class="reason">They reached the program’s milestone\.<\/span><\/td>\s*<td>\$50, approved<\/td>/);
+    expect(qualified.text).toMatch(/<dt>Approved<\/dt><dd>\$50<\/dd>/);
     expect(qualified.text).toMatch(/<dt>Friends qualified<\/dt><dd>1<\/dd>/);
-    expect(qualified.text).toContain('2 more qualified friends to your next bonus of $25.00.');
+    expect(qualified.text).toContain('2 more qualified friends to your next bonus of $25.');
     expect(qualified.text).toMatch(/<progress id="tier-progress" max="3" value="1">/);
     expect(qualified.text).toContain('Rewards earned: 1 of at most 4.');
 
@@ -92,10 +94,56 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     const [referral] = await h.database.db.selectFrom('referrals').select(['id']).execute();
     const rewards = await h.database.db.selectFrom('rewards').select(['id', 'recipient']).execute();
     expect(rewards.map((r) => r.recipient).sort()).toEqual(['friend', 'referrer']);
-    expect(qualified.text).not.toContain('$20.00');
+    // The friend's $20 is named only by the offer in the share message (the share sheet's text), never as a reward.
+    expect(qualified.text).toContain('data-text="Get $20 off with my referral link:"');
+    expect(qualified.text.replace('data-text="Get $20 off with my referral link:"', '')).not.toContain('$20');
     for (const secret of ['finn.friend@example.com', 'rita@example.org', referral!.id, ...rewards.map((r) => r.id)]) expect(qualified.text).not.toContain(secret);
     for (const id of [friend.id, rita.contactId]) expect(qualified.text).not.toMatch(new RegExp(`\\b${id}\\b`));
     expect(Buffer.byteLength(qualified.text)).toBeLessThan(30 * 1024);
+
+    // The same page in the program's other languages, as the browser asks for them.
+    const german = await request(h.url).get(path(rita.dashboard)).set('Accept-Language', 'de-DE,de;q=0.9,en;q=0.5');
+    expect(german.text).toContain('<html lang="de">');
+    expect(german.text).toMatch(/<th scope="row">Finn F\.<\/th>[\s\S]*?Qualifiziert<span class="reason">Das Ziel des Programms ist erreicht\.<\/span><\/td>\s*<td>50\u00a0\$, bestätigt<\/td>/);
+    expect(german.text).toContain('Noch 2 qualifizierte Empfehlungen bis zu deinem nächsten Bonus von 25\u00a0$.');
+    expect(german.text).toMatch(/<dt>Klicks auf deinen Link<\/dt><dd>1<\/dd>/);
+    const french = await request(h.url).get(path(rita.dashboard)).set('Accept-Language', 'fr-CA,fr;q=0.8');
+    expect(french.text).toContain('<html lang="fr">');
+    expect(french.text).toMatch(/<th scope="row">Finn F\.<\/th>[\s\S]*?Validé<span class="reason">L’objectif du programme est atteint\.<\/span><\/td>\s*<td>50\u00a0\$US, approuvée<\/td>/);
+    expect(french.text).toContain('Récompenses gagnées : 1 sur 4 au maximum.');
+    for (const page of [german, french]) expect(Buffer.byteLength(page.text)).toBeLessThan(30 * 1024);
+  });
+
+  it('speaks the program\'s language the browser asks for, ?lang= overriding it; the pages of no program choose among every language', async () => {
+    const rita = await signUp(h, 'rita@example.org');
+    const url = path(rita.dashboard);
+    const german = await request(h.url).get(url).set('Accept-Language', 'de-CH,de;q=0.9,en;q=0.5');
+    expect(german.status).toBe(200);
+    expect(german.text).toContain('<h1>Deine Empfehlungen</h1>');
+    expect(german.text).toContain('Über deinen Link hat sich noch niemand angemeldet.');
+    expect(german.text).toContain('>Auf WhatsApp teilen<');
+    expect(german.headers['content-language']).toBe('de');
+    expect(german.headers.vary).toMatch(/Accept-Language/);
+    // The share block's copy button runs the share page's one script, and the address (a credential) is never a Referer.
+    expect(german.headers['content-security-policy']).toBe(SHARE_PAGE_SECURITY_POLICY);
+    expect(german.headers['referrer-policy']).toBe('no-referrer');
+    expect(german.text).toContain(`<a href="${url}?lang=fr" hreflang="fr" lang="fr">français</a>`);
+    expect(german.text).not.toContain('lang=es');
+
+    const override = await request(h.url).get(`${url}?lang=fr`).set('Accept-Language', 'de');
+    expect(override.text).toContain('<h1>Vos parrainages</h1>');
+    // Spanish ships, but this program does not speak it: its first language.
+    const spanish = await request(h.url).get(url).set('Accept-Language', 'es-ES');
+    expect(spanish.text).toContain('<html lang="en">');
+    const broken = await request(h.url).get(`${url}?lang=%3Cx%3E`).set('Accept-Language', 'de');
+    expect([broken.status, broken.text]).toEqual([400, expect.stringContaining('Der Teil lang= dieser Adresse ist kein Sprachcode')]);
+
+    const handover = await request(h.url).get('/me').set('Accept-Language', 'es-ES');
+    expect([handover.status, handover.headers['content-language']]).toEqual([200, 'es']);
+    expect(handover.text).toContain('<h1>Abre tu panel desde tu correo</h1>');
+    const notFound = await request(h.url).get('/me/nonsense').set('Accept-Language', 'pt-BR');
+    expect([notFound.status, notFound.headers['content-language']]).toEqual([404, 'pt']);
+    expect(notFound.text).toContain('<h1>Esta página não existe</h1>');
   });
 
   it('the share page links to the dashboard alike for every address; only the sign-up that made the enrolment can open it', async () => {
@@ -103,7 +151,7 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
       .send({ programId: 'spring', email, firstname: 'Rita', consent: 'on' });
     const first = await form('rita@example.org');
     expect(first.status).toBe(200);
-    expect(first.text).toContain(`<a href="${h.url}/me">See your referrals and rewards</a>`);
+    expect(first.text).toContain(`<a href="${h.url}/me?lang=en">See what became of your referrals</a>`);
     const handedOver = first.headers['set-cookie'] as unknown as string[];
     const cookie = handedOver.find((c) => c.startsWith('ro_dash='))!;
     expect(cookie).toMatch(/^ro_dash=[^;]+; Path=\/me; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
@@ -111,6 +159,11 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     const contact = await h.hubspot.crm.contacts.basicApi.getById('rita@example.org', [P.dashboardLink], undefined, undefined, false, 'email');
     const opened = await request(h.url).get('/me').set('cookie', cookie.split(';')[0]!);
     expect([opened.status, opened.headers.location]).toEqual([303, path(contact.properties[P.dashboardLink]!)]);
+    // A language chosen on the way (one the service ships) goes along; anything else is left behind.
+    const inFrench = await request(h.url).get('/me?lang=fr').set('cookie', cookie.split(';')[0]!);
+    expect(inFrench.headers.location).toBe(`${path(contact.properties[P.dashboardLink]!)}?lang=fr`);
+    const odd = await request(h.url).get('/me?lang=%22%3E').set('cookie', cookie.split(';')[0]!);
+    expect(odd.headers.location).toBe(path(contact.properties[P.dashboardLink]!));
 
     // Someone else typing Rita's address gets the same page (her referral link is public by nature), but no way into her dashboard.
     const again = await form('rita@example.org');
@@ -141,16 +194,27 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
       'nonsense',
       `${token}.x`,
     ];
-    const expected = (await request(h.url).get(`/me/${forged[0]}`)).text;
-    for (const t of forged) {
-      const res = await request(h.url).get(`/me/${t}`);
-      expect([res.status, res.text]).toEqual([404, expected]);
-    }
     expect((await rotate(h, rita.contactId).send({})).status).toBe(200);
-    const revoked = await request(h.url).get(path(rita.dashboard));
-    expect([revoked.status, revoked.text]).toEqual([404, expected]);
-    for (const word of [rita.code, 'Acme', 'Rita', 'spring', 'referral link']) expect(expected).not.toContain(word);
-    expect(expected).toContain('This page does not exist');
+    forged.push(token);
+    // Per language, one page: the same bytes and headers whichever part of the token was wrong.
+    const pages: Record<string, string> = {};
+    for (const language of ['en', 'de-DE,de;q=0.9', 'fr', 'es-ES']) {
+      const answers = await Promise.all(forged.map((t) => request(h.url).get(`/me/${t}`).set('Accept-Language', language)));
+      const [first] = answers;
+      pages[language] = first!.text;
+      for (const res of answers) {
+        expect([res.status, res.text]).toEqual([404, first!.text]);
+        expect(res.headers).toEqual({ ...first!.headers, date: res.headers.date });
+      }
+    }
+    for (const page of Object.values(pages)) {
+      for (const word of [rita.code, 'Acme', 'Rita', 'spring', 'referral link', 'Empfehlungslink', 'parrainage']) expect(page).not.toContain(word);
+    }
+    expect(pages.en).toContain('This page does not exist');
+    expect(pages['de-DE,de;q=0.9']).toContain('<h1>Diese Seite gibt es nicht</h1>');
+    expect(pages.fr).toContain('<h1>Cette page n’existe pas</h1>');
+    // Spanish is not the program's language, but this page belongs to no program.
+    expect(pages['es-ES']).toContain('<h1>Esta página no existe</h1>');
   });
 
   it('an erased referrer’s dashboard is gone, and cannot be brought back by rotating', async () => {
@@ -168,6 +232,8 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     await sql`drop table clicks`.execute(h.database.db);
     const res = await request(app).get(path(rita.dashboard));
     expect([res.status, res.text]).toEqual([500, expect.stringContaining('Your dashboard could not be shown just now')]);
+    const dutch = await request(app).get(path(rita.dashboard)).set('Accept-Language', 'nl-BE');
+    expect([dutch.status, dutch.text]).toEqual([500, expect.stringContaining('<h1>Je overzicht kan nu niet worden getoond</h1>')]);
     expect(lines.join('\n')).toContain('referrer dashboard failed');
     const signature = rita.dashboard.slice(rita.dashboard.lastIndexOf('.') + 1);
     expect(lines.join('\n')).not.toContain(signature);
@@ -232,5 +298,11 @@ describe.each(dialects)('referrer dashboard on %s', (dialect) => {
     expect(res.text).toContain('The 10 earlier friends are not listed here.');
     expect(res.text).toContain('Rejected<span class="reason">Rejected because the referrer referred themselves.</span>');
     expect(res.text).not.toMatch(/@example\.com/);
+    // Longer words, the same limit.
+    for (const language of ['de', 'fr']) {
+      const translated = await request(h.url).get(path(rita.dashboard)).set('Accept-Language', language);
+      expect([language, translated.text.match(/<th scope="row">/g)?.length]).toEqual([language, 50]);
+      expect(Buffer.byteLength(translated.text)).toBeLessThan(30 * 1024);
+    }
   });
 });
