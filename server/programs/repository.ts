@@ -1,6 +1,7 @@
 import { parseProgram, parseStoredProgram, type Program } from '../../src/app/packages/domain/program';
 import type { Db } from '../db/database';
 import { AppError } from '../errors';
+import { syncFulfilmentSubscription } from '../events/fulfilment-subscription';
 
 /**
  * Programs are read as one shared parse per stored text, deep-frozen: every workflow call reads its
@@ -76,11 +77,15 @@ export async function saveProgram(db: Db, input: unknown, now: number): Promise<
       .set({ name: program.name, status: program.status, config, updated_at: now })
       .where('id', '=', program.id)
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return { program, created: false };
-    await trx
-      .insertInto('programs')
-      .values({ id: program.id, name: program.name, status: program.status, config, created_at: now, updated_at: now })
-      .execute();
-    return { program, created: true };
+    const created = Number(updated.numUpdatedRows) === 0;
+    if (created) {
+      await trx
+        .insertInto('programs')
+        .values({ id: program.id, name: program.name, status: program.status, config, created_at: now, updated_at: now })
+        .execute();
+    }
+    // The fulfilment webhook is an event subscription derived from this setting.
+    await syncFulfilmentSubscription(trx, program, now);
+    return { program, created };
   });
 }

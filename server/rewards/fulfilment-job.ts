@@ -1,12 +1,6 @@
-import type { NewJob } from '../jobs/queue';
-
 /**
- * The fulfilment job's name and payload, apart from its handler: the review and recording paths
- * enqueue it, and the handler applies review events, so keeping both in one module would tie them
- * into an import cycle.
+ * The kind of the durable job that sent fulfilment webhooks before they went through the event
+ * outbox. Nothing queues it any more; jobs of this kind left in a database are moved into the
+ * outbox by their handler (server/rewards/fulfilment.ts), and the owner-task hook still knows it.
  */
 export const FULFIL_WEBHOOK = 'reward.fulfil-webhook';
-
-export function fulfilWebhookJob(rewardId: string): NewJob {
-  return { kind: FULFIL_WEBHOOK, payload: { rewardId }, dedupeKey: `${FULFIL_WEBHOOK}:${rewardId}` };
-}

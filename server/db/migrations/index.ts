@@ -14,6 +14,7 @@ import { referralClaims } from './011-referral-claims';
 import { fraudSignals } from './012-fraud-signals';
 import { eventSubscriptions } from './013-event-subscriptions';
 import { referredRevenue } from './014-referred-revenue';
+import { fulfilmentSubscriptions } from './016-fulfilment-subscriptions';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -32,5 +33,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '012-fraud-signals': fraudSignals,
     '013-event-subscriptions': eventSubscriptions(dialect),
     '014-referred-revenue': referredRevenue(dialect),
+    '016-fulfilment-subscriptions': fulfilmentSubscriptions,
   };
 }
