@@ -6,6 +6,7 @@ import { actingUser, callFunction } from '@referral-ops/ui-shared/call-function'
 import { setAt, type Draft, type Issues } from './fields';
 import { ProgramForm } from './ProgramForm';
 import { LaunchChecklist } from './LaunchChecklist';
+import { EventSubscriptions } from './EventSubscriptions';
 
 hubspot.extend<'settings'>(() => <SettingsPage />);
 
@@ -100,6 +101,7 @@ export function SettingsPage() {
           {saveError && <Alert title="Not saved" variant="error">{saveError}{issues[''] ? ` ${issues['']}` : ''}</Alert>}
           <LoadingButton loading={saving} variant="primary" onClick={save}>Save program</LoadingButton>
           {selected && <LaunchChecklist key={`checks-${selected}`} programId={selected} actor={actor} />}
+          {selected && <EventSubscriptions key={`events-${selected}`} programId={selected} actor={actor} />}
         </>
       )}
     </Flex>

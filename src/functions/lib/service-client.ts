@@ -1,4 +1,5 @@
 import type { ContactStory, FieldIssue } from '../../app/packages/contracts/app-functions';
+import type { EventSubscriptionView } from '../../app/packages/contracts/events';
 
 /** A failure talking to the reward service, already phrased for the person using the card. */
 export class ServiceError extends Error {
@@ -102,6 +103,18 @@ export function createServiceClient(options: ServiceClientOptions) {
     },
     async saveProgram(programId: string, program: unknown): Promise<unknown> {
       return (await call<{ program: unknown }>('PUT', `/api/programs/${id(programId)}`, program)).data.program;
+    },
+    async listSubscriptions(programId: string): Promise<EventSubscriptionView[]> {
+      return (await call<{ subscriptions: EventSubscriptionView[] }>('GET', `/api/programs/${id(programId)}/event-subscriptions`)).data.subscriptions;
+    },
+    async createSubscription(programId: string, subscription: { url: string; secretRef: string; eventTypes: string[] }): Promise<EventSubscriptionView> {
+      return (await call<{ subscription: EventSubscriptionView }>('POST', `/api/programs/${id(programId)}/event-subscriptions`, subscription)).data.subscription;
+    },
+    async setSubscriptionStatus(subscriptionId: string, status: 'active' | 'paused'): Promise<EventSubscriptionView> {
+      return (await call<{ subscription: EventSubscriptionView }>('PATCH', `/api/event-subscriptions/${id(subscriptionId)}`, { status })).data.subscription;
+    },
+    async deleteSubscription(subscriptionId: string): Promise<void> {
+      await call<null>('DELETE', `/api/event-subscriptions/${id(subscriptionId)}`);
     },
   };
 }

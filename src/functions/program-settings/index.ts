@@ -1,6 +1,7 @@
 /**
  * Programs for the settings page: list, get, save and the launch checklist. A save is checked with the service's own
- * schema first, so the page gets every field issue without a round trip that would fail anyway.
+ * schema first, so the page gets every field issue without a round trip that would fail anyway. Also a program's
+ * event subscriptions: list, add, pause or resume, remove; the service validates those and names the field at fault.
  */
 import { z } from 'zod';
 import { parseProgram } from '../../app/packages/domain/program';
@@ -12,6 +13,14 @@ const parameters = z.discriminatedUnion('action', [
   z.object({ action: z.literal('get'), programId: z.string().min(1) }),
   z.object({ action: z.literal('save'), program: z.record(z.string(), z.unknown()) }),
   z.object({ action: z.literal('doctor'), programId: z.string().min(1) }),
+  z.object({ action: z.literal('subscriptions'), programId: z.string().min(1) }),
+  z.object({
+    action: z.literal('subscribe'), programId: z.string().min(1),
+    // Only the name of the service setting holding the secret: the secret itself never passes through HubSpot.
+    subscription: z.object({ url: z.string(), secretRef: z.string(), eventTypes: z.array(z.string()) }),
+  }),
+  z.object({ action: z.literal('setSubscriptionStatus'), subscriptionId: z.string().min(1), status: z.enum(['active', 'paused']) }),
+  z.object({ action: z.literal('unsubscribe'), subscriptionId: z.string().min(1) }),
 ]);
 
 const fn = defineFunction(
@@ -24,6 +33,15 @@ const fn = defineFunction(
         return { program: await service.getProgram(params.programId) };
       case 'doctor':
         return { checklist: await service.doctor(params.programId) };
+      case 'subscriptions':
+        return { subscriptions: await service.listSubscriptions(params.programId) };
+      case 'subscribe':
+        return { subscription: await service.createSubscription(params.programId, params.subscription) };
+      case 'setSubscriptionStatus':
+        return { subscription: await service.setSubscriptionStatus(params.subscriptionId, params.status) };
+      case 'unsubscribe':
+        await service.deleteSubscription(params.subscriptionId);
+        return { removed: params.subscriptionId };
       case 'save': {
         const parsed = parseProgram(params.program);
         if (!parsed.ok) throw new ServiceError('VALIDATION_FAILED', 'Some settings are not valid; fix the fields marked and save again.', parsed.issues);
