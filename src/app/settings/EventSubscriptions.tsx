@@ -36,9 +36,12 @@ export function EventSubscriptions({ programId, actor }: { programId: string; ac
   useEffect(() => {
     let current = true;
     setState({ status: 'loading' });
-    void callFunction<{ subscriptions: EventSubscriptionView[] }>('program-settings', { action: 'subscriptions', programId, actor: { ...actor } }).then((result) => {
+    void callFunction<{ subscriptions?: EventSubscriptionView[] }>('program-settings', { action: 'subscriptions', programId, actor: { ...actor } }).then((result) => {
       if (!current) return;
-      setState(result.ok ? { status: 'ready', subscriptions: result.data.subscriptions } : { status: 'error', message: result.error.message });
+      if (!result.ok) setState({ status: 'error', message: result.error.message });
+      // A function deployed before this panel answers an unknown action with something else.
+      else if (!Array.isArray(result.data.subscriptions)) setState({ status: 'error', message: 'The program-settings function gave no subscriptions; deploy the latest project build.' });
+      else setState({ status: 'ready', subscriptions: result.data.subscriptions });
     });
     return () => {
       current = false;
