@@ -95,7 +95,7 @@ export class EventDispatcher {
       .where('d.status', '=', 'pending')
       .where('d.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', now)]))
-      // A paused subscription's deliveries wait for it to be resumed.
+      // A paused subscription's deliveries wait for it to be resumed; a kind this dispatcher cannot send waits for one that can.
       .where('d.subscription_id', 'in', db.selectFrom('event_subscriptions').select('id').where('status', '=', 'active').where('kind', 'in', this.sendable))
       .where((eb) => eb.not(eb.exists(
         eb.selectFrom('event_deliveries as p').select(sql<number>`1`.as('one'))
@@ -132,7 +132,7 @@ export class EventDispatcher {
     }
     const signing = signingSecret(subscription, this.opts.env ?? process.env);
     if ('error' in signing) {
-      await this.failed(delivery, signing.error);
+      await this.failed(delivery, signing.error, kind);
       return;
     }
     const headers: Record<string, string> = {
