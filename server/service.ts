@@ -12,7 +12,7 @@ import { ConnectionDrain } from './http/connection-drain';
 import { JobWorker } from './jobs/queue';
 import { EventDispatcher } from './events/delivery';
 import type { Logger } from './logger';
-import { fulfilmentHandlers } from './rewards/fulfilment';
+import { fulfilmentDelivery, fulfilmentHandlers } from './rewards/fulfilment';
 import { releaseDueHolds } from './rewards/review';
 import { purgeVisits } from './capture/visit-purge';
 import { hubspotBatchHandlers, hubspotJobHandlers } from './sync/jobs';
@@ -130,7 +130,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     logger,
   });
 
-  const dispatcher = new EventDispatcher(database, { clock, logger });
+  const dispatcher = new EventDispatcher(database, { clock, logger, kinds: { fulfilment: fulfilmentDelivery(ctx) } });
 
   const app = createApp(ctx, opts.features ?? FEATURES);
   const server = createServer(app);

@@ -265,11 +265,16 @@ export interface VisitTable {
 export interface EventSubscriptionTable {
   id: string;
   program_id: string;
+  /** `webhook`: a developer's; `fulfilment`: the program's fulfilment webhook, derived from its settings (one per program). */
+  kind: 'webhook' | 'fulfilment';
   url: string;
+  /** The signing secret given to the admin API; empty when `secret_ref` names a service setting that holds it. */
   secret: string;
+  /** The name of the service setting (environment variable) holding the signing secret, read at each send. */
+  secret_ref: string | null;
   /** JSON array of event types (`src/app/packages/contracts/events.ts`). */
   event_types: string;
-  status: 'active' | 'deleted';
+  status: 'active' | 'paused' | 'deleted';
   failing_since: number | null;
   created_at: number;
   updated_at: number;
@@ -286,7 +291,8 @@ export interface EventDeliveryTable {
   contact_id: string;
   /** The exact JSON body sent (and signed). */
   payload: string;
-  status: 'pending' | 'delivered' | 'expired';
+  /** `skipped`: ended unsent because it no longer applied (a fulfilment of a reward issued or canceled meanwhile). */
+  status: 'pending' | 'delivered' | 'expired' | 'skipped';
   attempts: number;
   next_attempt_at: number;
   expires_at: number;

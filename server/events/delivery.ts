@@ -1,15 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
-import type { Database, EventDeliveryTable } from '../db/schema';
+import type { Database, EventDeliveryTable, EventSubscriptionTable } from '../db/schema';
 import { backoffMs, enqueue } from '../jobs/queue';
 import { PollingLoop } from '../jobs/polling-loop';
 import type { Logger } from '../logger';
 import { eventEndpointItem } from '../owner-tasks/item-keys';
 import { completeOwnerTaskJob, raiseOwnerTaskJob } from '../owner-tasks/jobs';
 import { signatureHeader, SIGNATURE_HEADER } from './signature';
+import { signingSecret, type SecretLookup } from './signing-secret';
 
-type DeliveryRow = Selectable<EventDeliveryTable>;
+export type DeliveryRow = Selectable<EventDeliveryTable>;
+
+/**
+ * What a system subscription adds to a plain delivery (the fulfilment webhook: server/rewards/fulfilment.ts).
+ * A developer's subscription (kind `webhook`) needs none of it.
+ */
+export interface DeliveryKind {
+  /** Read before each send: a reason to end the delivery unsent (`skipped`), or undefined to send it. */
+  skipReason(delivery: DeliveryRow): Promise<string | undefined>;
+  /** Headers beside the standard ones, for receivers written against older ones. */
+  extraHeaders?(body: string, secret: string | undefined): Record<string, string>;
+  /**
+   * Runs in the transaction that records the acknowledgement, so what it changes happens exactly
+   * when the delivery is settled, once. `answer` is the receiver's response body. A returned note is
+   * kept on the delivery (its `lastError`) for a person to read.
+   */
+  acknowledged(trx: Transaction<Database>, delivery: DeliveryRow, answer: string): Promise<string | undefined>;
+  /** Runs in the transaction that gives the delivery up. */
+  expired?(trx: Transaction<Database>, delivery: DeliveryRow, error: string): Promise<void>;
+}
 
 export interface EventDispatcherOptions {
   clock: () => number;
@@ -20,6 +40,10 @@ export interface EventDispatcherOptions {
   /** Failed attempts of one delivery after which its endpoint counts as failing and the program owner is told (once). */
   failingAfter?: number;
   timeoutMs?: number;
+  /** Where a `secret_ref` is looked up: the service's environment. */
+  env?: SecretLookup;
+  /** The system subscription kinds this dispatcher sends; a kind without one is left to a dispatcher that has it. */
+  kinds?: { fulfilment?: DeliveryKind };
 }
 
 export const FAILING_AFTER_ATTEMPTS = 5;
@@ -34,8 +58,10 @@ export const FAILING_AFTER_ATTEMPTS = 5;
 export class EventDispatcher {
   private readonly id = `dispatcher-${randomUUID().slice(0, 8)}`;
   private readonly loop: PollingLoop;
+  private readonly sendable: Array<EventSubscriptionTable['kind']>;
 
   constructor(private readonly database: DatabaseHandle, private readonly opts: EventDispatcherOptions) {
+    this.sendable = ['webhook', ...(opts.kinds?.fulfilment ? ['fulfilment' as const] : [])];
     // A full round means more may be waiting: go again at once.
     this.loop = new PollingLoop(() => this.runDue(), opts.logger, 'event dispatcher tick failed', true);
   }
@@ -69,6 +95,8 @@ export class EventDispatcher {
       .where('d.status', '=', 'pending')
       .where('d.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', now)]))
+      // A paused subscription's deliveries wait for it to be resumed; a kind this dispatcher cannot send waits for one that can.
+      .where('d.subscription_id', 'in', db.selectFrom('event_subscriptions').select('id').where('status', '=', 'active').where('kind', 'in', this.sendable))
       .where((eb) => eb.not(eb.exists(
         eb.selectFrom('event_deliveries as p').select(sql<number>`1`.as('one'))
           .whereRef('p.subscription_id', '=', 'd.subscription_id')
@@ -96,33 +124,51 @@ export class EventDispatcher {
       .where('locked_by', '=', this.id).where('locked_until', '=', delivery.locked_until).executeTakeFirst();
     if (!stillMine) return;
     const subscription = await db.selectFrom('event_subscriptions').selectAll().where('id', '=', delivery.subscription_id).executeTakeFirstOrThrow();
+    const kind = subscription.kind === 'fulfilment' ? this.opts.kinds?.fulfilment : undefined;
+    const skip = await kind?.skipReason(delivery);
+    if (skip !== undefined) {
+      await this.database.db.transaction().execute((trx) => this.settle(trx, delivery, { status: 'skipped', last_error: skip }));
+      return;
+    }
+    const signing = signingSecret(subscription, this.opts.env ?? process.env);
+    if ('error' in signing) {
+      await this.failed(delivery, signing.error, kind);
+      return;
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'idempotency-key': delivery.event_id,
+      'referral-ops-event': delivery.event_type,
+      ...(signing.secret !== undefined && { [SIGNATURE_HEADER]: signatureHeader(signing.secret, delivery.payload, this.opts.clock()) }),
+      ...kind?.extraHeaders?.(delivery.payload, signing.secret),
+    };
     let error: string | undefined;
+    let answer = '';
     try {
       const res = await (this.opts.fetch ?? fetch)(subscription.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': delivery.event_id,
-          'referral-ops-event': delivery.event_type,
-          [SIGNATURE_HEADER]: signatureHeader(subscription.secret, delivery.payload, this.opts.clock()),
-        },
+        headers,
         body: delivery.payload,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
       if (res.status < 200 || res.status > 299) error = `the endpoint answered ${res.status}`;
-      await res.body?.cancel().catch(() => undefined);
+      // Only a kind that acts on the answer reads it.
+      if (error === undefined && kind) answer = await res.text();
+      else await res.body?.cancel().catch(() => undefined);
     } catch (err) {
       error = `the endpoint could not be reached: ${err instanceof Error ? err.message : String(err)}`;
     }
-    if (error === undefined) await this.delivered(delivery);
-    else await this.failed(delivery, error);
+    if (error === undefined) await this.delivered(delivery, kind, answer);
+    else await this.failed(delivery, error, kind);
   }
 
-  private async delivered(delivery: DeliveryRow): Promise<void> {
+  private async delivered(delivery: DeliveryRow, kind: DeliveryKind | undefined, answer: string): Promise<void> {
     const now = this.opts.clock();
     await this.database.db.transaction().execute(async (trx) => {
       if (!(await this.settle(trx, delivery, { status: 'delivered', attempts: delivery.attempts + 1, delivered_at: now, last_error: null }))) return;
+      const note = await kind?.acknowledged(trx, delivery, answer);
+      if (note !== undefined) await trx.updateTable('event_deliveries').set({ last_error: note.slice(0, 2000) }).where('id', '=', delivery.id).execute();
       // The endpoint works again: the owner's task about it is resolved.
       const subscription = await trx.selectFrom('event_subscriptions').select('failing_since').where('id', '=', delivery.subscription_id).executeTakeFirstOrThrow();
       if (subscription.failing_since === null) return;
@@ -135,7 +181,7 @@ export class EventDispatcher {
     });
   }
 
-  private async failed(delivery: DeliveryRow, error: string): Promise<void> {
+  private async failed(delivery: DeliveryRow, error: string, kind?: DeliveryKind): Promise<void> {
     const now = this.opts.clock();
     const attempts = delivery.attempts + 1;
     const expired = now >= Number(delivery.expires_at);
@@ -145,6 +191,7 @@ export class EventDispatcher {
       });
       if (!settled) return;
       this.opts.logger.warn({ delivery: delivery.id, subscription: delivery.subscription_id, attempts, error }, expired ? 'event delivery expired' : 'event delivery will retry');
+      if (expired) await kind?.expired?.(trx, delivery, error);
       if (attempts < (this.opts.failingAfter ?? FAILING_AFTER_ATTEMPTS)) return;
       // Only the attempt that marks the endpoint failing raises the task: one per failing spell (the item
       // names its start), not one per event.

@@ -4,15 +4,14 @@ import type {
 } from '../../src/app/packages/contracts/events';
 import type { Database, EnrolmentTable, EventDeliveryTable, EventSubscriptionTable } from '../db/schema';
 import { newId } from '../ids';
+import { DELIVERY_EXPIRY_MS } from './delivery-expiry';
+import { fulfilmentDeliveryRow } from './fulfilment-subscription';
 
 /**
  * The outbox: an event becomes one delivery row per subscription that wants it, inserted in the
  * transaction of the ledger change it reports. So a change that rolls back sends nothing, and a
  * change that commits is delivered even if the process dies right after.
  */
-
-/** How long a delivery is retried before it is given up (`expired`) and the stream moves on. */
-export const DELIVERY_EXPIRY_MS = 3 * 86_400_000;
 
 type SubscriptionRow = Selectable<EventSubscriptionTable>;
 
@@ -36,6 +35,14 @@ export async function emitTransitionEvent(
       .where('rewards.id', '=', t.entityId).where('event_subscriptions.status', '=', 'active').execute(), type);
     if (subscriptions.length === 0) return;
     const r = await trx.selectFrom('rewards').selectAll().where('id', '=', t.entityId).executeTakeFirstOrThrow();
+    // The program's fulfilment webhook is a subscriber too, with its own body and key (fulfilment-subscription.ts).
+    const fulfilment = subscriptions.filter((s) => s.kind === 'fulfilment');
+    if (fulfilment.length > 0) {
+      await trx.insertInto('event_deliveries').values(fulfilment.map((s) => fulfilmentDeliveryRow(s.id, r, t.at)))
+        .onConflict((oc) => oc.columns(['subscription_id', 'event_id']).doNothing()).execute();
+    }
+    const developers = subscriptions.filter((s) => s.kind !== 'fulfilment');
+    if (developers.length === 0) return;
     const data: RewardEventData = {
       reward: {
         id: r.id, referralId: r.referral_id, recipient: r.recipient, recipientContactId: r.recipient_contact_id, kind: r.kind,
@@ -43,7 +50,7 @@ export async function emitTransitionEvent(
       },
       reason: t.reason ?? null,
     };
-    await insertDeliveries(trx, subscriptions, { id: newId('evt'), programId: r.program_id, occurredAt: iso(t.at), type, data } as EventBody,
+    await insertDeliveries(trx, developers, { id: newId('evt'), programId: r.program_id, occurredAt: iso(t.at), type, data } as EventBody,
       { streamKey: r.referral_id, contactId: r.recipient_contact_id, at: t.at });
     return;
   }

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import type { Actor } from '../ledger/actor';
 import { recordTransition } from '../ledger/audit';
 import { changedSettings } from './changed-settings';
+import { syncFulfilmentSubscription } from '../events/fulfilment-subscription';
 
 /**
  * Programs are read as one shared parse per stored text, deep-frozen: every workflow call reads its
@@ -102,6 +103,8 @@ export async function saveProgram(db: Db, input: unknown, now: number, actor: Ac
         reason: before ? 'settings saved' : 'program created', data: before ? { changed } : undefined, at: now,
       });
     }
+    // The fulfilment webhook is an event subscription derived from this setting.
+    await syncFulfilmentSubscription(trx, program, now);
     return { program, created: !before, changed };
   });
 }

@@ -1,12 +1,6 @@
-import type { NewJob } from '../jobs/queue';
-
 /**
- * The fulfilment job's name and payload, apart from its handler: the review and recording paths
- * enqueue it, and the handler applies review events, so keeping both in one module would tie them
- * into an import cycle.
+ * The job kind older versions queued for each webhook fulfilment. Jobs of this kind left in a database
+ * after an upgrade (or queued by an older replica during a rolling one) are moved into the event
+ * outbox by their handler (server/rewards/fulfilment.ts); the owner-task hook also knows the kind.
  */
 export const FULFIL_WEBHOOK = 'reward.fulfil-webhook';
-
-export function fulfilWebhookJob(rewardId: string): NewJob {
-  return { kind: FULFIL_WEBHOOK, payload: { rewardId }, dedupeKey: `${FULFIL_WEBHOOK}:${rewardId}` };
-}

@@ -5,10 +5,8 @@ import { initialRewardState, type RewardState } from '../../src/app/packages/dom
 import type { Database, ReferralTable } from '../db/schema';
 import type { Actor } from '../ledger/actor';
 import { newId } from '../ids';
-import { enqueue } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
 import { raiseReviewTask } from '../owner-tasks/ledger-hooks';
-import { fulfilWebhookJob } from './fulfilment-job';
 
 export interface RecordedReward {
   id: string;
@@ -73,7 +71,6 @@ export async function recordRewards(
       data: { recipient: line.recipient, amount: line.amount, currency: line.currency, callbackId: origin.callbackId, ...(line.basis ? { basis: line.basis } : {}) },
     });
     if (status === 'pending_review') await raiseReviewTask(trx, id, origin.portalId, now);
-    if (status === 'approved' && program.fulfilment.kind === 'webhook') await enqueue(trx, fulfilWebhookJob(id), now);
     recorded.push({ id, status, recipient: line.recipient });
   }
   return recorded;

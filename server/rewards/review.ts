@@ -6,48 +6,51 @@ import { AppError } from '../errors';
 import type { Actor } from '../ledger/actor';
 import { enqueue } from '../jobs/queue';
 import { recordTransition } from '../ledger/audit';
-import { findProgram } from '../programs/repository';
 import { completeCallbackJob, syncContactJob } from '../sync/jobs';
-import { fulfilWebhookJob } from './fulfilment-job';
 import { lockReward, type RewardRow } from './repository';
 import { resolveOwnerTasks } from '../owner-tasks/ledger-hooks';
 
 /**
  * Moves one reward through the state machine with its actor and reason in the audit trail, and
- * queues what must follow in the same transaction: HubSpot property sync, the paused workflow's
- * completion once no reward of that callback awaits review, and webhook fulfilment when payable.
+ * queues what must follow in the same transaction: HubSpot property sync and the paused workflow's
+ * completion once no reward of that callback awaits review. Webhook fulfilment of a payable reward
+ * is the outbox's (server/events/fulfilment-subscription.ts), written by the audit row's transition.
  */
 export async function applyRewardEvent(ctx: AppContext, rewardId: string, event: RewardEvent, actor: Actor): Promise<RewardRow> {
-  return ctx.database.db.transaction().execute(async (trx) => {
-    const now = ctx.clock();
-    const reward = await lockReward(trx, ctx.database.dialect, rewardId);
-    const result = transition(reward.status, event, { holdUntil: new Date(reward.hold_until ?? 0), now: new Date(now) });
-    if (!result.ok) {
-      // Repeating a decision that already took effect answers with the reward as it is.
-      if (result.code === 'already_done') return reward;
-      // A full sentence: the card shows it as is and adds what to do next.
-      throw new AppError('INVALID_STATE', `${result.message}.`, { status: reward.status, event: event.type });
-    }
-    const reason = 'reason' in event ? event.reason : event.type === 'issue' ? `Issued: ${event.reference}` : null;
-    const updated = await trx
-      .updateTable('rewards')
-      .set({
-        status: result.to,
-        updated_at: now,
-        ...(event.type === 'issue' ? { fulfilment_ref: event.reference, issued_at: now } : {}),
-      })
-      .where('id', '=', reward.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordTransition(trx, { entity: 'reward', entityId: reward.id, from: reward.status, to: result.to, actor, reason, at: now });
-    await resolveOwnerTasks(trx, reward.id, reward.status, result.to, now);
+  return ctx.database.db.transaction().execute((trx) => applyRewardEventIn(trx, ctx, rewardId, event, actor));
+}
 
-    if (result.to === 'rejected') await rejectReferralIfNothingLeft(trx, reward, reason ?? 'Rejected by a reviewer', actor, now);
-    await enqueue(trx, syncContactJob(reward.recipient_contact_id), now);
-    if (result.to === 'approved') await queueFulfilment(ctx, trx, updated, now);
-    if (reward.callback_id && reward.status === 'pending_review') await completeIfReviewed(trx, reward.callback_id, actor, reason, now);
-    return updated;
-  });
+/** The same inside a caller's transaction: the fulfilment's acknowledgement issues the reward together with settling its delivery. */
+export async function applyRewardEventIn(
+  trx: Transaction<Database>, ctx: Pick<AppContext, 'clock' | 'database'>, rewardId: string, event: RewardEvent, actor: Actor,
+): Promise<RewardRow> {
+  const now = ctx.clock();
+  const reward = await lockReward(trx, ctx.database.dialect, rewardId);
+  const result = transition(reward.status, event, { holdUntil: new Date(reward.hold_until ?? 0), now: new Date(now) });
+  if (!result.ok) {
+    // Repeating a decision that already took effect answers with the reward as it is.
+    if (result.code === 'already_done') return reward;
+    // A full sentence: the card shows it as is and adds what to do next.
+    throw new AppError('INVALID_STATE', `${result.message}.`, { status: reward.status, event: event.type });
+  }
+  const reason = 'reason' in event ? event.reason : event.type === 'issue' ? `Issued: ${event.reference}` : null;
+  const updated = await trx
+    .updateTable('rewards')
+    .set({
+      status: result.to,
+      updated_at: now,
+      ...(event.type === 'issue' ? { fulfilment_ref: event.reference, issued_at: now } : {}),
+    })
+    .where('id', '=', reward.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordTransition(trx, { entity: 'reward', entityId: reward.id, from: reward.status, to: result.to, actor, reason, at: now });
+  await resolveOwnerTasks(trx, reward.id, reward.status, result.to, now);
+
+  if (result.to === 'rejected') await rejectReferralIfNothingLeft(trx, reward, reason ?? 'Rejected by a reviewer', actor, now);
+  await enqueue(trx, syncContactJob(reward.recipient_contact_id), now);
+  if (reward.callback_id && reward.status === 'pending_review') await completeIfReviewed(trx, reward.callback_id, actor, reason, now);
+  return updated;
 }
 
 async function rejectReferralIfNothingLeft(trx: Transaction<Database>, reward: RewardRow, reason: string, actor: Actor, now: number) {
@@ -86,11 +89,6 @@ async function completeIfReviewed(trx: Transaction<Database>, callbackId: string
     .set({ execution_state: 'SUCCESS', outputs: JSON.stringify(outputFields) })
     .where('callback_id', '=', callbackId)
     .execute();
-}
-
-async function queueFulfilment(ctx: AppContext, trx: Transaction<Database>, reward: RewardRow, now: number) {
-  const program = await findProgram(trx, reward.program_id);
-  if (program?.fulfilment.kind === 'webhook') await enqueue(trx, fulfilWebhookJob(reward.id), now);
 }
 
 /** Rewards whose hold period has passed become payable. Runs periodically; safe to run anywhere, any time. */

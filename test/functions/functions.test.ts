@@ -313,3 +313,54 @@ describe('program-settings doctor', () => {
     expect(checklist?.checks).toContainEqual(expect.objectContaining({ group: 'Program', ok: true }));
   });
 });
+
+describe('program-settings event subscriptions', () => {
+  const SETTING = 'REFERRAL_EVENTS_SECRET_FUNCTIONS_TEST';
+  beforeEach(() => {
+    process.env[SETTING] = 'evsec-functions-0123456789';
+  });
+  afterEach(async () => {
+    delete process.env[SETTING];
+    const db = h.service.ctx.database.db;
+    await db.deleteFrom('event_deliveries').execute();
+    await db.deleteFrom('event_subscriptions').execute();
+  });
+  const call = (parameters: Record<string, unknown>) => programSettings({ parameters: { ...parameters, actor } }, deps());
+
+  test('adds, lists, pauses, resumes and removes a subscription through the service', async () => {
+    await createProgram(h);
+    const added = await call({ action: 'subscribe', programId: 'spring', subscription: { url: 'https://hooks.example/referrals', secretRef: SETTING, eventTypes: ['reward.issued'] } });
+    expect(added).toMatchObject({ ok: true, data: { subscription: { url: 'https://hooks.example/referrals', secretRef: SETTING, eventTypes: ['reward.issued'], status: 'active', kind: 'webhook' } } });
+    const id = (added.ok && 'subscription' in added.data ? added.data.subscription?.id : undefined) ?? '';
+
+    expect(await call({ action: 'setSubscriptionStatus', subscriptionId: id, status: 'paused' })).toMatchObject({ ok: true, data: { subscription: { id, status: 'paused' } } });
+    expect(await call({ action: 'subscriptions', programId: 'spring' })).toMatchObject({ ok: true, data: { subscriptions: [{ id, status: 'paused' }] } });
+    expect(await call({ action: 'setSubscriptionStatus', subscriptionId: id, status: 'active' })).toMatchObject({ ok: true, data: { subscription: { id, status: 'active' } } });
+    expect(await call({ action: 'unsubscribe', subscriptionId: id })).toEqual({ ok: true, data: { removed: id } });
+    expect(await call({ action: 'subscriptions', programId: 'spring' })).toEqual({ ok: true, data: { subscriptions: [] } });
+    expect(sent.map(route)).toEqual([
+      'POST /api/programs/spring/event-subscriptions', `PATCH /api/event-subscriptions/${id}`, 'GET /api/programs/spring/event-subscriptions',
+      `PATCH /api/event-subscriptions/${id}`, `DELETE /api/event-subscriptions/${id}`, 'GET /api/programs/spring/event-subscriptions',
+    ]);
+    expect(sent[0]).toMatchObject({ actor: 'hubspot-user:42:reviewer@example.com' });
+  });
+
+  test("the service's refusals come back naming the field, and nothing is stored", async () => {
+    await createProgram(h);
+    const unset = await call({ action: 'subscribe', programId: 'spring', subscription: { url: 'https://hooks.example/x', secretRef: 'NOT_A_SETTING_OF_THE_SERVICE', eventTypes: ['reward.issued'] } });
+    expect(unset).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('NOT_A_SETTING_OF_THE_SERVICE'), issues: [{ path: 'secretRef', message: expect.stringContaining('no setting') }] } });
+    const plainHttp = await call({ action: 'subscribe', programId: 'spring', subscription: { url: 'http://hooks.example/x', secretRef: SETTING, eventTypes: [] } });
+    expect(plainHttp.ok ? [] : plainHttp.error.issues?.map((i) => i.path)).toEqual(['url', 'eventTypes']);
+    expect(await h.service.ctx.database.db.selectFrom('event_subscriptions').selectAll().execute()).toEqual([]);
+  });
+
+  test("the program's fulfilment webhook is listed but cannot be removed here", async () => {
+    await createProgram(h, { fulfilment: { kind: 'webhook', url: 'https://payouts.example/hook' } });
+    const list = await call({ action: 'subscriptions', programId: 'spring' });
+    const [fulfilment] = (list.ok && 'subscriptions' in list.data ? list.data.subscriptions : undefined) ?? [];
+    expect(fulfilment).toMatchObject({ kind: 'fulfilment', url: 'https://payouts.example/hook' });
+    expect(await call({ action: 'unsubscribe', subscriptionId: fulfilment!.id })).toEqual({
+      ok: false, error: { code: 'INVALID_STATE', message: expect.stringContaining("change the program's fulfilment setting") },
+    });
+  });
+});

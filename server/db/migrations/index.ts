@@ -15,6 +15,7 @@ import { fraudSignals } from './012-fraud-signals';
 import { eventSubscriptions } from './013-event-subscriptions';
 import { referredRevenue } from './014-referred-revenue';
 import { dashboardTokens } from './015-dashboard-tokens';
+import { fulfilmentSubscriptions } from './016-fulfilment-subscriptions';
 
 /** Versioned migrations, applied in key order. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -34,5 +35,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '013-event-subscriptions': eventSubscriptions(dialect),
     '014-referred-revenue': referredRevenue(dialect),
     '015-dashboard-tokens': dashboardTokens,
+    '016-fulfilment-subscriptions': fulfilmentSubscriptions,
   };
 }

@@ -12,6 +12,7 @@ import { MatchPreview } from './MatchPreview';
 import { WhyPanel } from './WhyPanel';
 import { InFlightNotice } from './InFlightNotice';
 import { inFlightSentence, unsavedIds } from './unsaved';
+import { EventSubscriptions } from './EventSubscriptions';
 
 hubspot.extend<'settings'>(() => <SettingsPage />);
 
@@ -150,6 +151,7 @@ export function SettingsPage() {
           </Flex>
           {selected && <LaunchChecklist key={`checks-${selected}`} programId={selected} actor={actor} />}
           {selected && <WhyPanel key={`why-${selected}`} programId={selected} locale={userLocale(context.user.locale)} />}
+          {selected && <EventSubscriptions key={`events-${selected}`} programId={selected} actor={actor} />}
         </>
       )}
     </Flex>

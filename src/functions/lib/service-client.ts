@@ -1,6 +1,7 @@
 import type { ContactStory, DashboardLinkRotation, FieldIssue } from '../../app/packages/contracts/app-functions';
 import type { ContactLink, MatchPreview, WhyAnswer } from '../../app/packages/contracts/explain';
 import type { InFlight, PortalOptions, PortalOwner } from '../../app/packages/contracts/portal-options';
+import type { EventSubscriptionView } from '../../app/packages/contracts/events';
 
 /** A failure talking to the reward service, already phrased for the person using the card. */
 export class ServiceError extends Error {
@@ -131,6 +132,18 @@ export function createServiceClient(options: ServiceClientOptions) {
     async why(contactId: string, programId?: string): Promise<WhyAnswer> {
       const query = programId ? `?${new URLSearchParams({ program: programId }).toString()}` : '';
       return (await call<WhyAnswer>('GET', `/api/contacts/${id(contactId)}/why${query}`)).data;
+    },
+    async listSubscriptions(programId: string): Promise<EventSubscriptionView[]> {
+      return (await call<{ subscriptions: EventSubscriptionView[] }>('GET', `/api/programs/${id(programId)}/event-subscriptions`)).data.subscriptions;
+    },
+    async createSubscription(programId: string, subscription: { url: string; secretRef: string; eventTypes: string[] }): Promise<EventSubscriptionView> {
+      return (await call<{ subscription: EventSubscriptionView }>('POST', `/api/programs/${id(programId)}/event-subscriptions`, subscription)).data.subscription;
+    },
+    async setSubscriptionStatus(subscriptionId: string, status: 'active' | 'paused'): Promise<EventSubscriptionView> {
+      return (await call<{ subscription: EventSubscriptionView }>('PATCH', `/api/event-subscriptions/${id(subscriptionId)}`, { status })).data.subscription;
+    },
+    async deleteSubscription(subscriptionId: string): Promise<void> {
+      await call<null>('DELETE', `/api/event-subscriptions/${id(subscriptionId)}`);
     },
   };
 }

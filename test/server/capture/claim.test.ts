@@ -9,7 +9,6 @@ import { HubSpotCallFailed } from '../../../server/hubspot/gateway';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../../../server/db/database';
 import { migrations } from '../../../server/db/migrations';
 import type { EnrolmentRow } from '../../../server/enrolment/repository';
-import { saveProgram } from '../../../server/programs/repository';
 import type { Program } from '../../../src/app/packages/domain/program';
 import { dialects, withPostgresClient, type TestDatabase } from '../../support/databases';
 import { buildProgram } from '../../support/harness';
@@ -124,7 +123,8 @@ describe.each(dialects)('the referral claims migration (011) on %s', (dialect) =
   it('moves the claims an older version left among referrals, each with its recovery job', async () => {
     const database = await databaseAt(dialect, '008-cap-indexes');
     try {
-      await saveProgram(database.db, buildProgram(), T0);
+      // Stored as that version stored it: the programs table is all it had of a program.
+      await database.db.insertInto('programs').values({ id: 'spring', name: 'Spring referrals', status: 'draft', config: JSON.stringify(buildProgram()), created_at: T0, updated_at: T0 }).execute();
       await insertEnrolment(database.db, { id: 'enr_1', programId: 'spring', contactId: '101', code: 'ANNA2345', now: T0 });
       const row = (id: string, contact: string) => ({
         id, program_id: 'spring', enrolment_id: 'enr_1', referrer_contact_id: '101', referred_contact_id: contact,

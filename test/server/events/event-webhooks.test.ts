@@ -52,6 +52,7 @@ function admin(h: Harness) {
     post: (path: string, body: object = {}) => auth(request(h.url).post(path)).send(body),
     get: (path: string) => auth(request(h.url).get(path)),
     delete: (path: string) => auth(request(h.url).delete(path)),
+    patch: (path: string, body: object) => auth(request(h.url).patch(path)).send(body),
   };
 }
 
@@ -242,6 +243,55 @@ describe.each(dialects)('Event webhooks on %s', (dialect) => {
   });
 });
 
+describe.each(dialects)('Pausing event subscriptions on %s', (dialect) => {
+  let h: Harness;
+  const clock = { now: Date.now() };
+  beforeEach(async () => {
+    clock.now = Date.now();
+    h = await startHarness({ dialect, clock: () => clock.now });
+  });
+  afterEach(() => h.close());
+
+  it('a paused subscription records nothing new and holds what waits; resumed, it gets the held events in order', async () => {
+    await createProgram(h);
+    const receiver = await startReceiver(clock, () => 200);
+    const { id } = await subscribe(h, receiver.url, ['referral.qualified', 'reward.approved', 'reward.issued']);
+    const held = await qualifiedReferral(h, clock);
+
+    const paused = await admin(h).patch(`/api/event-subscriptions/${id}`, { status: 'paused' });
+    expect(paused.status).toBe(200);
+    expect(paused.body.subscription).toMatchObject({ id, status: 'paused' });
+    expect((await admin(h).post(`/api/rewards/${held.rewardId}/issue`, { reference: 'PAY-1' })).status).toBe(200);
+    clock.now += HOUR;
+    await h.service.dispatcher.drain();
+    expect(receiver.calls).toEqual([]);
+    expect(await pendingDeliveries(h)).toBe(2);
+
+    expect((await admin(h).patch(`/api/event-subscriptions/${id}`, { status: 'active' })).body.subscription).toMatchObject({ status: 'active' });
+    await deliverEverything(h, clock);
+    await receiver.close();
+    // The issue happened while paused: not recorded. What waited went out once resumed.
+    expect(typesByReferral(receiver.accepted())).toEqual({ [held.referralId]: ['referral.qualified', 'reward.approved'] });
+  });
+
+  it("the program's fulfilment webhook is listed as a subscription that only the program's setting changes", async () => {
+    await createProgram(h, { fulfilment: { kind: 'webhook', url: 'https://payouts.example/hook', secretRef: 'REWARD_WEBHOOK_SECRET' } });
+    const list = await admin(h).get('/api/programs/spring/event-subscriptions');
+    expect(list.body.subscriptions).toEqual([expect.objectContaining({
+      kind: 'fulfilment', status: 'active', url: 'https://payouts.example/hook', secretRef: 'REWARD_WEBHOOK_SECRET', eventTypes: ['reward.approved'],
+    })]);
+    const { id } = list.body.subscriptions[0] as { id: string };
+    for (const res of [await admin(h).patch(`/api/event-subscriptions/${id}`, { status: 'paused' }), await admin(h).delete(`/api/event-subscriptions/${id}`)]) {
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain("change the program's fulfilment setting");
+    }
+    await createProgram(h, { fulfilment: { kind: 'webhook', url: 'https://payouts.example/v2', secretRef: 'REWARD_WEBHOOK_SECRET' } });
+    expect((await admin(h).get('/api/programs/spring/event-subscriptions')).body.subscriptions).toEqual([expect.objectContaining({ id, url: 'https://payouts.example/v2' })]);
+    await createProgram(h, { fulfilment: { kind: 'manual' } });
+    expect((await admin(h).get('/api/programs/spring/event-subscriptions')).body.subscriptions).toEqual([]);
+  });
+});
+
 describe('Event subscriptions admin API', () => {
   let h: Harness;
   const clock = { now: Date.now() };
@@ -257,12 +307,43 @@ describe('Event subscriptions admin API', () => {
     [{ url: 'https://hooks.example/x', secret: 'short', eventTypes: ['reward.issued'] }, 'secret'],
     [{ url: 'https://hooks.example/x', secret: SECRET, eventTypes: ['reward.paid'] }, 'eventTypes.0'],
     [{ url: 'https://hooks.example/x', secret: SECRET, eventTypes: [] }, 'eventTypes'],
+    [{ url: 'https://hooks.example/x', eventTypes: ['reward.issued'] }, 'secret'],
+    [{ url: 'https://hooks.example/x', secret: SECRET, secretRef: 'REFERRAL_EVENTS_SECRET_TEST', eventTypes: ['reward.issued'] }, 'secret'],
+    [{ url: 'https://hooks.example/x', secretRef: 'events-secret', eventTypes: ['reward.issued'] }, 'secretRef'],
+    [{ url: 'https://hooks.example/x', secretRef: 'NO_SUCH_SETTING_ANYWHERE', eventTypes: ['reward.issued'] }, 'secretRef'],
   ])('refuses %j with a 400 naming %s, and stores nothing', async (body, path) => {
     const res = await admin(h).post('/api/programs/spring/event-subscriptions', body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.details.issues[0].path).toBe(path);
     expect(await h.database.db.selectFrom('event_subscriptions').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('signs with the secret held in the service setting a subscription names, never storing or showing it', async () => {
+    process.env.REFERRAL_EVENTS_SECRET_TEST = SECRET;
+    try {
+      const receiver = await startReceiver(clock, () => 200);
+      const res = await admin(h).post('/api/programs/spring/event-subscriptions', { url: receiver.url, secretRef: 'REFERRAL_EVENTS_SECRET_TEST', eventTypes: ['reward.approved'] });
+      expect(res.status).toBe(201);
+      expect(res.body.subscription).toMatchObject({ kind: 'webhook', status: 'active', secretRef: 'REFERRAL_EVENTS_SECRET_TEST' });
+      expect(JSON.stringify(await h.database.db.selectFrom('event_subscriptions').selectAll().execute())).not.toContain(SECRET);
+      await qualifiedReferral(h, clock);
+      await h.service.dispatcher.drain();
+      await receiver.close();
+      expect(receiver.calls).toHaveLength(1);
+      expect(verifySignatureHeader(SECRET, receiver.calls[0]!.body, receiver.calls[0]!.signature, receiver.calls[0]!.receivedAt)).toMatchObject({ ok: true });
+    } finally {
+      delete process.env.REFERRAL_EVENTS_SECRET_TEST;
+    }
+  });
+
+  it('refuses a change other than pausing or resuming, and answers 404 for an unknown subscription', async () => {
+    const { id } = await subscribe(h, 'https://hooks.example/referral-ops');
+    const bad = await admin(h).patch(`/api/event-subscriptions/${id}`, { status: 'deleted' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toBe('status');
+    expect((await admin(h).get('/api/programs/spring/event-subscriptions')).body.subscriptions).toEqual([expect.objectContaining({ id, status: 'active' })]);
+    expect((await admin(h).patch('/api/event-subscriptions/sub_nope', { status: 'paused' })).status).toBe(404);
   });
 
   it('answers 404 for a program that does not exist', async () => {

@@ -53,7 +53,13 @@ export type EventBody = {
 export interface EventSubscriptionView {
   id: string;
   programId: string;
+  /** `fulfilment`: the program's fulfilment webhook, which follows the program's `fulfilment` setting. */
+  kind: 'webhook' | 'fulfilment';
+  /** A paused subscription records no events; its waiting deliveries are sent once it is resumed. */
+  status: 'active' | 'paused';
   url: string;
+  /** The service setting holding the signing secret, when the subscription names one; the secret itself is never shown. */
+  secretRef: string | null;
   eventTypes: EventType[];
   /** Set while the endpoint keeps failing; the program owner has a task about it. */
   failingSince: string | null;
