@@ -11,7 +11,7 @@ import { OWNER_TASK_CREATE } from '../../../server/owner-tasks/jobs';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, TEST_ADMIN_KEY, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
-import { qualifyAction } from '../../support/qualify-action';
+import { pendingDeliveries, qualifiedReferral } from '../../support/event-fixtures';
 
 const HOUR = 3_600_000;
 const SECRET = 'evsec-test-0123456789abcdef';
@@ -60,25 +60,6 @@ async function subscribe(h: Harness, url: string, eventTypes: readonly string[] 
   const res = await admin(h).post('/api/programs/spring/event-subscriptions', { url, secret: SECRET, eventTypes });
   expect(res.status).toBe(201);
   return res.body.subscription as { id: string };
-}
-
-let callbacks = 0;
-/** A referral whose friend is a customer, qualified by the workflow action: `referral.qualified` and `reward.approved`. */
-async function qualifiedReferral(h: Harness, clock: { now: number }) {
-  const { friendId, referralId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: clock.now - 60_000 });
-  const body = JSON.stringify({
-    callbackId: `ap-9-9-9-${++callbacks}`, origin: { portalId: 1 }, object: { objectId: Number(friendId), objectType: 'CONTACT' },
-    inputFields: { program: 'spring', milestone_kind: 'program_default' },
-  });
-  const outputs = await qualifyAction(h, body);
-  expect(outputs.reward_status).toBe('approved');
-  return { referralId, rewardId: outputs.reward_id! };
-}
-
-async function pendingDeliveries(h: Harness): Promise<number> {
-  const row = await h.database.db.selectFrom('event_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending').executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** Lets every retry fall due (backoff is at most an hour) until the outbox is empty. */

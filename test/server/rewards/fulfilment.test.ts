@@ -13,8 +13,7 @@ import { fulfilmentDelivery } from '../../../server/rewards/fulfilment';
 import { FULFIL_WEBHOOK } from '../../../server/rewards/fulfilment-job';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, TEST_ADMIN_KEY, type Harness } from '../../support/harness';
-import { createReferral } from '../../support/ledger';
-import { qualifyAction } from '../../support/qualify-action';
+import { pendingDeliveries, qualifiedReferral } from '../../support/event-fixtures';
 
 const HOOK = 'https://payouts.example/referral-rewards';
 const SECRET = 'whsec-test-0123456789';
@@ -64,25 +63,6 @@ const admin = (h: Harness) => ({
     .set('x-referral-ops-actor', 'hubspot-user:42:pay@example.org').send(body),
 });
 
-let callbacks = 0;
-/** A referral qualified by the workflow action with its referrer's reward approved at once. */
-async function approvedReward(h: Harness, clock: { now: number }) {
-  const { friendId, referralId } = await createReferral(h, { friend: { lifecyclestage: 'customer' }, capturedAt: clock.now - 60_000 });
-  const body = JSON.stringify({
-    callbackId: `ap-9-9-8-${++callbacks}`, origin: { portalId: 1 }, object: { objectId: Number(friendId), objectType: 'CONTACT' },
-    inputFields: { program: 'spring', milestone_kind: 'program_default' },
-  });
-  const outputs = await qualifyAction(h, body);
-  expect(outputs.reward_status).toBe('approved');
-  return { referralId, rewardId: outputs.reward_id! };
-}
-
-async function pendingDeliveries(h: Harness): Promise<number> {
-  const row = await h.database.db.selectFrom('event_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending').executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** Lets every retry fall due (backoff is at most an hour) until the outbox is empty. */
 async function deliverEverything(h: Harness, clock: { now: number }, d: EventDispatcher) {
   for (let round = 0; round < 40 && (await pendingDeliveries(h)) > 0; round++) {
@@ -112,7 +92,7 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
   it('posts an approved reward once, signed both ways, with the reward id as Idempotency-Key, retrying until acknowledged', async () => {
     await createProgram(h, { fulfilment: WEBHOOK });
     const receiver = await startReceiver(clock, (n) => (n === 0 ? 503 : 200));
-    const { rewardId } = await approvedReward(h, clock);
+    const { rewardId } = await qualifiedReferral(h, clock);
     await deliverEverything(h, clock, dispatcher(h, clock, receiver.routed));
     await receiver.close();
 
@@ -139,7 +119,7 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
     const owner = h.sandbox.portal.owners.add({ email: 'olivia.owner@example.org', firstName: 'Olivia', lastName: 'Owner' });
     await createProgram(h, { ownerId: owner.id, fulfilment: WEBHOOK });
     const receiver = await startReceiver(clock, (n) => (n < 5 ? 500 : 200));
-    const { rewardId } = await approvedReward(h, clock);
+    const { rewardId } = await qualifiedReferral(h, clock);
     const d = dispatcher(h, clock, receiver.routed);
     for (let round = 0; round < 10 && receiver.calls.length < 5; round++) {
       await d.drain();
@@ -171,7 +151,7 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
     await createProgram(h, { fulfilment: WEBHOOK });
     const receiver = await startReceiver(clock);
     const rewards = [];
-    for (let i = 0; i < 3; i++) rewards.push(await approvedReward(h, clock));
+    for (let i = 0; i < 3; i++) rewards.push(await qualifiedReferral(h, clock));
 
     // The first dispatcher sends one fulfilment and is never heard from again (until it is, late).
     let wakeUp: (res: Response) => void = () => undefined;
@@ -203,9 +183,9 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
   it('sends nothing for a reward issued by hand or canceled before its turn', async () => {
     await createProgram(h, { fulfilment: WEBHOOK });
     const receiver = await startReceiver(clock);
-    const issued = await approvedReward(h, clock);
-    const canceled = await approvedReward(h, clock);
-    const paid = await approvedReward(h, clock);
+    const issued = await qualifiedReferral(h, clock);
+    const canceled = await qualifiedReferral(h, clock);
+    const paid = await qualifiedReferral(h, clock);
     expect((await admin(h).post(`/api/rewards/${issued.rewardId}/issue`, { reference: 'BANK-1' })).status).toBe(200);
     await h.database.db.transaction().execute(async (trx) => {
       await trx.updateTable('rewards').set({ status: 'canceled' }).where('id', '=', canceled.rewardId).execute();
@@ -228,7 +208,7 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
   it('never sends unsigned when the named secret setting is missing: the delivery waits for it', async () => {
     await createProgram(h, { fulfilment: WEBHOOK });
     const receiver = await startReceiver(clock);
-    const { rewardId } = await approvedReward(h, clock);
+    const { rewardId } = await qualifiedReferral(h, clock);
     await dispatcher(h, clock, receiver.routed, { env: {} }).drain();
     expect(receiver.calls).toEqual([]);
     const delivery = await h.database.db.selectFrom('event_deliveries').selectAll().where('event_id', '=', rewardId).executeTakeFirstOrThrow();
@@ -244,9 +224,9 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
   it('a program switched to manual fulfilment sends what was waiting no more; the reward stays approved for the export', async () => {
     await createProgram(h, { fulfilment: WEBHOOK });
     const receiver = await startReceiver(clock);
-    const { rewardId } = await approvedReward(h, clock);
+    const { rewardId } = await qualifiedReferral(h, clock);
     await createProgram(h, { fulfilment: { kind: 'manual' } });
-    const next = await approvedReward(h, clock);
+    const next = await qualifiedReferral(h, clock);
 
     await deliverEverything(h, clock, dispatcher(h, clock, receiver.routed));
     await receiver.close();
@@ -258,7 +238,7 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
   it('a reward.fulfil-webhook job queued before the upgrade is moved into the outbox and paid once', async () => {
     await createProgram(h, { fulfilment: WEBHOOK });
     const receiver = await startReceiver(clock);
-    const { rewardId } = await approvedReward(h, clock);
+    const { rewardId } = await qualifiedReferral(h, clock);
     // What an older version queued instead of an outbox row, and a second copy from a replica not yet upgraded.
     await h.database.db.deleteFrom('event_deliveries').execute();
     await enqueue(h.database.db, { kind: FULFIL_WEBHOOK, payload: { rewardId }, dedupeKey: `${FULFIL_WEBHOOK}:${rewardId}` }, clock.now);
