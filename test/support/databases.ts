@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import { Migrator } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../server/db/database';
+import { migrations } from '../../server/db/migrations';
 
 /**
  * Storage suites run against every database available: SQLite always, PostgreSQL when
@@ -18,12 +20,18 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(dialect: Dialect, adminUrl = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
+/** A fresh database, migrated to the latest version or, with `upTo`, only as far as that migration (as an older version of the service left it). */
+export async function createTestDatabase(dialect: Dialect, adminUrl = process.env.TEST_DATABASE_URL, upTo?: string): Promise<TestDatabase> {
+  const migrate = async (handle: DatabaseHandle) => {
+    if (upTo === undefined) return migrateToLatest(handle);
+    const result = await new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations(dialect) } }).migrateTo(upTo);
+    if (result.error) throw result.error;
+  };
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-'));
     const url = `sqlite:${path.join(dir, 'ledger.sqlite')}`;
     const handle = openDatabase(url);
-    await migrateToLatest(handle);
+    await migrate(handle);
     return {
       ...handle,
       url,
@@ -39,7 +47,7 @@ export async function createTestDatabase(dialect: Dialect, adminUrl = process.en
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = openDatabase(url.toString());
-  await migrateToLatest(handle);
+  await migrate(handle);
   return {
     ...handle,
     url: url.toString(),

@@ -1,16 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Migrator } from 'kysely';
 import { CLAIM_LEASE_MS, claimReferral, failedForGood, RECOVER_CLAIM_JOB, releaseClaim, takeLease } from '../../../server/capture/claim';
+import { migrateToLatest } from '../../../server/db/database';
 import { AppError } from '../../../server/errors';
 import { HubSpotCallFailed } from '../../../server/hubspot/gateway';
-import { openDatabase, type DatabaseHandle, type Dialect } from '../../../server/db/database';
-import { migrations } from '../../../server/db/migrations';
 import type { EnrolmentRow } from '../../../server/enrolment/repository';
 import type { Program } from '../../../src/app/packages/domain/program';
-import { dialects, withPostgresClient, type TestDatabase } from '../../support/databases';
+import { createTestDatabase, dialects, type TestDatabase } from '../../support/databases';
 import { buildProgram } from '../../support/harness';
 import { insertEnrolment } from '../../support/ledger';
 import { ledgerWithReferrer, validSubmission } from './fixtures';
@@ -95,33 +89,9 @@ describe('which failures release a claim', () => {
   });
 });
 
-/** A database migrated up to `upTo` only, as an older version of the service left it. */
-async function databaseAt(dialect: Dialect, upTo: string): Promise<DatabaseHandle & { drop(): Promise<void> }> {
-  let url: string;
-  let cleanup: () => Promise<void>;
-  if (dialect === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'referral-ops-'));
-    url = `sqlite:${path.join(dir, 'ledger.sqlite')}`;
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  } else {
-    const admin = process.env.TEST_DATABASE_URL!;
-    const name = `referral_ops_${randomBytes(6).toString('hex')}`;
-    await withPostgresClient(admin, (c) => c.query(`create database ${name}`));
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    cleanup = async () => { await withPostgresClient(admin, (c) => c.query(`drop database if exists ${name} with (force)`)); };
-  }
-  const handle = openDatabase(url);
-  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations(dialect) } });
-  const result = await migrator.migrateTo(upTo);
-  if (result.error) throw result.error;
-  return { ...handle, drop: async () => { await handle.close(); await cleanup(); } };
-}
-
 describe.each(dialects)('the referral claims migration (011) on %s', (dialect) => {
   it('moves the claims an older version left among referrals, each with its recovery job', async () => {
-    const database = await databaseAt(dialect, '008-cap-indexes');
+    const database = await createTestDatabase(dialect, undefined, '008-cap-indexes');
     try {
       // Stored as that version stored it: the programs table is all it had of a program.
       await database.db.insertInto('programs').values({ id: 'spring', name: 'Spring referrals', status: 'draft', config: JSON.stringify(buildProgram()), created_at: T0, updated_at: T0 }).execute();
@@ -132,9 +102,7 @@ describe.each(dialects)('the referral claims migration (011) on %s', (dialect) =
         reason: null, evidence: null, deal_id: null, captured_at: T0, qualified_at: null, decided_at: null,
       });
       await database.db.insertInto('referrals').values([row('ref_done', '202'), row('ref_stuck', 'pending:ref_stuck')]).execute();
-      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations(dialect) } });
-      const result = await migrator.migrateToLatest();
-      if (result.error) throw result.error;
+      await migrateToLatest(database);
 
       expect((await database.db.selectFrom('referrals').select('id').execute()).map((r) => r.id)).toEqual(['ref_done']);
       expect(await database.db.selectFrom('referral_claims').selectAll().execute()).toEqual([expect.objectContaining({
