@@ -61,8 +61,14 @@ async function describeEventEndpoint(db: Db, id: string, detail: string | undefi
   return {
     programId: subscription.program_id,
     contactId: stuck.contact_id,
-    subject: () => `Referral event webhook failing: ${new URL(subscription.url).host}`,
-    reason: `Events of subscription ${subscription.id} to ${subscription.url} keep failing: ${detail ?? 'no error recorded'}. They are retried until they expire (3 days each).`,
+    ...(subscription.kind === 'fulfilment' ? {
+      // Approved rewards wait unpaid behind it: the owner must know it is the payout, not an integration.
+      subject: () => `Referral reward payouts failing: ${new URL(subscription.url).host}`,
+      reason: `The fulfilment webhook of program ${subscription.program_id} at ${subscription.url} keeps failing: ${detail ?? 'no error recorded'}. Approved rewards are not paid until it answers; each is retried until it expires (3 days).`,
+    } : {
+      subject: () => `Referral event webhook failing: ${new URL(subscription.url).host}`,
+      reason: `Events of subscription ${subscription.id} to ${subscription.url} keep failing: ${detail ?? 'no error recorded'}. They are retried until they expire (3 days each).`,
+    }),
     nextStep: 'Fix the endpoint (it must answer 2xx to a signed POST); the task completes itself at its next successful delivery.',
     priority: 'HIGH',
   };

@@ -149,7 +149,7 @@ describe.each(dialects)('Owner tasks on %s', (dialect) => {
     // Approved before its review task was raised: that raise finds the item resolved and creates nothing.
     // The failing endpoint has its own task (one per endpoint); the unpaid reward one of its own.
     const tasks = await tasksInPortal(h);
-    expect(tasks.map((t) => t.hs_task_subject).sort()).toEqual([`Referral event webhook failing: ${new URL(unreachable).host}`, 'Referral reward not paid: $50.00 for Rita']);
+    expect(tasks.map((t) => t.hs_task_subject).sort()).toEqual(['Referral reward not paid: $50.00 for Rita', `Referral reward payouts failing: ${new URL(unreachable).host}`]);
     const unpaid = tasks.find((t) => t.hs_task_subject === 'Referral reward not paid: $50.00 for Rita')!;
     expect(unpaid).toMatchObject({
       hs_task_priority: 'HIGH',

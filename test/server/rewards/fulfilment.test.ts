@@ -128,7 +128,7 @@ describe.each(dialects)('webhook fulfilment through the event outbox on %s', (di
     await h.service.worker.drain();
     // The sandbox does not know the workflow callbacks approvedReward made up, so their completions raise tasks of their own.
     const tasks = async () => (await h.hubspot.crm.objects.tasks.basicApi.getPage(100, undefined, ['hs_task_subject', 'hs_task_status']))
-      .results.filter((t) => t.properties.hs_task_subject?.startsWith('Referral event webhook'));
+      .results.filter((t) => t.properties.hs_task_subject?.startsWith('Referral reward payouts failing'));
     expect((await tasks()).map((t) => t.properties.hs_task_status)).toEqual(['NOT_STARTED']);
 
     await deliverEverything(h, clock, d);
