@@ -6,6 +6,7 @@ import {
   type Pipeline,
 } from '../../src/app/packages/domain/qualification';
 import type { PropertyChange } from '../../src/app/packages/domain/guards';
+import { BriefCache } from './brief-cache';
 import type { HubSpotGateway } from './gateway';
 
 /**
@@ -111,38 +112,28 @@ export const PORTAL_SETTINGS_TTL_MS = 30_000;
  * at once. One per account, held on the context beside its gateway.
  */
 export class PortalSettings {
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly cache: BriefCache;
 
-  constructor(private readonly gateway: HubSpotGateway, private readonly clock: () => number = Date.now) {}
+  constructor(private readonly gateway: HubSpotGateway, clock: () => number = Date.now) {
+    this.cache = new BriefCache(PORTAL_SETTINGS_TTL_MS, clock);
+  }
 
   lifecycleStages(): Promise<LifecycleStageOption[]> {
-    return this.cached('lifecycle-stages', () => fetchLifecycleStages(this.gateway));
+    return this.cache.get('lifecycle-stages', () => fetchLifecycleStages(this.gateway));
   }
 
   pipelines(): Promise<Pipeline[]> {
-    return this.cached('deal-pipelines', () => fetchPipelines(this.gateway));
+    return this.cache.get('deal-pipelines', () => fetchPipelines(this.gateway));
   }
 
   /** The currency of deals that carry no `deal_currency_code`. */
   companyCurrency(): Promise<string> {
-    return this.cached('company-currency', () => fetchCompanyCurrency(this.gateway));
+    return this.cache.get('company-currency', () => fetchCompanyCurrency(this.gateway));
   }
 
   /** The portal's id (HubSpot's account details), for links to its records. */
   portalId(): Promise<number> {
-    return this.cached('portal-id', () => fetchPortalId(this.gateway));
-  }
-
-  private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
-    const now = this.clock();
-    const hit = this.entries.get(key);
-    if (hit && now - hit.at < PORTAL_SETTINGS_TTL_MS) return hit.value as Promise<T>;
-    const value = read();
-    this.entries.set(key, { at: now, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    return value;
+    return this.cache.get('portal-id', () => fetchPortalId(this.gateway));
   }
 }
 
@@ -170,14 +161,21 @@ export async function fetchPipelines(gateway: HubSpotGateway): Promise<Pipeline[
  * the documented path is called through the client's generic request.
  */
 export async function fetchCompanyCurrency(gateway: HubSpotGateway): Promise<string> {
-  const details = await fetchAccountDetails(gateway, 'read the company currency');
-  if (typeof details.companyCurrency !== 'string' || !/^[A-Za-z]{3}$/.test(details.companyCurrency)) {
-    throw new Error(`HubSpot's account details carry no company currency (got ${JSON.stringify(details.companyCurrency)})`);
-  }
-  return details.companyCurrency.toUpperCase();
+  return companyCurrencyOf(await fetchAccountDetails(gateway, 'read the company currency'));
 }
 
-async function fetchAccountDetails(gateway: HubSpotGateway, what: string): Promise<Record<string, unknown>> {
+/** A currency code as the account details give it, upper-cased; undefined when it is not one. */
+export const currencyCode = (value: unknown) => (typeof value === 'string' && /^[A-Za-z]{3}$/.test(value) ? value.toUpperCase() : undefined);
+
+/** The company currency of the account details (`companyCurrency`). */
+export function companyCurrencyOf(details: Record<string, unknown>): string {
+  const code = currencyCode(details.companyCurrency);
+  if (!code) throw new Error(`HubSpot's account details carry no company currency (got ${JSON.stringify(details.companyCurrency)})`);
+  return code;
+}
+
+/** HubSpot's account information (`GET /account-info/v3/details`), read now. */
+export async function fetchAccountDetails(gateway: HubSpotGateway, what: string): Promise<Record<string, unknown>> {
   return gateway.call('read', what, async (client) => {
     const response = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
     if (!response.ok) {

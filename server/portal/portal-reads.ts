@@ -1,4 +1,5 @@
 import type { HubSpotGateway } from '../hubspot/gateway';
+import { companyCurrencyOf, currencyCode, fetchAccountDetails } from '../hubspot/live-data';
 import type {
   PortalChoice, PortalOwner, PortalPipeline, PortalPropertyGroup,
 } from '../../src/app/packages/contracts/portal-options';
@@ -70,18 +71,9 @@ export async function readContactPropertyGroups(gateway: HubSpotGateway): Promis
 
 /** The company currency, then the additional ones, from the account information API. */
 export async function readCurrencies(gateway: HubSpotGateway): Promise<string[]> {
-  const details = await gateway.call('read', 'read the account currencies', async (client) => {
-    const response = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
-    if (!response.ok) {
-      throw Object.assign(new Error(`HubSpot answered ${response.status} reading the account details: ${(await response.text()).slice(0, 200)}`), { code: response.status });
-    }
-    return await response.json() as { companyCurrency?: unknown; additionalCurrencies?: unknown };
-  });
-  const code = (value: unknown) => (typeof value === 'string' && /^[A-Za-z]{3}$/.test(value) ? value.toUpperCase() : undefined);
-  const company = code(details.companyCurrency);
-  if (!company) throw new Error(`HubSpot's account details carry no company currency (got ${JSON.stringify(details.companyCurrency)})`);
-  const additional = Array.isArray(details.additionalCurrencies) ? details.additionalCurrencies.map(code).filter((c): c is string => Boolean(c)) : [];
-  return [...new Set([company, ...additional])];
+  const details = await fetchAccountDetails(gateway, 'read the account currencies');
+  const additional = Array.isArray(details.additionalCurrencies) ? details.additionalCurrencies.map(currencyCode).filter((c): c is string => Boolean(c)) : [];
+  return [...new Set([companyCurrencyOf(details), ...additional])];
 }
 
 /** Pipelines with their stages in the portal's order, labels falling back to ids. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext, Feature } from '../context';
 import { validationError } from '../errors';
 import type { PortalOptions, PortalOwner } from '../../src/app/packages/contracts/portal-options';
-import { BriefCache } from './brief-cache';
+import { BriefCache } from '../hubspot/brief-cache';
 import { readContactPropertyGroups, readCurrencies, readOwners, toPortalPipelines } from './portal-reads';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Values read from HubSpot kept for a short time, one in-flight or recent read per key; a failed
- * read is forgotten at once so the next request tries again. One per feature instance (built from
- * an `AppContext`), never module state: two services in one process keep apart.
+ * read is forgotten at once so the next request tries again. Held by an object built from an
+ * `AppContext` (the portal's settings, a feature), never module state: two services in one process keep apart.
  */
 export class BriefCache {
   private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
