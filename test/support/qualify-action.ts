@@ -1,9 +1,11 @@
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
 import request from 'supertest';
 import { signedHeaders } from '../../sandbox';
 import pino from 'pino';
 import { JobWorker } from '../../server/jobs/queue';
 import { qualifyJobHandlers } from '../../server/qualify/qualify-referral';
 import { TEST_CLIENT_SECRET, type Harness } from './harness';
+import { createReferral } from './ledger';
 
 export const QUALIFY_ACTION_PATH = '/hubspot/actions/qualify-referral';
 
@@ -35,4 +37,26 @@ export async function decideQueued(h: Harness): Promise<void> {
     handlers: {}, batchHandlers: qualifyJobHandlers(h.service.ctx), clock: h.service.ctx.clock, logger: pino({ level: 'silent' }),
   });
   await decider.drain();
+}
+
+const DEAL_TO_CONTACT = 3;
+
+/**
+ * A referred friend with a won deal, run through "Qualify referral" with a deal-stage milestone:
+ * the deal, the referral and the outputs the action answered (qualified, or BLOCK while a reviewer decides).
+ */
+export async function qualifyByWonDeal(h: Harness) {
+  const { friendId, referralId } = await createReferral(h, { capturedAt: h.service.ctx.clock() - 60_000 });
+  const deal = await h.hubspot.crm.deals.basicApi.create({
+    properties: { dealname: 'Friend deal', pipeline: 'default', dealstage: 'closedwon', amount: '1200' },
+    associations: [{ to: { id: friendId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: DEAL_TO_CONTACT }] }],
+  });
+  const body = JSON.stringify({
+    callbackId: `ap-9-9-${deal.id}-0`,
+    origin: { portalId: 1, actionDefinitionId: 7, actionDefinitionVersion: 1 },
+    context: { source: 'WORKFLOWS', workflowId: 99 },
+    object: { objectId: Number(friendId), objectType: 'CONTACT', properties: {} },
+    inputFields: { program: 'spring', milestone_kind: 'deal_stage', pipeline: 'default', deal_stage: 'closedwon' },
+  });
+  return { dealId: deal.id, referralId, outputFields: await qualifyAction(h, body) };
 }

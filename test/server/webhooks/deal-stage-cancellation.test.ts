@@ -1,15 +1,13 @@
-import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
 import request from 'supertest';
 import { signRequest } from '../../../sandbox';
 import { COMPLETE_CALLBACK } from '../../../server/sync/jobs';
 import { dialects } from '../../support/databases';
 import { createProgram, startHarness, TEST_ADMIN_KEY, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
 import { createReferral } from '../../support/ledger';
-import { qualifyAction } from '../../support/qualify-action';
+import { qualifyByWonDeal } from '../../support/qualify-action';
 import { buildReward } from '../reports/ledger-factories';
 
 const WEBHOOK_PATH = '/hubspot/webhooks';
-const DEAL_TO_CONTACT = 3;
 let eventSeq = 1000;
 
 /** A dealstage change as HubSpot delivers it for an `object.propertyChange` subscription. */
@@ -26,23 +24,6 @@ function deliver(h: Harness, events: unknown[]) {
   const body = JSON.stringify(events);
   const headers = signRequest({ clientSecret: TEST_CLIENT_SECRET, method: 'POST', url: h.url + WEBHOOK_PATH, body, timestamp: Date.now() });
   return request(h.url).post(WEBHOOK_PATH).set(headers as unknown as Record<string, string>).type('json').send(body);
-}
-
-/** A referred friend whose won deal qualified the referral through the "Qualify referral" action. */
-async function qualifyByWonDeal(h: Harness) {
-  const { friendId, referralId } = await createReferral(h, { capturedAt: Date.now() - 60_000 });
-  const deal = await h.hubspot.crm.deals.basicApi.create({
-    properties: { dealname: 'Friend deal', pipeline: 'default', dealstage: 'closedwon', amount: '1200' },
-    associations: [{ to: { id: friendId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: DEAL_TO_CONTACT }] }],
-  });
-  const body = JSON.stringify({
-    callbackId: `ap-9-9-${deal.id}-0`,
-    origin: { portalId: 1, actionDefinitionId: 7, actionDefinitionVersion: 1 },
-    context: { source: 'WORKFLOWS', workflowId: 99 },
-    object: { objectId: Number(friendId), objectType: 'CONTACT', properties: {} },
-    inputFields: { program: 'spring', milestone_kind: 'deal_stage', pipeline: 'default', deal_stage: 'closedwon' },
-  });
-  return { dealId: deal.id, referralId, outputFields: await qualifyAction(h, body) };
 }
 
 async function moveDeal(h: Harness, dealId: string, dealstage: string) {

@@ -1,32 +1,11 @@
-import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
 import request from 'supertest';
 import { signedHeaders, VirtualScheduler } from '../../../sandbox';
 import { dialects } from '../../support/databases';
 import { createProgram, SANDBOX_TOKEN, startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness';
-import { createReferral } from '../../support/ledger';
-import { qualifyAction } from '../../support/qualify-action';
+import { qualifyByWonDeal } from '../../support/qualify-action';
 
 const WEBHOOK_PATH = '/hubspot/webhooks';
-const DEAL_TO_CONTACT = 3;
 const MINUTE = 60_000;
-
-/** A referred friend whose won deal qualified the referral through "Qualify referral"; the referrer's reward is approved. */
-async function qualifyByWonDeal(h: Harness) {
-  const { friendId, referralId } = await createReferral(h, { capturedAt: h.service.ctx.clock() - MINUTE });
-  const deal = await h.hubspot.crm.deals.basicApi.create({
-    properties: { dealname: 'Friend deal', pipeline: 'default', dealstage: 'closedwon', amount: '1200' },
-    associations: [{ to: { id: friendId }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: DEAL_TO_CONTACT }] }],
-  });
-  const body = JSON.stringify({
-    callbackId: `ap-9-9-${deal.id}-0`,
-    origin: { portalId: 1, actionDefinitionId: 7, actionDefinitionVersion: 1 },
-    context: { source: 'WORKFLOWS', workflowId: 99 },
-    object: { objectId: Number(friendId), objectType: 'CONTACT', properties: {} },
-    inputFields: { program: 'spring', milestone_kind: 'deal_stage', pipeline: 'default', deal_stage: 'closedwon' },
-  });
-  expect((await qualifyAction(h, body)).referral_status).toBe('qualified');
-  return { dealId: deal.id, referralId };
-}
 
 const rewardStatuses = (h: Harness, referralId: string) =>
   h.database.db.selectFrom('rewards').select('status').where('referral_id', '=', referralId).execute().then((rows) => rows.map((r) => r.status));
@@ -89,7 +68,8 @@ describe.each(dialects)('deal-stage webhooks sent by the sandbox on %s', (dialec
 
   it('a deal moved out of closed won in the portal reaches the service as HubSpot sends it and cancels the reward', async () => {
     await createProgram(h);
-    const { dealId, referralId } = await qualifyByWonDeal(h);
+    const { dealId, referralId, outputFields } = await qualifyByWonDeal(h);
+    expect(outputFields.referral_status).toBe('qualified');
     expect(await rewardStatuses(h, referralId)).toEqual(['approved']);
 
     await h.hubspot.crm.deals.basicApi.update(dealId, { properties: { dealstage: 'contractsent', amount: '900' } });
@@ -123,7 +103,8 @@ describe.each(dialects)('deal-stage webhooks sent by the sandbox on %s', (dialec
 
   it('retries a delivery the service failed, with attemptNumber counting up, until it is handled', async () => {
     await createProgram(h);
-    const { dealId, referralId } = await qualifyByWonDeal(h);
+    const { dealId, referralId, outputFields } = await qualifyByWonDeal(h);
+    expect(outputFields.referral_status).toBe('qualified');
     // HubSpot's CRM API fails while the service checks the deal: the service answers 5xx.
     const faults = (body: object) => request(h.sandbox.url).post('/sandbox/faults').set('authorization', `Bearer ${SANDBOX_TOKEN}`).send(body);
     expect((await faults({ rate: 1, statuses: [500] })).status).toBe(200);
