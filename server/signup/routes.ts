@@ -65,10 +65,11 @@ export function createSignupFeature(opts: SignupFeatureOptions = {}) {
         const result = await signUp(deps, program, input, fromPage ? visitorOf(req, res, ctx.config.publicBaseUrl.startsWith('https:')) : undefined);
         if (fromPage) {
           // Anyone may type anyone's address: the page is the same for all, the dashboard only for the sign-up that made the enrolment.
-          const dashboard = result.status === 'enrolled' ? dashboardLinks.urlFor(result.enrolment) : undefined;
-          if (dashboard) res.append('Set-Cookie', dashboardCookie(tokenOf(dashboard), { secure: ctx.config.publicBaseUrl.startsWith('https:') }));
+          // Undefined when the service has no key to sign dashboard links with.
+          const dashboard = dashboardLinks.urlFor(result.enrolment);
+          if (dashboard && result.status === 'enrolled') res.append('Set-Cookie', dashboardCookie(tokenOf(dashboard), { secure: ctx.config.publicBaseUrl.startsWith('https:') }));
           // In the language of this page, which the form carried: the dashboard follows it.
-          const dashboardUrl = dashboardLinks.urlFor(result.enrolment) ? `${ctx.config.publicBaseUrl}/me?lang=${t.locale}` : undefined;
+          const dashboardUrl = dashboard ? `${ctx.config.publicBaseUrl}/me?lang=${t.locale}` : undefined;
           return void sendPage(res, SIGNED_UP_STATUS, signedUpPage({ ...result, dashboardUrl, t }), { t, policy: SHARE_PAGE_SECURITY_POLICY });
         }
         res.status(SIGNED_UP_STATUS).json({ signup: signupView(result) });
