@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { currencyDecimals } from '../../src/app/packages/domain/money';
 import type { Database } from '../db/schema';
 import { hubspotDate, P } from '../hubspot/properties';
 import { findProgram } from '../programs/repository';
@@ -66,6 +67,5 @@ export async function contactReferralProperties(db: Kysely<Database>, contactId:
 
 /** HubSpot number properties are shown as typed: write "125.5", not 12550 cents. */
 function majorUnits(minor: number, currency: string): string {
-  const decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return String(minor / 10 ** decimals);
+  return String(minor / 10 ** currencyDecimals(currency));
 }
