@@ -1,5 +1,7 @@
 import { formatMoney } from '@referral-ops/domain/money';
 
+export { contactUrl } from '@referral-ops/domain/hubspot-links';
+
 /** HubSpot passes the user's locale (e.g. "de-de"); a missing or unknown one falls back to US English. */
 export function userLocale(locale: string | undefined): string {
   try {
@@ -18,7 +20,3 @@ export function formatDate(iso: string, locale: string): string {
   return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(userLocale(locale), { dateStyle: 'medium' }).format(date);
 }
 
-/** Contact record page in HubSpot; app.hubspot.com forwards to the portal's data centre. */
-export function contactUrl(portalId: number, contactId: string): string {
-  return `https://app.hubspot.com/contacts/${portalId}/record/0-1/${contactId}`;
-}
